@@ -1,0 +1,25 @@
+import { Command } from "commander";
+import { exitWithError } from "./errors.js";
+import * as info from "./commands/info.js";
+import * as evalCmd from "./commands/eval.js";
+import * as convert from "./commands/convert.js";
+import * as regions from "./commands/regions.js";
+import * as bounds from "./commands/bounds.js";
+import * as stability from "./commands/stability.js";
+import * as compress from "./commands/compress.js";
+import * as train from "./commands/train.js";
+
+const program = new Command();
+program
+  .name("netsize")
+  .description("How big is a trained neural network, really? Exact regions, stable units, lossless compression.")
+  .version("0.1.0")
+  .showHelpAfterError()
+  .exitOverride((err) => {
+    if (err.code === "commander.helpDisplayed" || err.code === "commander.version" || err.code === "commander.help") process.exit(0);
+    process.exit(2);
+  });
+
+for (const cmd of [info, evalCmd, convert, regions, bounds, stability, compress, train]) cmd.register(program);
+
+program.parseAsync(process.argv).catch(exitWithError);

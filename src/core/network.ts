@@ -1,0 +1,232 @@
+import { ActivationName, ActivationParams, activations, isActivationName } from "./activations.js";
+import { fail } from "./errors.js";
+
+/** Per-sample tensor shape (no batch dimension); data is stored flat, row-major (C,H,W for images). */
+export type Shape = readonly number[];
+
+/** Padding as [top, left, bottom, right]. */
+export type Pads2d = readonly [number, number, number, number];
+
+/** y = W x + b, W row-major [outSize][inSize]. */
+export interface DenseOp {
+  kind: "dense";
+  inSize: number;
+  outSize: number;
+  weight: Float64Array;
+  bias: Float64Array;
+}
+
+/** 2-D convolution (groups = 1) on C×H×W input; weight [out][in][kh][kw]. */
+export interface Conv2dOp {
+  kind: "conv2d";
+  inChannels: number;
+  outChannels: number;
+  kernel: readonly [number, number];
+  stride: readonly [number, number];
+  pads: Pads2d;
+  dilation: readonly [number, number];
+  weight: Float64Array;
+  bias: Float64Array;
+}
+
+/** Element-wise affine y = x·scale + shift, per channel (axis 0 of the shape) or per element; what folded normalisation leaves when it cannot be merged. */
+export interface ScaleOp {
+  kind: "scale";
+  perChannel: boolean;
+  scale: Float64Array;
+  shift: Float64Array;
+}
+
+/** Element-wise activation. */
+export interface ActivationOp extends ActivationParams {
+  kind: "activation";
+  fn: ActivationName;
+}
+
+/** Flatten to a vector (no-op on the flat data). */
+export interface FlattenOp {
+  kind: "flatten";
+}
+
+/** Reinterpret the flat data with another shape of the same size. */
+export interface ReshapeOp {
+  kind: "reshape";
+  shape: Shape;
+}
+
+/** Constant padding of the two spatial axes of C×H×W. */
+export interface PadOp {
+  kind: "pad";
+  pads: Pads2d;
+  value: number;
+}
+
+/** Max or average pooling over the spatial axes of C×H×W. */
+export interface PoolOp {
+  kind: "maxpool" | "avgpool";
+  kernel: readonly [number, number];
+  stride: readonly [number, number];
+  pads: Pads2d;
+  /** AveragePool: count padded cells in the divisor (ONNX count_include_pad). */
+  countIncludePad?: boolean;
+}
+
+/** Element-wise sum of two inputs of equal shape (residual connection). */
+export interface AddOp {
+  kind: "add";
+}
+
+/** Any operation a layer can perform. */
+export type Op = DenseOp | Conv2dOp | ScaleOp | ActivationOp | FlattenOp | ReshapeOp | PadOp | PoolOp | AddOp;
+
+/** A layer as given to createNetwork: an op, its inputs (indices of earlier layers; -1 = network input), optional name. */
+export type LayerSpec = Op & { name?: string; inputs?: number[] };
+
+/** A validated layer: op plus name, inputs and computed per-sample output shape. */
+export type Layer = Op & { name: string; inputs: number[]; shape: Shape };
+
+/** A feedforward network: a DAG of layers in topological order; the last layer is the output. */
+export interface Network {
+  readonly inputShape: Shape;
+  readonly layers: readonly Layer[];
+  /** Free-form provenance (source file, training config). */
+  readonly meta: Record<string, unknown>;
+}
+
+/** Number of elements of a shape. */
+export function sizeOf(shape: Shape): number {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return n;
+}
+
+/** Output size (flat) of the network. */
+export function outputSize(net: Network): number {
+  return sizeOf(net.layers[net.layers.length - 1]!.shape);
+}
+
+/** Input size (flat) of the network. */
+export function inputSize(net: Network): number {
+  return sizeOf(net.inputShape);
+}
+
+function poolOut(n: number, k: number, s: number, p0: number, p1: number, d = 1): number {
+  return Math.floor((n + p0 + p1 - d * (k - 1) - 1) / s) + 1;
+}
+
+function checkFinite(a: Float64Array, what: string, name: string): void {
+  for (let i = 0; i < a.length; i++) {
+    if (!Number.isFinite(a[i]!)) fail("BAD_WEIGHTS", `${what}[${i}] is ${a[i]}; every weight must be finite — retrain or fix the export`, { node: name });
+  }
+}
+
+function expectLen(a: Float64Array, n: number, what: string, name: string): void {
+  if (!(a instanceof Float64Array)) fail("SHAPE_MISMATCH", `${what} must be a Float64Array`, { node: name });
+  if (a.length !== n) fail("SHAPE_MISMATCH", `${what} has ${a.length} values, expected ${n}`, { node: name });
+  checkFinite(a, what, name);
+}
+
+function chw(shape: Shape, name: string, kind: string): [number, number, number] {
+  if (shape.length !== 3) fail("SHAPE_MISMATCH", `${kind} needs a C×H×W input, got [${shape.join(",")}]`, { node: name });
+  return [shape[0]!, shape[1]!, shape[2]!];
+}
+
+/** Infer and check the output shape of one layer from its input shapes. */
+function inferShape(op: Op, ins: Shape[], name: string): Shape {
+  const x = ins[0]!;
+  switch (op.kind) {
+    case "dense":
+      if (sizeOf(x) !== op.inSize || x.length !== 1) {
+        fail("SHAPE_MISMATCH", `dense expects a vector of ${op.inSize}, got [${x.join(",")}] (add a flatten first)`, { node: name });
+      }
+      expectLen(op.weight, op.inSize * op.outSize, "weight", name);
+      expectLen(op.bias, op.outSize, "bias", name);
+      return [op.outSize];
+    case "conv2d": {
+      const [c, h, w] = chw(x, name, "conv2d");
+      if (c !== op.inChannels) fail("SHAPE_MISMATCH", `conv2d expects ${op.inChannels} channels, got ${c}`, { node: name });
+      expectLen(op.weight, op.outChannels * op.inChannels * op.kernel[0] * op.kernel[1], "weight", name);
+      expectLen(op.bias, op.outChannels, "bias", name);
+      const oh = poolOut(h, op.kernel[0], op.stride[0], op.pads[0], op.pads[2], op.dilation[0]);
+      const ow = poolOut(w, op.kernel[1], op.stride[1], op.pads[1], op.pads[3], op.dilation[1]);
+      if (oh < 1 || ow < 1) fail("SHAPE_MISMATCH", `conv2d output would be ${oh}×${ow}`, { node: name });
+      return [op.outChannels, oh, ow];
+    }
+    case "scale": {
+      const n = op.perChannel ? x[0] ?? 1 : sizeOf(x);
+      expectLen(op.scale, n, "scale", name);
+      expectLen(op.shift, n, "shift", name);
+      return x;
+    }
+    case "activation":
+      if (!isActivationName(op.fn)) fail("UNSUPPORTED_OP", `unknown activation '${op.fn}'`, { node: name });
+      return x;
+    case "flatten":
+      return [sizeOf(x)];
+    case "reshape":
+      if (sizeOf(op.shape) !== sizeOf(x)) fail("SHAPE_MISMATCH", `reshape from [${x.join(",")}] to [${op.shape.join(",")}]`, { node: name });
+      return [...op.shape];
+    case "pad": {
+      const [c, h, w] = chw(x, name, "pad");
+      return [c, h + op.pads[0] + op.pads[2], w + op.pads[1] + op.pads[3]];
+    }
+    case "maxpool":
+    case "avgpool": {
+      const [c, h, w] = chw(x, name, op.kind);
+      const oh = poolOut(h, op.kernel[0], op.stride[0], op.pads[0], op.pads[2]);
+      const ow = poolOut(w, op.kernel[1], op.stride[1], op.pads[1], op.pads[3]);
+      if (oh < 1 || ow < 1) fail("SHAPE_MISMATCH", `${op.kind} output would be ${oh}×${ow}`, { node: name });
+      return [c, oh, ow];
+    }
+    case "add": {
+      if (ins.length !== 2) fail("SHAPE_MISMATCH", `add needs 2 inputs, got ${ins.length}`, { node: name });
+      const y = ins[1]!;
+      if (x.length !== y.length || x.some((d, i) => d !== y[i])) {
+        fail("SHAPE_MISMATCH", `add of [${x.join(",")}] and [${y.join(",")}]`, { node: name });
+      }
+      return x;
+    }
+  }
+}
+
+/** Build and validate a network: shapes are inferred layer by layer and every weight is checked finite. */
+export function createNetwork(inputShape: Shape, specs: readonly LayerSpec[], meta: Record<string, unknown> = {}): Network {
+  if (inputShape.length === 0 || inputShape.some((d) => !Number.isInteger(d) || d < 1)) {
+    fail("SHAPE_MISMATCH", `input shape [${inputShape.join(",")}] must be positive integers`);
+  }
+  if (specs.length === 0) fail("BAD_MODEL", "a network needs at least one layer");
+  const layers: Layer[] = [];
+  specs.forEach((spec, i) => {
+    const name = spec.name ?? `${spec.kind}_${i}`;
+    const inputs = spec.inputs ?? [i - 1];
+    for (const j of inputs) {
+      if (!Number.isInteger(j) || j < -1 || j >= i) fail("BAD_MODEL", `input ${j} is not an earlier layer`, { node: name });
+    }
+    const ins = inputs.map((j) => (j === -1 ? inputShape : layers[j]!.shape));
+    const { name: _n, inputs: _i, ...op } = spec;
+    const shape = inferShape(op as Op, ins, name);
+    layers.push({ ...(op as Op), name, inputs, shape } as Layer);
+  });
+  return { inputShape: [...inputShape], layers, meta };
+}
+
+/** Shorthand: a multilayer perceptron from widths [in, h1, ..., out] and dense weights, with `act` between layers. */
+export function mlp(
+  widths: readonly number[],
+  weights: readonly { weight: Float64Array; bias: Float64Array }[],
+  act: ActivationName = "relu",
+  meta: Record<string, unknown> = {},
+): Network {
+  if (weights.length !== widths.length - 1) fail("SHAPE_MISMATCH", `${widths.length} widths need ${widths.length - 1} weight pairs`);
+  const specs: LayerSpec[] = [];
+  weights.forEach((w, l) => {
+    specs.push({ kind: "dense", inSize: widths[l]!, outSize: widths[l + 1]!, weight: w.weight, bias: w.bias, name: `dense${l}` });
+    if (l < weights.length - 1) specs.push({ kind: "activation", fn: act, name: `${act}${l}` });
+  });
+  return createNetwork([widths[0]!], specs, meta);
+}
+
+/** True when every layer is piecewise linear (exact lenses need this). */
+export function isPiecewiseLinear(net: Network): boolean {
+  return net.layers.every((l) => l.kind !== "activation" || activations[l.fn].piecewiseLinear);
+}

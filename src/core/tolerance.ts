@@ -1,0 +1,28 @@
+/**
+ * The one tolerance policy of netsize (documented in the README, "Numbers").
+ *
+ * All geometry is float64. A value v is "on a hyperplane" when |v| <= ON_PLANE_ABS + ON_PLANE_REL * scale,
+ * where scale is the magnitude of the terms that produced v (e.g. |w|·|x| + |b|), so the test is
+ * invariant to rescaling a unit's weights.
+ */
+export const TOLERANCE = {
+  /** Absolute part of the on-hyperplane test. */
+  onPlaneAbs: 1e-12,
+  /** Relative part of the on-hyperplane test, times the scale of the terms. */
+  onPlaneRel: 1e-10,
+  /** A hyperplane row whose norm is below this (relative to the layer's largest row) is degenerate: the unit is constant on the region. */
+  zeroRowRel: 1e-13,
+  /** Two hyperplanes are treated as parallel when |sin angle| is below this. */
+  parallel: 1e-12,
+  /** Pre-activations with |z| at or below this are "ambiguous"; engines may disagree on their state. */
+  patternAgree: 1e-9,
+  /** Area/length below this fraction of the domain is a sliver from rounding, not a region. */
+  sliverRel: 1e-12,
+  /** Compression equivalence: max |f - f'| in float64 must be below this. */
+  equivalence: 1e-9,
+} as const;
+
+/** True when v is zero up to the on-plane tolerance for terms of magnitude `scale`. */
+export function onPlane(v: number, scale: number): boolean {
+  return Math.abs(v) <= TOLERANCE.onPlaneAbs + TOLERANCE.onPlaneRel * scale;
+}
