@@ -10,3 +10,5 @@ export * from "./core/domain.js";
 export * from "./core/lens.js";
 export * from "./core/engine/reference.js";
 export * from "./core/io/index.js";
+export * from "./data/dataset.js";
+export * from "./data/mnist.js";
