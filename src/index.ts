@@ -12,3 +12,4 @@ export * from "./core/engine/reference.js";
 export * from "./core/io/index.js";
 export * from "./data/dataset.js";
 export * from "./data/mnist.js";
+export * from "./core/lp/highs.js";

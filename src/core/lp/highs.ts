@@ -1,0 +1,196 @@
+/**
+ * A thin wrapper around the HiGHS solver (the `highs` WebAssembly package) for LPs and MILPs.
+ *
+ * Problems are given as sparse rows `lower <= a·x <= upper` over `numVars` variables with
+ * per-variable bounds. Variables are FREE by default (unlike the textbook x >= 0), because netsize's
+ * LPs live in input space. Outcomes of the optimisation (infeasible, unbounded, time limit) are
+ * returned as a status; only failures of the solver itself throw (NetsizeError SOLVER_ERROR).
+ */
+import loadHighsModule from "highs";
+import type { Highs, ModelData } from "highs";
+import { fail, NetsizeError } from "../errors.js";
+
+/** One constraint row `lower <= Σ values[k]·x[indices[k]] <= upper` (omit a side for ±∞). */
+export interface LpRow {
+  indices: ArrayLike<number>;
+  values: ArrayLike<number>;
+  lower?: number;
+  upper?: number;
+}
+
+/** A linear (or mixed-integer) program over `numVars` variables. */
+export interface LpProblem {
+  numVars: number;
+  /** "min" (default) or "max". */
+  sense?: "min" | "max";
+  /** Dense objective coefficients (length numVars); omit for a pure feasibility problem. */
+  objective?: ArrayLike<number>;
+  /** Constant added to the objective. */
+  offset?: number;
+  rows: LpRow[];
+  /** Variable lower bounds (default -∞: variables are free). */
+  lower?: ArrayLike<number>;
+  /** Variable upper bounds (default +∞). */
+  upper?: ArrayLike<number>;
+  /** Indices of integer variables (a MILP when non-empty); give them finite bounds for binaries. */
+  integers?: ArrayLike<number>;
+}
+
+/** Options of one solve. */
+export interface LpOptions {
+  /** Wall-clock limit in seconds (default: none). */
+  timeLimit?: number;
+  /** Relative MIP gap at which to stop (default: HiGHS's 1e-4). */
+  mipRelGap?: number;
+  /** What the problem is, for error messages (e.g. "region 17 facet of unit 3"). */
+  what?: string;
+}
+
+/** Outcome of a solve: "optimal" carries x and the objective; the others carry what HiGHS had. */
+export type LpStatus = "optimal" | "infeasible" | "unbounded" | "time_limit" | "other_limit";
+
+/** The result of one solve. */
+export interface LpSolution {
+  status: LpStatus;
+  /** Objective value (NaN unless status is "optimal" or a limit with an incumbent). */
+  objective: number;
+  /** Primal values (length numVars; meaningful when status is "optimal"). */
+  x: Float64Array;
+  /** Row activities a·x (length rows). */
+  rowValues: Float64Array;
+  /** Solver wall-clock seconds. */
+  seconds: number;
+}
+
+/** A loaded solver; `solve` is synchronous (it blocks the thread until HiGHS returns). */
+export interface LpSolver {
+  solve(problem: LpProblem, options?: LpOptions): LpSolution;
+}
+
+let loading: Promise<Highs> | undefined;
+
+/** Load (once per process) the HiGHS WebAssembly runtime. */
+export function loadHighs(): Promise<Highs> {
+  if (!loading) {
+    const loader = loadHighsModule as unknown as () => Promise<Highs>;
+    loading = loader().catch((e: unknown) => {
+      loading = undefined;
+      throw new NetsizeError("SOLVER_ERROR", `could not load the HiGHS solver (package 'highs'): ${String(e)}; check that node_modules/highs/build/highs.wasm exists`);
+    });
+  }
+  return loading;
+}
+
+/** Load HiGHS and return a synchronous solver bound to it (use it for many small LPs in a loop). */
+export async function loadLpSolver(): Promise<LpSolver> {
+  const highs = await loadHighs();
+  return { solve: (problem, options) => solveWith(highs, problem, options) };
+}
+
+/** Solve one LP/MILP (loads HiGHS on first use). */
+export async function solveLp(problem: LpProblem, options: LpOptions = {}): Promise<LpSolution> {
+  return solveWith(await loadHighs(), problem, options);
+}
+
+/** Throw SOLVER_ERROR unless the solution is optimal; returns it narrowed for chaining. */
+export function requireOptimal(sol: LpSolution, what = "LP"): LpSolution {
+  if (sol.status !== "optimal") {
+    const hint = sol.status === "time_limit" ? "; raise the time limit" : sol.status === "infeasible" ? "; the constraints contradict each other" : "";
+    fail("SOLVER_ERROR", `${what}: HiGHS ended with status ${sol.status}${hint}`);
+  }
+  return sol;
+}
+
+function toModelData(highs: Highs, p: LpProblem, what: string): ModelData {
+  const n = p.numVars, m = p.rows.length;
+  if (!Number.isInteger(n) || n < 0) fail("SOLVER_ERROR", `${what}: numVars must be a non-negative integer, got ${n}`);
+  const inf = highs.infinity;
+  let nnz = 0;
+  for (const r of p.rows) {
+    if (r.indices.length !== r.values.length) fail("SOLVER_ERROR", `${what}: a row has ${r.indices.length} indices and ${r.values.length} values`);
+    nnz += r.indices.length;
+  }
+  const starts = new Int32Array(m + 1), indices = new Int32Array(nnz), values = new Float64Array(nnz);
+  const rowLower = new Float64Array(m), rowUpper = new Float64Array(m);
+  let k = 0;
+  for (let i = 0; i < m; i++) {
+    const r = p.rows[i]!;
+    starts[i] = k;
+    for (let j = 0; j < r.indices.length; j++) {
+      const c = r.indices[j]!, v = r.values[j]!;
+      if (!(c >= 0 && c < n)) fail("SOLVER_ERROR", `${what}: row ${i} refers to variable ${c} of ${n}`);
+      if (!Number.isFinite(v)) fail("SOLVER_ERROR", `${what}: row ${i} has a non-finite coefficient ${v}`);
+      indices[k] = c; values[k] = v; k++;
+    }
+    rowLower[i] = r.lower ?? -inf;
+    rowUpper[i] = r.upper ?? inf;
+    if (Number.isNaN(rowLower[i]!) || Number.isNaN(rowUpper[i]!)) fail("SOLVER_ERROR", `${what}: row ${i} has a NaN bound`);
+  }
+  starts[m] = k;
+  const colCost = new Float64Array(n);
+  if (p.objective) {
+    if (p.objective.length !== n) fail("SOLVER_ERROR", `${what}: objective has ${p.objective.length} entries for ${n} variables`);
+    for (let j = 0; j < n; j++) colCost[j] = p.objective[j]!;
+  }
+  const colLower = new Float64Array(n).fill(-inf), colUpper = new Float64Array(n).fill(inf);
+  if (p.lower) for (let j = 0; j < n; j++) colLower[j] = p.lower[j]!;
+  if (p.upper) for (let j = 0; j < n; j++) colUpper[j] = p.upper[j]!;
+  const data: ModelData = {
+    numCols: n,
+    numRows: m,
+    sense: p.sense === "max" ? highs.constants.objectiveSense.maximize : highs.constants.objectiveSense.minimize,
+    offset: p.offset ?? 0,
+    colCost,
+    colLower,
+    colUpper,
+    rowLower,
+    rowUpper,
+    matrix: { format: "csr", numRows: m, numCols: n, starts, indices, values },
+  };
+  if (p.integers && p.integers.length > 0) {
+    const integrality = new Int32Array(n);
+    for (let j = 0; j < p.integers.length; j++) integrality[p.integers[j]!] = highs.constants.variableType.integer;
+    return { ...data, integrality };
+  }
+  return data;
+}
+
+function solveWith(highs: Highs, problem: LpProblem, options: LpOptions = {}): LpSolution {
+  const what = options.what ?? "LP";
+  const data = toModelData(highs, problem, what);
+  const S = highs.constants.modelStatus;
+  const model = highs.createModel();
+  try {
+    const opts: Record<string, unknown> = { output_flag: false };
+    if (options.timeLimit !== undefined) opts.time_limit = options.timeLimit;
+    if (options.mipRelGap !== undefined) opts.mip_rel_gap = options.mipRelGap;
+    model.options.set(opts as never);
+    model.passModel(data);
+    const { modelStatus } = model.run();
+    const seconds = model.getRunTime();
+    let status: LpStatus;
+    switch (modelStatus) {
+      case S.optimal: status = "optimal"; break;
+      case S.infeasible: status = "infeasible"; break;
+      case S.unbounded: case S.unboundedOrInfeasible: status = "unbounded"; break;
+      case S.timeLimit: status = "time_limit"; break;
+      case S.iterationLimit: case S.solutionLimit: case S.objectiveBound: case S.objectiveTarget: case S.interrupted: status = "other_limit"; break;
+      case S.empty: status = "optimal"; break;
+      default: fail("SOLVER_ERROR", `${what}: HiGHS failed with model status ${modelStatus} (load/model/solve error); check the problem for huge or tiny coefficients`);
+    }
+    const n = problem.numVars;
+    let x = new Float64Array(n), rowValues = new Float64Array(problem.rows.length), objective = NaN;
+    if (status === "optimal" || status === "time_limit" || status === "other_limit") {
+      const sol = model.getSolution();
+      x = Float64Array.from(sol.colValue);
+      rowValues = Float64Array.from(sol.rowValue);
+      objective = modelStatus === S.empty ? (problem.offset ?? 0) : model.getObjectiveValue();
+    }
+    return { status, objective, x, rowValues, seconds };
+  } catch (e) {
+    if (e instanceof NetsizeError) throw e;
+    throw new NetsizeError("SOLVER_ERROR", `${what}: HiGHS raised an error: ${e instanceof Error ? e.message : String(e)}`);
+  } finally {
+    model.dispose();
+  }
+}
