@@ -19,17 +19,15 @@ export interface LoadDatasetOptions {
 export const DATASET_NAMES = ["mnist", "mnist:all", "mnist:train", "mnist:test"] as const;
 
 function sniffNpy(file: string): boolean {
-  let fd: number | undefined;
+  const head = new Uint8Array(6);
+  let got = 0;
   try {
-    fd = openSync(file, "r");
-    const head = new Uint8Array(6);
-    const got = readSync(fd, head, 0, 6, 0);
-    return isNpy(head.subarray(0, got));
+    const fd = openSync(file, "r");
+    try { got = readSync(fd, head, 0, 6, 0); } finally { closeSync(fd); }
   } catch (e) {
     fail("BAD_DATA", `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}; give "mnist", "mnist:test", "mnist:train" or a CSV/NPY file`, { file });
-  } finally {
-    if (fd !== undefined) closeSync(fd);
   }
+  return isNpy(head.subarray(0, got));
 }
 
 /**
