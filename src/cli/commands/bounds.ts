@@ -1,7 +1,86 @@
-// STUB: the 'bounds' command; its owner replaces this file.
+// `netsize bounds ARCH|MODEL`: theoretical region counts of an architecture, as a table or JSON.
+import { existsSync } from "node:fs";
 import { Command } from "commander";
+import { action } from "../errors.js";
+import { formatTable, parseIntOption, toJson, writeOutput } from "../shared.js";
+import { fail } from "../../core/errors.js";
+import { loadNetwork } from "../../core/io/index.js";
+import { Network, inputSize, outputSize, sizeOf } from "../../core/network.js";
+import { unitLayerIndices } from "../../core/summary.js";
+import { BoundsResult, parseArchitecture, regionBounds } from "../../lenses/regions/bounds.js";
 
-/** Register the 'bounds' command. */
+interface BoundsCliOptions {
+  output: boolean;
+  measured?: string;
+  json?: string | boolean;
+}
+
+/** Widths [n0, hidden...] and output width of a fully-connected ReLU network (the only kind the bounds describe). */
+export function architectureOf(net: Network, file?: string): { widths: number[]; outputWidth: number } {
+  const hidden: number[] = [];
+  for (const i of unitLayerIndices(net)) {
+    const layer = net.layers[i]!;
+    const src = layer.inputs[0]! >= 0 ? net.layers[layer.inputs[0]!] : undefined;
+    if (layer.kind !== "activation" || src?.kind !== "dense") {
+      fail("BAD_ARGUMENT", `the bounds describe fully-connected networks; layer ${layer.name} is a ${layer.kind} fed by ${src?.kind ?? "the input"} — give the widths instead, e.g. 784-100-100-10`, { file });
+    }
+    hidden.push(sizeOf(layer.shape));
+  }
+  if (hidden.length === 0) fail("BAD_ARGUMENT", "the network has no hidden units, so it has a single linear region", { file });
+  return { widths: [inputSize(net), ...hidden], outputWidth: outputSize(net) };
+}
+
+function render(r: BoundsResult): string {
+  const arch = [...r.widths, ...(r.outputWidth !== undefined ? [r.outputWidth] : [])].join("-");
+  const b = r.bounds;
+  const rows: [string, string, string][] = [
+    ["Serra et al. 2018 upper bound", b.serraUpper, "no net with these widths has more (tightest upper bound here)"],
+    ["Montúfar 2017 upper bound", b.montufar17Upper, "∏ Σ_{j<=d_l} C(n_l, j), d_l = min(n0..n_l)"],
+    ["Montúfar et al. 2014 lower bound", b.montufar14Lower ?? "n/a", b.montufar14Lower ? "some net with these widths has at least this many" : "needs every n_l >= n0"],
+    ["one layer of all units (Zaslavsky)", b.shallowSameUnits, `a shallow net with the same ${r.hiddenUnits} units`],
+    ["first layer alone (Zaslavsky)", b.firstLayerZaslavsky, "Σ_{j<=n0} C(n1, j)"],
+    ["trivial upper bound 2^T", b.trivialUpper.length > 15 ? `2^${r.hiddenUnits}` : b.trivialUpper, "every sign pattern"],
+    ["along a line (1-D maximum)", b.lineMaximum, "∏ (n_l + 1): compare with --line counts"],
+  ];
+  const group = (s: string): string => (/^\d+$/.test(s) ? s.replace(/\B(?=(\d{3})+(?!\d))/g, ",") : s);
+  // Up to 15 digits exactly; beyond, scientific (rounded via Number while it is finite).
+  const cell = (s: string): string => {
+    if (!/^\d+$/.test(s) || s.length <= 15) return group(s);
+    const x = Number(s);
+    return Number.isFinite(x) ? `≈ ${x.toExponential(3)}` : `≈ ${s[0]}.${s.slice(1, 4)}e+${s.length - 1}`;
+  };
+  let text = `Linear regions of a ${arch} ReLU network: input dimension ${r.inputDim}, hidden widths ${r.widths.slice(1).join(", ")}`;
+  text += r.outputWidth !== undefined ? ` (the output layer of ${r.outputWidth} is affine and creates no regions)\n\n` : "\n\n";
+  text += formatTable(["bound", "regions", "meaning"], rows.map(([n, v, m]) => [n, cell(v), m]));
+  if (r.measured) {
+    const pct = (x: number): string => (x >= 1e-4 ? `${(100 * x).toPrecision(3)}%` : x.toExponential(2));
+    text += `\nmeasured ${r.measured.count.toLocaleString("en-US")} regions = ${pct(r.measured.ofSerraUpper)} of the Serra bound, ${pct(r.measured.ofShallowSameUnits)} of a shallow net with the same units\n`;
+  }
+  return text;
+}
+
+/** Register `netsize bounds 784-100-100-10` (or a model file). */
 export function register(program: Command): void {
-  void program;
+  program
+    .command("bounds")
+    .description("theoretical maximum numbers of linear regions (Zaslavsky, Montúfar 2014/2017, Serra 2018) for an architecture")
+    .argument("<arch>", "full architecture input-hidden...-output, e.g. 784-100-100-10 (the last number is the output layer and creates no regions), or an ONNX/JSON model of a fully-connected ReLU net")
+    .option("--no-output", "the last number of <arch> is a hidden layer, not the output")
+    .option("--measured <n>", "a measured region count to set beside the bounds")
+    .option("--json [file]", "print the JSON result (schema netsize.bounds/1), or write it to a file")
+    .action(
+      action(async (arch: string, opts: BoundsCliOptions) => {
+        const measured = parseIntOption(opts.measured, "--measured", { min: 0 });
+        let spec: { widths: number[]; outputWidth?: number };
+        if (/^[\d\s,x-]+$/.test(arch)) spec = parseArchitecture(arch, opts.output);
+        else if (existsSync(arch)) spec = architectureOf(await loadNetwork(arch), arch);
+        else fail("BAD_ARGUMENT", `'${arch}' is neither an architecture like 784-100-100-10 nor an existing model file`);
+        const result = regionBounds(spec.widths, {
+          ...(spec.outputWidth !== undefined ? { outputWidth: spec.outputWidth } : {}),
+          ...(measured !== undefined ? { measured } : {}),
+        });
+        if (opts.json !== undefined) await writeOutput(opts.json, toJson(result));
+        else process.stdout.write(render(result));
+      }),
+    );
 }
