@@ -42,4 +42,26 @@ describe("HiGHS wrapper", () => {
     await expect(solveLp({ numVars: 1, rows: [{ indices: [3], values: [1] }] })).rejects.toMatchObject({ code: "SOLVER_ERROR" });
     await expect(solveLp({ numVars: 1, rows: [{ indices: [0], values: [NaN] }] })).rejects.toMatchObject({ code: "SOLVER_ERROR" });
   });
+
+  it("a persistent model re-solves after in-place changes exactly like a fresh solve", async () => {
+    const s = await loadLpSolver();
+    const m = s.model(workshop);
+    try {
+      expect(m.solve().objective).toBeCloseTo(1100, 9);
+      m.setRowBounds(0, undefined, 30); // carpentry 30: optimum moves to (70/3, 10/3)
+      const fresh = s.solve({ ...workshop, rows: [{ ...workshop.rows[0]!, upper: 30 }, workshop.rows[1]!] });
+      const warm = m.solve();
+      expect(warm.objective).toBeCloseTo(fresh.objective, 9);
+      expect(warm.x[0]).toBeCloseTo(70 / 3, 9);
+      m.setCoefficient(1, 0, 0); // finishing no longer uses chairs
+      m.setObjective([1, 0], "min");
+      m.setVarBounds(0, -2, 5); // minimise chairs: the new lower bound
+      const r = m.solve();
+      expect(r.status).toBe("optimal");
+      expect(r.x[0]).toBeCloseTo(-2, 12);
+      expect(() => m.setRowBounds(7, 0, 1)).toThrow(/out of range/);
+    } finally {
+      m.dispose();
+    }
+  });
 });

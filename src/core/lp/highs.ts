@@ -44,6 +44,8 @@ export interface LpOptions {
   mipRelGap?: number;
   /** What the problem is, for error messages (e.g. "region 17 facet of unit 3"). */
   what?: string;
+  /** Primal and dual feasibility tolerance (default: HiGHS's 1e-7; at least 1e-10). */
+  feasibilityTolerance?: number;
 }
 
 /** Outcome of a solve: "optimal" carries x and the objective; the others carry what HiGHS had. */
@@ -62,9 +64,29 @@ export interface LpSolution {
   seconds: number;
 }
 
+/**
+ * A problem kept inside HiGHS between solves and changed in place, so each re-solve warm-starts from
+ * the previous basis (much faster than rebuilding for families of related LPs). Call `dispose()`.
+ */
+export interface LpModel {
+  solve(): LpSolution;
+  /** Replace the objective (dense, length numVars) and optionally its sense. */
+  setObjective(objective: ArrayLike<number>, sense?: "min" | "max"): void;
+  /** Set row bounds (omit a side for ±∞). */
+  setRowBounds(row: number, lower?: number, upper?: number): void;
+  /** Set variable bounds (omit a side for ±∞). */
+  setVarBounds(variable: number, lower?: number, upper?: number): void;
+  /** Set one matrix coefficient (0 removes it). */
+  setCoefficient(row: number, variable: number, value: number): void;
+  /** Free the solver's memory; the model is unusable afterwards. */
+  dispose(): void;
+}
+
 /** A loaded solver; `solve` is synchronous (it blocks the thread until HiGHS returns). */
 export interface LpSolver {
   solve(problem: LpProblem, options?: LpOptions): LpSolution;
+  /** Load a problem for repeated, modified solves (see LpModel). */
+  model(problem: LpProblem, options?: LpOptions): LpModel;
 }
 
 let loading: Promise<Highs> | undefined;
@@ -84,7 +106,7 @@ export function loadHighs(): Promise<Highs> {
 /** Load HiGHS and return a synchronous solver bound to it (use it for many small LPs in a loop). */
 export async function loadLpSolver(): Promise<LpSolver> {
   const highs = await loadHighs();
-  return { solve: (problem, options) => solveWith(highs, problem, options) };
+  return { solve: (problem, options) => solveWith(highs, problem, options), model: (problem, options) => createModel(highs, problem, options) };
 }
 
 /** Solve one LP/MILP (loads HiGHS on first use). */
@@ -155,41 +177,81 @@ function toModelData(highs: Highs, p: LpProblem, what: string): ModelData {
   return data;
 }
 
-function solveWith(highs: Highs, problem: LpProblem, options: LpOptions = {}): LpSolution {
-  const what = options.what ?? "LP";
-  const data = toModelData(highs, problem, what);
+function statusOf(highs: Highs, modelStatus: number, what: string): LpStatus {
   const S = highs.constants.modelStatus;
-  const model = highs.createModel();
+  switch (modelStatus) {
+    case S.optimal: case S.empty: return "optimal";
+    case S.infeasible: return "infeasible";
+    case S.unbounded: case S.unboundedOrInfeasible: return "unbounded";
+    case S.timeLimit: return "time_limit";
+    case S.iterationLimit: case S.solutionLimit: case S.objectiveBound: case S.objectiveTarget: case S.interrupted: return "other_limit";
+    default: fail("SOLVER_ERROR", `${what}: HiGHS failed with model status ${modelStatus} (load/model/solve error); check the problem for huge or tiny coefficients`);
+  }
+}
+
+function wrapErrors<T>(what: string, f: () => T): T {
   try {
-    const opts: Record<string, unknown> = { output_flag: false };
-    if (options.timeLimit !== undefined) opts.time_limit = options.timeLimit;
-    if (options.mipRelGap !== undefined) opts.mip_rel_gap = options.mipRelGap;
-    model.options.set(opts as never);
-    model.passModel(data);
-    const { modelStatus } = model.run();
-    const seconds = model.getRunTime();
-    let status: LpStatus;
-    switch (modelStatus) {
-      case S.optimal: status = "optimal"; break;
-      case S.infeasible: status = "infeasible"; break;
-      case S.unbounded: case S.unboundedOrInfeasible: status = "unbounded"; break;
-      case S.timeLimit: status = "time_limit"; break;
-      case S.iterationLimit: case S.solutionLimit: case S.objectiveBound: case S.objectiveTarget: case S.interrupted: status = "other_limit"; break;
-      case S.empty: status = "optimal"; break;
-      default: fail("SOLVER_ERROR", `${what}: HiGHS failed with model status ${modelStatus} (load/model/solve error); check the problem for huge or tiny coefficients`);
-    }
-    const n = problem.numVars;
-    let x = new Float64Array(n), rowValues = new Float64Array(problem.rows.length), objective = NaN;
-    if (status === "optimal" || status === "time_limit" || status === "other_limit") {
-      const sol = model.getSolution();
-      x = Float64Array.from(sol.colValue);
-      rowValues = Float64Array.from(sol.rowValue);
-      objective = modelStatus === S.empty ? (problem.offset ?? 0) : model.getObjectiveValue();
-    }
-    return { status, objective, x, rowValues, seconds };
+    return f();
   } catch (e) {
     if (e instanceof NetsizeError) throw e;
     throw new NetsizeError("SOLVER_ERROR", `${what}: HiGHS raised an error: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+function createModel(highs: Highs, problem: LpProblem, options: LpOptions = {}): LpModel {
+  const what = options.what ?? "LP";
+  const data = toModelData(highs, problem, what);
+  const model = highs.createModel();
+  const n = problem.numVars, m = problem.rows.length, inf = highs.infinity;
+  const offset = problem.offset ?? 0;
+  wrapErrors(what, () => {
+    const opts: Record<string, unknown> = { output_flag: false };
+    if (options.timeLimit !== undefined) opts.time_limit = options.timeLimit;
+    if (options.mipRelGap !== undefined) opts.mip_rel_gap = options.mipRelGap;
+    if (options.feasibilityTolerance !== undefined) {
+      opts.primal_feasibility_tolerance = options.feasibilityTolerance;
+      opts.dual_feasibility_tolerance = options.feasibilityTolerance;
+    }
+    model.options.set(opts as never);
+    model.passModel(data);
+  });
+  const checkIndex = (i: number, size: number, kind: string): void => {
+    if (!(Number.isInteger(i) && i >= 0 && i < size)) fail("SOLVER_ERROR", `${what}: ${kind} ${i} is out of range 0..${size - 1}`);
+  };
+  return {
+    solve: () => wrapErrors(what, () => {
+      const t0 = model.getRunTime();
+      const { modelStatus } = model.run();
+      const status = statusOf(highs, modelStatus, what);
+      let x = new Float64Array(n), rowValues = new Float64Array(m), objective = NaN;
+      if (status === "optimal" || status === "time_limit" || status === "other_limit") {
+        const sol = model.getSolution();
+        x = Float64Array.from(sol.colValue);
+        rowValues = Float64Array.from(sol.rowValue);
+        objective = modelStatus === highs.constants.modelStatus.empty ? offset : model.getObjectiveValue();
+      }
+      return { status, objective, x, rowValues, seconds: model.getRunTime() - t0 };
+    }),
+    setObjective: (objective, sense) => wrapErrors(what, () => {
+      if (objective.length !== n) fail("SOLVER_ERROR", `${what}: objective has ${objective.length} entries for ${n} variables`);
+      for (let j = 0; j < n; j++) model.changeColCost(j, objective[j]!);
+      if (sense) model.changeObjectiveSense(sense === "max" ? highs.constants.objectiveSense.maximize : highs.constants.objectiveSense.minimize);
+    }),
+    setRowBounds: (row, lower, upper) => wrapErrors(what, () => { checkIndex(row, m, "row"); model.changeRowBounds(row, lower ?? -inf, upper ?? inf); }),
+    setVarBounds: (j, lower, upper) => wrapErrors(what, () => { checkIndex(j, n, "variable"); model.changeColBounds(j, lower ?? -inf, upper ?? inf); }),
+    setCoefficient: (row, j, value) => wrapErrors(what, () => {
+      checkIndex(row, m, "row"); checkIndex(j, n, "variable");
+      if (!Number.isFinite(value)) fail("SOLVER_ERROR", `${what}: coefficient (${row}, ${j}) is ${value}`);
+      model.changeCoefficient(row, j, value);
+    }),
+    dispose: () => model.dispose(),
+  };
+}
+
+function solveWith(highs: Highs, problem: LpProblem, options: LpOptions = {}): LpSolution {
+  const model = createModel(highs, problem, options);
+  try {
+    return model.solve();
   } finally {
     model.dispose();
   }
