@@ -1,7 +1,38 @@
-// STUB: the 'convert' command; its owner replaces this file.
+// `netsize convert IN OUT`: ONNX ⇄ netsize JSON; the output is written atomically, so a failure leaves nothing.
+import path from "node:path";
 import { Command } from "commander";
+import { action } from "../errors.js";
+import { fmtInt, parseFloatBits } from "../shared.js";
+import { fail } from "../../core/errors.js";
+import { loadNetwork, saveNetwork } from "../../core/io/index.js";
+import { summarize } from "../../core/summary.js";
 
-/** Register the 'convert' command. */
+/** Output format from the file extension: .onnx or .json. */
+export function formatOf(file: string): "onnx" | "json" {
+  const ext = path.extname(file).toLowerCase();
+  if (ext === ".onnx") return "onnx";
+  if (ext === ".json") return "json";
+  fail("BAD_ARGUMENT", `cannot tell the output format of '${file}': name it *.onnx or *.json`);
+}
+
+/** Register `netsize convert IN OUT [--float 32|64]`. */
 export function register(program: Command): void {
-  void program;
+  program
+    .command("convert")
+    .description("convert a model between ONNX and netsize JSON (weights kept exactly in JSON and with --float 64)")
+    .argument("<in>", "ONNX or netsize JSON model")
+    .argument("<out>", "output file: *.onnx or *.json")
+    .option("--float <bits>", "ONNX weight precision: 32 (default, what most tools expect) or 64 (exact float64)")
+    .action(
+      action(async (input: string, out: string, opts: { float?: string }) => {
+        const format = formatOf(out);
+        const float = opts.float === undefined ? 32 : parseFloatBits(opts.float);
+        if (format === "json" && opts.float === "32") fail("BAD_ARGUMENT", "--float 32 applies to ONNX output; netsize JSON always keeps float64 weights");
+        const net = await loadNetwork(input);
+        await saveNetwork(net, out, { format, float });
+        const s = summarize(net);
+        const prec = format === "json" ? "float64" : `float${float}`;
+        process.stdout.write(`wrote ${out} (${format === "onnx" ? "ONNX" : "netsize JSON"}, ${prec} weights, ${net.layers.length} layers, ${fmtInt(s.params)} parameters)\n`);
+      }),
+    );
 }

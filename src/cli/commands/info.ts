@@ -1,7 +1,76 @@
-// STUB: the 'info' command; its owner replaces this file.
+// `netsize info MODEL`: the layer table (shapes, units, parameters, piecewise linearity) or its JSON.
+import path from "node:path";
 import { Command } from "commander";
+import { action } from "../errors.js";
+import { fmtInt, formatTable, toJson, writeOutput } from "../shared.js";
+import { loadNetwork } from "../../core/io/index.js";
+import { Network, outputSize, sizeOf } from "../../core/network.js";
+import { LayerSummary, summarize, unitLayerIndices } from "../../core/summary.js";
 
-/** Register the 'info' command. */
+/** The JSON `netsize info --json` writes. */
+export interface InfoResult {
+  schema: "netsize.info/1";
+  file: string;
+  inputShape: number[];
+  outputShape: number[];
+  params: number;
+  units: number;
+  /** Units plus max-pool outputs: every element with an activation state. */
+  unitLayers: number[];
+  piecewiseLinear: boolean;
+  layers: LayerSummary[];
+  meta: Record<string, unknown>;
+}
+
+/** Summarise a loaded network as the info JSON. */
+export function infoOf(net: Network, file: string): InfoResult {
+  const s = summarize(net);
+  return {
+    schema: "netsize.info/1",
+    file,
+    inputShape: [...net.inputShape],
+    outputShape: [...net.layers[net.layers.length - 1]!.shape],
+    params: s.params,
+    units: s.units,
+    unitLayers: unitLayerIndices(net),
+    piecewiseLinear: s.piecewiseLinear,
+    layers: s.layers,
+    meta: net.meta,
+  };
+}
+
+function render(r: InfoResult, net: Network): string {
+  const rows = r.layers.map((l) => [
+    l.index,
+    l.name,
+    l.fn ? `${l.kind} ${l.fn}` : l.kind,
+    l.inputs.map((i) => (i === -1 ? "input" : String(i))).join(","),
+    `[${l.shape.join("×")}]`,
+    l.units,
+    l.params,
+    l.piecewiseLinear ? "yes" : "NO",
+  ]);
+  let text = `${path.basename(r.file)}: input [${r.inputShape.join("×")}] → output [${r.outputShape.join("×")}]\n\n`;
+  text += formatTable(["#", "name", "kind", "from", "shape", "units", "params", "piecewise linear"], rows);
+  const pools = r.unitLayers.filter((i) => net.layers[i]!.kind === "maxpool").reduce((s, i) => s + sizeOf(net.layers[i]!.shape), 0);
+  text += `\n${fmtInt(r.params)} parameters · ${fmtInt(r.units)} units${pools ? ` + ${fmtInt(pools)} max-pool outputs` : ""} · ${fmtInt(outputSize(net))} outputs · `;
+  text += r.piecewiseLinear ? "piecewise linear: the exact lenses apply\n" : "NOT piecewise linear: exact lenses (regions, stability, compress) refuse it; sampled lenses still apply\n";
+  return text;
+}
+
+/** Register `netsize info MODEL [--json [file]]`. */
 export function register(program: Command): void {
-  void program;
+  program
+    .command("info")
+    .description("layers, shapes, units, parameters and piecewise linearity of a model")
+    .argument("<model>", "ONNX or netsize JSON model")
+    .option("--json [file]", "write the summary JSON (schema netsize.info/1) to a file, or to stdout without one")
+    .action(
+      action(async (model: string, opts: { json?: string | boolean }) => {
+        const net = await loadNetwork(model);
+        const r = infoOf(net, model);
+        if (opts.json !== undefined) await writeOutput(opts.json, toJson(r));
+        else process.stdout.write(render(r, net));
+      }),
+    );
 }

@@ -1,0 +1,145 @@
+// The batched fast path: the network is exported to ONNX once and run in chunks by a reused onnxruntime session.
+import { availableParallelism } from "node:os";
+import onnxProto from "onnx-proto";
+import ort from "onnxruntime-node";
+import { fail, isNetsizeError } from "../errors.js";
+import { networkToOnnx } from "../io/index.js";
+import { checkAborted, LensContext } from "../lens.js";
+import { inputSize, Network, outputSize, sizeOf } from "../network.js";
+import { unitLayerIndices } from "../summary.js";
+import { lowerForOrtFloat64 } from "./ort-lowering.js";
+import { BatchOptions, BatchResult } from "./reference.js";
+import { unitStates } from "./unit-states.js";
+
+const { onnx } = onnxProto;
+
+/** Options of the batched engine. */
+export interface BatchedEngineOptions {
+  /** Precision of weights and arithmetic: 64 (default) agrees with the reference to rounding; 32 is faster. */
+  float?: 32 | 64;
+  /** Samples per session run; default sized so one chunk's tensors stay near 32 MB. */
+  chunkSize?: number;
+  /** onnxruntime intra-op threads; default the machine's core count. */
+  threads?: number;
+}
+
+/** Per-call options of BatchedEngine.run: BatchOptions plus cancellation and progress. */
+export type BatchedRunOptions = BatchOptions & LensContext;
+
+/** A network compiled for onnxruntime; run() returns the same BatchResult as forwardBatchReference. */
+export interface BatchedEngine {
+  readonly float: 32 | 64;
+  /** Forward n samples X (n × inputSize, row-major): outputs, and unless withUnits is false every unit layer's pre-activations and patterns. */
+  run(X: Float64Array, n: number, opts?: BatchedRunOptions): Promise<BatchResult>;
+  /** Release the onnxruntime sessions. */
+  dispose(): Promise<void>;
+}
+
+/** Name of the extra graph output carrying the input of unit layer `li` (see networkToOnnx unitOutputs). */
+export const unitOutputName = (li: number): string => `pre_${li}`;
+
+interface Compiled {
+  session: ort.InferenceSession;
+  input: string;
+  output: string;
+}
+
+async function compile(net: Network, float: 32 | 64, withUnits: boolean, threads: number): Promise<Compiled> {
+  let bytes = networkToOnnx(net, { float, unitOutputs: withUnits });
+  if (float === 64) bytes = onnx.ModelProto.encode(lowerForOrtFloat64(onnx.ModelProto.decode(bytes))).finish();
+  let session: ort.InferenceSession;
+  try {
+    session = await ort.InferenceSession.create(bytes, {
+      intraOpNumThreads: threads,
+      interOpNumThreads: 1,
+      executionMode: "sequential",
+      graphOptimizationLevel: "all",
+      logSeverityLevel: 3,
+    });
+  } catch (e) {
+    const msg = (e as Error).message.split("\n")[0]!;
+    if (/implementation for/i.test(msg)) {
+      fail("UNSUPPORTED_OP", `onnxruntime cannot run this network in float${float} (${msg}); try the other --float or the reference engine`);
+    }
+    fail("BAD_MODEL", `onnxruntime rejected the exported network: ${msg}`);
+  }
+  const units = withUnits ? unitLayerIndices(net).map(unitOutputName) : [];
+  const output = session.outputNames.find((o) => !units.includes(o));
+  const missing = units.filter((u) => !session.outputNames.includes(u));
+  if (session.inputNames.length !== 1 || output === undefined || missing.length > 0) {
+    await session.release();
+    fail("BAD_MODEL", `the exported network has inputs [${session.inputNames.join(", ")}] and outputs [${session.outputNames.join(", ")}]; expected one input, one output and ${missing.join(", ") || "the unit outputs"}`);
+  }
+  return { session, input: session.inputNames[0]!, output };
+}
+
+/** Samples per chunk so that a chunk's input, output and unit tensors hold about 4 M numbers. */
+export function defaultChunkSize(net: Network): number {
+  const perSample = inputSize(net) + outputSize(net) + unitLayerIndices(net).reduce((s, li) => s + sizeOf(net.layers[li]!.shape), 0);
+  return Math.max(16, Math.min(8192, Math.floor(4_194_304 / perSample)));
+}
+
+/**
+ * Compile a network for batched forward passes on onnxruntime-node (float64 by default). The session is
+ * created once per mode (with or without unit outputs) and reused across run() calls.
+ */
+export async function createBatchedEngine(net: Network, opts: BatchedEngineOptions = {}): Promise<BatchedEngine> {
+  const float = opts.float ?? 64;
+  if (float !== 32 && float !== 64) fail("BAD_ARGUMENT", `float must be 32 or 64, got ${String(float)}`);
+  const threads = opts.threads ?? availableParallelism();
+  const chunk = opts.chunkSize ?? defaultChunkSize(net);
+  if (!Number.isInteger(chunk) || chunk < 1) fail("BAD_ARGUMENT", `chunkSize must be a positive integer, got ${chunk}`);
+  const sessions = new Map<boolean, Promise<Compiled>>();
+  const get = (withUnits: boolean): Promise<Compiled> => {
+    let s = sessions.get(withUnits);
+    if (!s) { s = compile(net, float, withUnits, threads); sessions.set(withUnits, s); }
+    return s;
+  };
+  await get(true);
+  const d = inputSize(net), m = outputSize(net);
+  const unitLayers = unitLayerIndices(net);
+  const unitSizes = unitLayers.map((li) => sizeOf(net.layers[li]!.shape));
+  let disposed = false;
+
+  async function run(X: Float64Array, n: number, ropts: BatchedRunOptions = {}): Promise<BatchResult> {
+    if (disposed) fail("BAD_ARGUMENT", "the batched engine was disposed");
+    if (!Number.isInteger(n) || n < 0 || X.length !== n * d) fail("DOMAIN_MISMATCH", `batch has ${X.length} values, expected ${n} × ${d} ([${net.inputShape.join(",")}])`);
+    const withUnits = ropts.withUnits ?? true;
+    const c = await get(withUnits);
+    const outputs = new Float64Array(n * m);
+    const preActivations = withUnits ? unitSizes.map((s) => new Float64Array(n * s)) : [];
+    const patterns = withUnits ? unitSizes.map((s) => new Uint8Array(n * s)) : [];
+    const fetches = withUnits ? [c.output, ...unitLayers.map(unitOutputName)] : [c.output];
+    for (let s0 = 0; s0 < n; s0 += chunk) {
+      checkAborted(ropts);
+      const k = Math.min(chunk, n - s0);
+      const xs = X.subarray(s0 * d, (s0 + k) * d);
+      const feed = float === 64 ? new ort.Tensor("float64", xs, [k, ...net.inputShape]) : new ort.Tensor("float32", Float32Array.from(xs), [k, ...net.inputShape]);
+      let res: ort.InferenceSession.ReturnType;
+      try {
+        res = await c.session.run({ [c.input]: feed }, fetches);
+      } catch (e) {
+        if (isNetsizeError(e)) throw e;
+        fail("BAD_MODEL", `onnxruntime failed on samples ${s0}..${s0 + k - 1}: ${(e as Error).message.split("\n")[0]}`);
+      }
+      outputs.set(res[c.output]!.data as Float64Array | Float32Array, s0 * m);
+      if (withUnits) unitLayers.forEach((li, j) => {
+        const pre = res[unitOutputName(li)]!.data as Float64Array | Float32Array;
+        unitStates(net, li, pre, k, preActivations[j]!.subarray(s0 * unitSizes[j]!), patterns[j]!.subarray(s0 * unitSizes[j]!));
+      });
+      for (const t of Object.values(res)) t.dispose();
+      ropts.onProgress?.({ done: s0 + k, total: n, stage: "forward" });
+    }
+    return { n, outputs, unitLayers: [...unitLayers], preActivations, patterns };
+  }
+
+  return {
+    float,
+    run,
+    async dispose() {
+      disposed = true;
+      for (const s of sessions.values()) await (await s).session.release();
+      sessions.clear();
+    },
+  };
+}

@@ -1,0 +1,191 @@
+// onnxruntime's CPU provider has no float64 kernels for Conv, AveragePool and LeakyRelu. This pass rewrites
+// those nodes into ops it does run in float64 (Pad, Slice, Concat, Transpose, MatMul, Add, Sum, Div, Relu), so the
+// batched engine stays exact in float64 on convolutional networks. The rewrites need no shape information.
+import onnxProto from "onnx-proto";
+import { fail } from "../errors.js";
+
+const { onnx } = onnxProto;
+type IModel = onnxProto.onnx.IModelProto;
+type INode = onnxProto.onnx.INodeProto;
+type ITensor = onnxProto.onnx.ITensorProto;
+type IAttr = onnxProto.onnx.IAttributeProto;
+
+const DOUBLE = onnx.TensorProto.DataType.DOUBLE;
+const INT64 = onnx.TensorProto.DataType.INT64;
+/** An "until the end" Slice bound that every ORT build accepts (ends are clamped to the axis length). */
+const TO_END = 2 ** 31 - 1;
+
+/** Ops this pass rewrites when the model is float64. */
+export const LOWERED_OPS = ["Conv", "AveragePool", "LeakyRelu"] as const;
+
+function num(v: number | { toNumber(): number } | null | undefined): number {
+  return v === null || v === undefined ? 0 : typeof v === "number" ? v : v.toNumber();
+}
+
+function attr(node: INode, name: string): IAttr | undefined {
+  return node.attribute?.find((a) => a.name === name);
+}
+
+function ints(node: INode, name: string, dflt: number[]): number[] {
+  const a = attr(node, name);
+  return a?.ints && a.ints.length > 0 ? a.ints.map(num) : dflt;
+}
+
+/** Values of an initializer as float64, whatever field the exporter stored them in. */
+export function tensorValues(t: ITensor): Float64Array {
+  const n = (t.dims ?? []).map(num).reduce((a, b) => a * b, 1);
+  if (t.rawData && t.rawData.length > 0) {
+    const raw = t.rawData;
+    const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+    const out = new Float64Array(n);
+    const size = t.dataType === DOUBLE ? 8 : 4;
+    if (raw.byteLength < n * size) fail("BAD_MODEL", `tensor ${t.name} holds ${raw.byteLength} bytes, needs ${n * size}`);
+    for (let i = 0; i < n; i++) out[i] = size === 8 ? view.getFloat64(i * 8, true) : view.getFloat32(i * 4, true);
+    return out;
+  }
+  const src = t.dataType === DOUBLE ? t.doubleData : t.floatData;
+  return Float64Array.from(src ?? []);
+}
+
+/** A builder of replacement nodes with unique names under one prefix. */
+class Emitter {
+  readonly nodes: INode[] = [];
+  readonly inits: ITensor[] = [];
+  private k = 0;
+  constructor(private readonly prefix: string) {}
+
+  name(tag: string): string {
+    return `${this.prefix}_${tag}_${this.k++}`;
+  }
+
+  node(opType: string, input: string[], attrs: IAttr[] = [], output = this.name(opType)): string {
+    this.nodes.push(onnx.NodeProto.create({ opType, input, output: [output], attribute: attrs, name: output }));
+    return output;
+  }
+
+  int64s(values: number[]): string {
+    const name = this.name("i64");
+    this.inits.push(onnx.TensorProto.create({ name, dims: [values.length], dataType: INT64, int64Data: values }));
+    return name;
+  }
+
+  doubles(values: ArrayLike<number>, dims: number[]): string {
+    const name = this.name("f64");
+    const raw = new Uint8Array(Float64Array.from(values).buffer);
+    this.inits.push(onnx.TensorProto.create({ name, dims, dataType: DOUBLE, rawData: raw }));
+    return name;
+  }
+}
+
+const intsAttr = (name: string, v: number[]): IAttr => onnx.AttributeProto.create({ name, ints: v, type: onnx.AttributeProto.AttributeType.INTS });
+const intAttr = (name: string, v: number): IAttr => onnx.AttributeProto.create({ name, i: v, type: onnx.AttributeProto.AttributeType.INT });
+
+/**
+ * The kh·kw strided windows of a (padded) N×C×H×W tensor, each N×C×OH×OW. A window starting at ky·dh with
+ * step sh and ending (kh-1-ky)·dh before the end holds ceil((H-(kh-1)·dh)/sh) = OH rows, so no shape is needed.
+ */
+function windows(e: Emitter, x: string, kernel: number[], stride: number[], dil: number[]): string[] {
+  const out: string[] = [];
+  const axes = e.int64s([2, 3]), steps = e.int64s(stride);
+  for (let ky = 0; ky < kernel[0]!; ky++) {
+    for (let kx = 0; kx < kernel[1]!; kx++) {
+      const endY = ky === kernel[0]! - 1 ? TO_END : -(kernel[0]! - 1 - ky) * dil[0]!;
+      const endX = kx === kernel[1]! - 1 ? TO_END : -(kernel[1]! - 1 - kx) * dil[1]!;
+      out.push(e.node("Slice", [x, e.int64s([ky * dil[0]!, kx * dil[1]!]), e.int64s([endY, endX]), axes, steps]));
+    }
+  }
+  return out;
+}
+
+function padded(e: Emitter, x: string, pads: number[]): string {
+  if (pads.every((p) => p === 0)) return x;
+  return e.node("Pad", [x, e.int64s([0, 0, pads[0]!, pads[1]!, 0, 0, pads[2]!, pads[3]!])]);
+}
+
+function checkSpatial(node: INode, kernel: number[]): void {
+  const autoPad = attr(node, "auto_pad")?.s;
+  const mode = autoPad ? new TextDecoder().decode(autoPad) : "NOTSET";
+  if (mode !== "NOTSET" && mode !== "") fail("UNSUPPORTED_OP", `${node.opType} with auto_pad=${mode} cannot run in float64; use float 32`, { node: node.name ?? "" });
+  if (kernel.length !== 2) fail("UNSUPPORTED_OP", `${node.opType} over ${kernel.length} spatial axes cannot run in float64; use float 32`, { node: node.name ?? "" });
+  if (num(attr(node, "ceil_mode")?.i) !== 0) fail("UNSUPPORTED_OP", `${node.opType} with ceil_mode cannot run in float64; use float 32`, { node: node.name ?? "" });
+}
+
+function lowerConv(e: Emitter, node: INode, inits: Map<string, ITensor>): void {
+  const [x, wName, bName] = node.input!;
+  const w = inits.get(wName!);
+  if (!w) fail("UNSUPPORTED_OP", "Conv with a computed weight cannot run in float64; use float 32", { node: node.name ?? "" });
+  const [O, C, kh, kw] = (w.dims ?? []).map(num) as [number, number, number, number];
+  const kernel = ints(node, "kernel_shape", [kh, kw]);
+  checkSpatial(node, kernel);
+  if (num(attr(node, "group")?.i ?? 1) !== 1) fail("UNSUPPORTED_OP", "grouped Conv cannot run in float64; use float 32", { node: node.name ?? "" });
+  const wv = tensorValues(w);
+  // Rows ordered like the Concat of windows: row (ky·kw + kx)·C + c holds W[o][c][ky][kx] in column o.
+  const K = kh * kw;
+  const wt = new Float64Array(K * C * O);
+  for (let o = 0; o < O; o++)
+    for (let c = 0; c < C; c++)
+      for (let k = 0; k < K; k++) wt[(k * C + c) * O + o] = wv[(o * C + c) * K + k]!;
+  const wins = windows(e, padded(e, x!, ints(node, "pads", [0, 0, 0, 0])), kernel, ints(node, "strides", [1, 1]), ints(node, "dilations", [1, 1]));
+  const cat = wins.length === 1 ? wins[0]! : e.node("Concat", wins, [intAttr("axis", 1)]);
+  const nhwc = e.node("Transpose", [cat], [intsAttr("perm", [0, 2, 3, 1])]);
+  let y = e.node("MatMul", [nhwc, e.doubles(wt, [K * C, O])]);
+  if (bName) {
+    const b = inits.get(bName);
+    y = e.node("Add", [y, b ? e.doubles(tensorValues(b), [O]) : bName]);
+  }
+  e.node("Transpose", [y], [intsAttr("perm", [0, 3, 1, 2])], node.output![0]!);
+}
+
+function lowerAvgPool(e: Emitter, node: INode): void {
+  const x = node.input![0]!;
+  const kernel = ints(node, "kernel_shape", []);
+  checkSpatial(node, kernel);
+  const pads = ints(node, "pads", [0, 0, 0, 0]), stride = ints(node, "strides", [1, 1]);
+  const sum = (src: string): string => {
+    const w = windows(e, padded(e, src, pads), kernel, stride, [1, 1]);
+    return w.length === 1 ? e.node("Identity", w) : e.node("Sum", w);
+  };
+  const total = sum(x);
+  const includePad = num(attr(node, "count_include_pad")?.i) !== 0 || pads.every((p) => p === 0);
+  // Without count_include_pad the divisor is the number of real cells in each window: pool a tensor of ones.
+  const count = includePad
+    ? e.doubles([kernel[0]! * kernel[1]!], [])
+    : sum(e.node("Add", [e.node("Mul", [x, e.doubles([0], [])]), e.doubles([1], [])]));
+  e.node("Div", [total, count], [], node.output![0]!);
+}
+
+function lowerLeakyRelu(e: Emitter, node: INode): void {
+  const x = node.input![0]!;
+  const a = attr(node, "alpha");
+  const alpha = a?.f ?? 0.01;
+  // relu(x) - alpha·relu(-x): exactly x for x > 0 and exactly alpha·x otherwise.
+  const neg = e.node("Mul", [e.node("Relu", [e.node("Neg", [x])]), e.doubles([alpha], [])]);
+  e.node("Sub", [e.node("Relu", [x]), neg], [], node.output![0]!);
+}
+
+/** Rewrite a float64 model's Conv / AveragePool / LeakyRelu nodes into ops onnxruntime runs in float64. */
+export function lowerForOrtFloat64(model: IModel): IModel {
+  const graph = model.graph;
+  if (!graph?.node) return model;
+  const inits = new Map((graph.initializer ?? []).map((t) => [t.name ?? "", t]));
+  const nodes: INode[] = [];
+  const extra: ITensor[] = [];
+  const consumed = new Set<string>();
+  graph.node.forEach((node, i) => {
+    if (!(LOWERED_OPS as readonly string[]).includes(node.opType ?? "")) { nodes.push(node); return; }
+    const e = new Emitter(`__lowered${i}`);
+    if (node.opType === "Conv") {
+      lowerConv(e, node, inits);
+      for (const n of node.input!.slice(1)) consumed.add(n);
+    } else if (node.opType === "AveragePool") lowerAvgPool(e, node);
+    else lowerLeakyRelu(e, node);
+    nodes.push(...e.nodes);
+    extra.push(...e.inits);
+  });
+  // Weights folded into the lowered MatMul are dropped unless another node still reads them.
+  const stillUsed = new Set(nodes.flatMap((n) => n.input ?? []));
+  const kept = (graph.initializer ?? []).filter((t) => !consumed.has(t.name ?? "") || stillUsed.has(t.name ?? ""));
+  const input = (graph.input ?? []).filter((v) => !consumed.has(v.name ?? "") || stillUsed.has(v.name ?? ""));
+  const g = onnx.GraphProto.create({ ...graph, node: nodes, input, initializer: [...kept, ...extra] });
+  return onnx.ModelProto.create({ ...model, graph: g });
+}
