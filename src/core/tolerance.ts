@@ -20,6 +20,10 @@ export const TOLERANCE = {
   sliverRel: 1e-12,
   /** Compression equivalence: max |f - f'| in float64 must be below this. */
   equivalence: 1e-9,
+  /** Exact box regions: a region whose Chebyshev radius (box scaled to [-1,1]^d) is at or below this is lower-dimensional, a sliver. */
+  regionRadius: 1e-8,
+  /** Primal/dual feasibility tolerance given to HiGHS for the geometric LPs of exact regions (HiGHS's default is 1e-7). */
+  lpFeasibility: 1e-9,
 } as const;
 
 /** True when v is zero up to the on-plane tolerance for terms of magnitude `scale`. */
