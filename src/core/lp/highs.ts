@@ -62,6 +62,8 @@ export interface LpSolution {
   rowValues: Float64Array;
   /** Solver wall-clock seconds. */
   seconds: number;
+  /** Row duals (LP solves of a persistent model; HiGHS's convention: reduced costs = c − Aᵀ·rowDuals). */
+  rowDuals?: Float64Array;
 }
 
 /**
@@ -78,6 +80,8 @@ export interface LpModel {
   setVarBounds(variable: number, lower?: number, upper?: number): void;
   /** Set one matrix coefficient (0 removes it). */
   setCoefficient(row: number, variable: number, value: number): void;
+  /** Set raw HiGHS options for the following solves (e.g. objective_bound, objective_target, time_limit, mip_rel_gap). */
+  setHighsOptions(options: Record<string, number | string | boolean>): void;
   /** Free the solver's memory; the model is unusable afterwards. */
   dispose(): void;
 }
@@ -224,13 +228,15 @@ function createModel(highs: Highs, problem: LpProblem, options: LpOptions = {}):
       const { modelStatus } = model.run();
       const status = statusOf(highs, modelStatus, what);
       let x = new Float64Array(n), rowValues = new Float64Array(m), objective = NaN;
+      let rowDuals: Float64Array | undefined;
       if (status === "optimal" || status === "time_limit" || status === "other_limit") {
         const sol = model.getSolution();
         x = Float64Array.from(sol.colValue);
         rowValues = Float64Array.from(sol.rowValue);
         objective = modelStatus === highs.constants.modelStatus.empty ? offset : model.getObjectiveValue();
+        if (status === "optimal" && !problem.integers?.length) rowDuals = Float64Array.from(sol.rowDual);
       }
-      return { status, objective, x, rowValues, seconds: model.getRunTime() - t0 };
+      return { status, objective, x, rowValues, seconds: model.getRunTime() - t0, ...(rowDuals ? { rowDuals } : {}) };
     }),
     setObjective: (objective, sense) => wrapErrors(what, () => {
       if (objective.length !== n) fail("SOLVER_ERROR", `${what}: objective has ${objective.length} entries for ${n} variables`);
@@ -244,6 +250,7 @@ function createModel(highs: Highs, problem: LpProblem, options: LpOptions = {}):
       if (!Number.isFinite(value)) fail("SOLVER_ERROR", `${what}: coefficient (${row}, ${j}) is ${value}`);
       model.changeCoefficient(row, j, value);
     }),
+    setHighsOptions: (opts) => wrapErrors(what, () => model.options.set(opts as never)),
     dispose: () => model.dispose(),
   };
 }
