@@ -78,6 +78,7 @@ describe("exact box regions: 1-D and 2-D against an independent polygon-cutting 
       expect(r.count).toBe(oracleCount(net, [-1, -1], [1, 1], [0, 1]));
       expect(r.complete).toBe(true);
       expect(r.unconfirmed).toBe(0);
+      expect(r.crossingsFailed).toBe(0);
       expect(new Set(r.regions!.map((g) => g.pattern)).size).toBe(r.count);
       for (const g of r.regions!) {
         expect(patternOf(net, g.point)).toBe(g.pattern); // confirmed at an interior point

@@ -5,7 +5,7 @@
  */
 import { activations } from "../../core/activations.js";
 import { fail } from "../../core/errors.js";
-import { Layer, Network, sizeOf } from "../../core/network.js";
+import { Layer, Network, PoolOp, sizeOf } from "../../core/network.js";
 import { TOLERANCE } from "../../core/tolerance.js";
 import { unitLayerIndices } from "../../core/summary.js";
 import { conv2dForward, denseForward, padForward, poolForward, scaleForward } from "../../core/engine/kernels.js";
@@ -75,7 +75,7 @@ function pieces(layer: Layer & { kind: "activation" }): { slope: number[]; inter
 }
 
 /** The element indices (into the pooled input) of one max-pool window, in scan order, with their window-local index. */
-function windowCells(layer: Layer & { kind: "maxpool" }, inShape: readonly number[], o: number): { index: number; k: number }[] {
+function windowCells(layer: Layer & PoolOp, inShape: readonly number[], o: number): { index: number; k: number }[] {
   const [, H, W] = inShape as [number, number, number];
   const [, OH, OW] = layer.shape as [number, number, number];
   const c = Math.floor(o / (OH * OW)), oy = Math.floor(o / OW) % OH, ox = o % OW;

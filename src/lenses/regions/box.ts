@@ -64,6 +64,8 @@ export interface BoxRegionsResult extends LensResultBase {
   facets: number;
   /** Patterns met while stepping across facets whose region was thinner than TOLERANCE.regionRadius (not counted). */
   slivers: number;
+  /** Facets where no step small enough reached a region containing the facet's centre (0 unless near-degenerate). */
+  crossingsFailed: number;
   /** Regions whose centre's recomputed pattern disagreed (0 unless float64 rounding bites; reported, not hidden). */
   unconfirmed: number;
   lpSolves: number;
@@ -118,7 +120,7 @@ export async function boxRegions(net: Network, box: Box, options: BoxRegionsOpti
   const solves = { count: 0 };
   const regions: BoxRegion[] = [];
   const cutting = new Set<string>();
-  let facetsTotal = 0, slivers = 0, unconfirmed = 0;
+  let facetsTotal = 0, slivers = 0, unconfirmed = 0, crossingsFailed = 0;
 
   const patternAt = (u: ArrayLike<number>): LayerPatterns => forwardTrace(net, inputAt(input, u)).patterns;
   const seen = new Set<string>();
@@ -129,9 +131,9 @@ export async function boxRegions(net: Network, box: Box, options: BoxRegionsOpti
   const startKeys: string[] = [];
   for (let attempt = 0; attempt < 50 && startKeys.length === 0; attempt++) {
     const u = attempt === 0 ? new Float64Array(d) : Float64Array.from({ length: d }, () => 2 * rng.next() - 1);
-    const key = patternKey(patternAt(u), unitLayers);
+    const patterns = patternAt(u), key = patternKey(patterns, unitLayers);
     if (d === 0) { startKeys.push(key); break; }
-    const lp = new RegionLp(solver, regionRows(net, patternAt(u), affineMaps(net, patternAt(u), input), input), solves);
+    const lp = new RegionLp(solver, regionRows(net, patterns, affineMaps(net, patterns, input), input), solves);
     try { if (lp.chebyshev().radius > TOLERANCE.regionRadius) startKeys.push(key); } finally { lp.dispose(); }
   }
   if (startKeys.length === 0) fail("SOLVER_ERROR", "found no full-dimensional region at 50 points of the box; is the box degenerate?");
@@ -153,6 +155,7 @@ export async function boxRegions(net: Network, box: Box, options: BoxRegionsOpti
     unitsCutting: cutting.size,
     facets: facetsTotal,
     slivers,
+    crossingsFailed,
     unconfirmed,
     lpSolves: solves.count,
     patternEncoding: "one base-36 character per unit (its piece index: ReLU 1 = active; max pool: winning window cell), unit layers in order",
@@ -187,7 +190,7 @@ export async function boxRegions(net: Network, box: Box, options: BoxRegionsOpti
       for (const f of facets) {
         for (const r of [f.row, ...f.duplicates]) cutting.add(`${rows.unitLayer[r]}:${rows.unit[r]}`);
         const next = crossFacet(net, input, rows, f, unitLayers);
-        if (next === undefined) { slivers++; continue; }
+        if (next === undefined) { crossingsFailed++; continue; }
         if (!seen.has(next)) { seen.add(next); queue.push({ key: next }); }
       }
     } finally {
