@@ -20,6 +20,13 @@ export const TOLERANCE = {
   sliverRel: 1e-12,
   /** Compression equivalence: max |f - f'| in float64 must be below this. */
   equivalence: 1e-9,
+  /**
+   * Stability by MILP: HiGHS decides a unit's sign only up to its feasibility tolerances, so a unit is
+   * called stable only when its MILP bound clears this margin times max(1, |bound scale|); inside the
+   * margin the unit is reported "unknown", never stable. (IBP, CROWN and LP bounds are recomputed in
+   * float64 and need only the onPlaneRel slack.)
+   */
+  milpMargin: 1e-6,
   /** Exact box regions: a region whose Chebyshev radius (box scaled to [-1,1]^d) is at or below this is lower-dimensional, a sliver. */
   regionRadius: 1e-8,
   /** Primal/dual feasibility tolerance given to HiGHS for the geometric LPs of exact regions (HiGHS's default is 1e-7). */
