@@ -132,7 +132,7 @@ function chw(shape: Shape, name: string, kind: string): [number, number, number]
 }
 
 /** Infer and check the output shape of one layer from its input shapes. */
-function inferShape(op: Op, ins: Shape[], name: string): Shape {
+export function inferShape(op: Op, ins: Shape[], name: string): Shape {
   const x = ins[0]!;
   switch (op.kind) {
     case "dense":

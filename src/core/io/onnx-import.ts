@@ -1,0 +1,178 @@
+// ONNX → Network: decode the protobuf, walk the graph in topological order converting each node,
+// fold normalisation into affine layers, and validate the result.
+import path from "node:path";
+import onnxp from "onnx-proto";
+import { NetsizeError, fail } from "../errors.js";
+import { Network, createNetwork } from "../network.js";
+import { foldScales } from "./fold.js";
+import { Ir, withFile } from "./ir.js";
+import { ImportState, NodeCtx, Value } from "./onnx-context.js";
+import { arithmetic, batchNorm, conv, gemm, matMul, neg, pad, pool } from "./onnx-ops-linear.js";
+import { act, clipOp, constantOp, flatten, maxMin, passThrough, reshape, squeeze, unaryConst } from "./onnx-ops-misc.js";
+import { Tensor, decodeTensor, toNum } from "./onnx-tensor.js";
+import { NETSIZE_LAYERS, NETSIZE_META, applyLayerRecords, readLayerRecords } from "./onnx-meta.js";
+
+const { onnx } = onnxp;
+type Converter = (c: NodeCtx) => Value[];
+
+/** The ONNX ops netsize converts, by op type. */
+export const CONVERTERS: Record<string, Converter> = {
+  Gemm: gemm, MatMul: matMul, Conv: conv, BatchNormalization: batchNorm,
+  Add: arithmetic, Sub: arithmetic, Mul: arithmetic, Div: arithmetic, Neg: neg,
+  Pad: pad, MaxPool: pool, AveragePool: pool, GlobalMaxPool: pool, GlobalAveragePool: pool,
+  Relu: act, LeakyRelu: act, PRelu: act, Abs: act, Tanh: act, Sigmoid: act, Softplus: act, Elu: act, Gelu: act, Erf: act,
+  Clip: clipOp, Max: maxMin, Min: maxMin,
+  Flatten: flatten, Reshape: reshape, Squeeze: squeeze, Unsqueeze: squeeze,
+  Constant: constantOp, Shape: constantOp, ConstantOfShape: constantOp, Gather: constantOp, Concat: constantOp,
+  Cast: constantOp, Slice: constantOp, Transpose: constantOp,
+  Identity: passThrough, Dropout: passThrough,
+  Sqrt: unaryConst, Reciprocal: unaryConst, Exp: unaryConst, Log: unaryConst, Floor: unaryConst, Ceil: unaryConst,
+};
+
+/** Initializers are decoded on first use (lazily), like Netron. */
+class Values extends Map<string, Value> {
+  constructor(private readonly inits: Map<string, onnxp.onnx.ITensorProto>, private readonly file?: string) {
+    super();
+  }
+
+  override get(name: string): Value | undefined {
+    let v = super.get(name);
+    if (!v && this.inits.has(name)) {
+      v = { kind: "const", t: decodeTensor(this.inits.get(name)!, { file: this.file, node: `initializer ${name}` }) };
+      super.set(name, v);
+    }
+    return v;
+  }
+}
+
+/** Decode bytes as a ModelProto, turning protobuf failures into BAD_MODEL. */
+export function decodeModel(bytes: Uint8Array, file?: string): onnxp.onnx.ModelProto {
+  if (bytes.length === 0) fail("BAD_MODEL", "the file is empty; export the model again", { file });
+  let model: onnxp.onnx.ModelProto;
+  try {
+    model = onnx.ModelProto.decode(bytes);
+  } catch (e) {
+    fail("BAD_MODEL", `not a readable ONNX model (${(e as Error).message}); the file is truncated, corrupt or not ONNX`, { file });
+  }
+  if (!model.graph || !model.graph.node || model.graph.node.length === 0) {
+    fail("BAD_MODEL", "not an ONNX model with a graph of nodes; the file is truncated, corrupt or not ONNX", { file });
+  }
+  return model;
+}
+
+function topoOrder(nodes: readonly onnxp.onnx.INodeProto[], file?: string): number[] {
+  const producer = new Map<string, number>();
+  nodes.forEach((n, i) => (n.output ?? []).forEach((o) => { if (o) producer.set(o, i); }));
+  const order: number[] = [];
+  const state = new Uint8Array(nodes.length); // 0 new, 1 on stack, 2 done
+  for (let root = 0; root < nodes.length; root++) {
+    if (state[root]) continue;
+    const stack: [number, number][] = [[root, 0]];
+    state[root] = 1;
+    while (stack.length) {
+      const top = stack[stack.length - 1]!;
+      const [i, k] = top;
+      const ins = nodes[i]!.input ?? [];
+      if (k < ins.length) {
+        top[1]++;
+        const p = ins[k] ? producer.get(ins[k]!) : undefined;
+        if (p === undefined || state[p] === 2) continue;
+        if (state[p] === 1) fail("BAD_MODEL", `the graph has a cycle through node ${nodes[p]!.name || `#${p}`}`, { file });
+        state[p] = 1;
+        stack.push([p, 0]);
+      } else {
+        state[i] = 2;
+        order.push(i);
+        stack.pop();
+      }
+    }
+  }
+  return order;
+}
+
+type Dim = number | string;
+
+function dimsOf(v: onnxp.onnx.IValueInfoProto): Dim[] | undefined {
+  const shape = v.type?.tensorType?.shape;
+  if (!shape) return undefined;
+  return (shape.dim ?? []).map((d) => (d.dimParam ? d.dimParam : d.dimValue !== undefined && d.dimValue !== null ? toNum(d.dimValue) : "?"));
+}
+
+/** Decode ONNX bytes into a network (see networkFromOnnx in io/index.ts). */
+export function importOnnx(bytes: Uint8Array, file?: string): Network {
+  const model = decodeModel(bytes, file);
+  const g = model.graph!;
+  const opsetEntry = (model.opsetImport ?? []).find((o) => !o.domain || o.domain === "ai.onnx");
+  const opset = opsetEntry ? toNum(opsetEntry.version) : 13;
+  const inits = new Map((g.initializer ?? []).map((t) => [t.name ?? "", t]));
+  const inputs = (g.input ?? []).filter((v) => !inits.has(v.name ?? ""));
+  if (inputs.length !== 1) {
+    fail("BAD_MODEL", `the graph has ${inputs.length} inputs (${inputs.map((v) => v.name).join(", ")}); netsize reads single-input networks`, { file });
+  }
+  const input = inputs[0]!;
+  const dims = dimsOf(input);
+  if (!dims || dims.length === 0) fail("SHAPE_MISMATCH", `graph input '${input.name}' has no shape; export with a fixed input shape`, { file });
+  const batched = dims.length >= 2 && (typeof dims[0] === "string" || dims[0] === 1 || dims[0] === 0);
+  const perSample = batched ? dims.slice(1) : dims;
+  const bad = perSample.find((d) => typeof d === "string" || d < 1);
+  if (bad !== undefined) {
+    fail("SHAPE_MISMATCH", `graph input '${input.name}' has shape [${dims.join(",")}] with a non-fixed dimension '${bad}'; export with a fixed input size (only the batch axis may be dynamic)`, { file });
+  }
+  const inputShape = perSample as number[];
+  const records = readLayerRecords(model, g.node!.length);
+  const ir = new Ir(inputShape, file);
+  const state: ImportState = { ir, batched, file, opset, values: new Values(inits as Map<string, onnxp.onnx.ITensorProto>, file) };
+  state.values.set(input.name ?? "", { kind: "dyn", id: -1, shape: inputShape });
+  for (const i of topoOrder(g.node!, file)) {
+    const node = g.node![i]!;
+    const c = new NodeCtx(state, node, i, records?.group[i]);
+    const domain = node.domain ?? "";
+    const convert = CONVERTERS[c.op];
+    if (!convert || (domain !== "" && domain !== "ai.onnx" && !(domain === "com.microsoft" && c.op === "Gelu"))) {
+      c.fail("UNSUPPORTED_OP", `${domain && domain !== "ai.onnx" ? `${domain}.` : ""}${c.op} is not supported; netsize reads ${Object.keys(CONVERTERS).join(", ")}`);
+    }
+    let outs: Value[];
+    try {
+      outs = convert(c);
+    } catch (e) {
+      if (e instanceof NetsizeError) throw withFile(e, file, c.where);
+      throw new NetsizeError("BAD_MODEL", `cannot convert: ${(e as Error).message}`, { file, node: c.where });
+    }
+    (node.output ?? []).forEach((o, k) => { if (o && outs[k]) state.values.set(o, outs[k]!); });
+  }
+  const outName = g.output?.[0]?.name ?? "";
+  const out = state.values.get(outName);
+  if (!out) fail("BAD_MODEL", `graph output '${outName}' is produced by no node`, { file });
+  if (out.kind !== "dyn" || out.id < 0) fail("BAD_MODEL", `graph output '${outName}' does not depend on the input through any layer`, { file });
+  const output = foldScales(ir, out.id, records !== undefined);
+  try {
+    const specs = ir.toSpecs(output);
+    if (records) applyLayerRecords(specs, ir, records);
+    const meta = records?.meta ?? defaultMeta(model, input, g.output?.[0], batched, opset, file);
+    return createNetwork(inputShape, specs, meta);
+  } catch (e) {
+    throw withFile(e, file, "");
+  }
+}
+
+function defaultMeta(
+  model: onnxp.onnx.ModelProto, input: onnxp.onnx.IValueInfoProto, output: onnxp.onnx.IValueInfoProto | undefined,
+  batched: boolean, opset: number, file?: string,
+): Record<string, unknown> {
+  const producer = [model.producerName, model.producerVersion].filter(Boolean).join(" ");
+  return {
+    ...(file ? { source: path.basename(file) } : {}),
+    onnx: {
+      inputName: input.name ?? "input",
+      inputShape: dimsOf(input),
+      outputName: output?.name ?? "output",
+      ...(output && dimsOf(output) ? { outputShape: dimsOf(output) } : {}),
+      batched,
+      opset,
+      ...(producer ? { producer } : {}),
+    },
+  };
+}
+
+export { NETSIZE_LAYERS, NETSIZE_META };
+export type { Tensor };

@@ -1,0 +1,271 @@
+// Converters for the affine ONNX ops: Gemm, MatMul, Conv, BatchNormalization, element-wise
+// arithmetic with constants, Pad and pooling.
+import { Pads2d } from "../network.js";
+import { fuseElementwise } from "./fuse.js";
+import { ConstValue, DynValue, NodeCtx, Value, constant, fromFloat32 } from "./onnx-context.js";
+import { binary, broadcastDims, expandTo, matmul, numel, transpose } from "./onnx-const.js";
+import { Tensor } from "./onnx-tensor.js";
+
+/** A constant laid onto a tensor's per-sample shape: one value per channel (axis 0) or per element. */
+interface PerSample {
+  perChannel: boolean;
+  values: Float64Array;
+}
+
+/** Broadcast a constant onto the per-sample shape of x; per channel when it varies along axis 0 only. */
+export function perSample(c: NodeCtx, t: Tensor, x: DynValue): PerSample {
+  const S = x.shape;
+  const F = c.state.batched ? [1, ...S] : [...S];
+  const bad = (): never => c.fail("SHAPE_MISMATCH", `constant of shape [${t.dims.join(",")}] does not broadcast onto a tensor of shape [${c.state.batched ? "batch," : ""}${S.join(",")}] without changing it`);
+  if (t.dims.length > F.length) bad();
+  const cd = [...new Array<number>(F.length - t.dims.length).fill(1), ...t.dims];
+  cd.forEach((d, k) => { if (d !== 1 && d !== F[k]) bad(); });
+  const cS = c.state.batched ? cd.slice(1) : cd;
+  const channelOnly = cS.slice(1).every((d) => d === 1);
+  // When per channel and per element mean the same, the constant's rank tells which was written (see onnx-export).
+  const ambiguous = S.slice(1).every((d) => d === 1);
+  const perChannel = channelOnly && !(ambiguous && t.dims.length === S.length);
+  if (perChannel) return { perChannel, values: expandTo({ dims: [cS[0]!], data: t.data }, [S[0]!]) };
+  return { perChannel, values: expandTo({ dims: cS, data: t.data }, S) };
+}
+
+function toPerElement(p: PerSample, x: DynValue): Float64Array {
+  if (!p.perChannel) return p.values;
+  const per = numel(x.shape) / x.shape[0]!;
+  const out = new Float64Array(numel(x.shape));
+  for (let i = 0; i < out.length; i++) out[i] = p.values[Math.floor(i / per)]!;
+  return out;
+}
+
+/** Emit y = x·scale + shift (either may be omitted) as a scale node. */
+export function affine(c: NodeCtx, x: DynValue, scale?: Tensor, shift?: Tensor, suffix = ""): DynValue {
+  let s = scale ? perSample(c, scale, x) : undefined;
+  let t = shift ? perSample(c, shift, x) : undefined;
+  if (s && t && s.perChannel !== t.perChannel) {
+    s = { perChannel: false, values: toPerElement(s, x) };
+    t = { perChannel: false, values: toPerElement(t, x) };
+  }
+  const perChannel = (s ?? t)!.perChannel;
+  const n = perChannel ? x.shape[0]! : numel(x.shape);
+  const v = c.emit({
+    kind: "scale", perChannel,
+    scale: s?.values ?? new Float64Array(n).fill(1),
+    shift: t?.values ?? new Float64Array(n),
+  }, [x.id], suffix);
+  return fuseElementwise(c, v);
+}
+
+const scalar = (v: number): Tensor => ({ dims: [], data: Float64Array.of(v) });
+const mapT = (t: Tensor, f: (v: number) => number): Tensor => ({ dims: t.dims, data: t.data.map(f) });
+
+/** Add, Sub, Mul, Div: constants fold, a constant operand becomes a scale, two tensors add (or multiply, inside activations). */
+export function arithmetic(c: NodeCtx): Value[] {
+  const a = c.need(0), b = c.need(1);
+  const fns: Record<string, (x: number, y: number) => number> = {
+    Add: (x, y) => x + y, Sub: (x, y) => x - y, Mul: (x, y) => x * y, Div: (x, y) => x / y,
+  };
+  if (a.kind === "const" && b.kind === "const") return [{ kind: "const", t: binary(a.t, b.t, fns[c.op]!, { file: c.state.file, node: c.where }) }];
+  if (a.kind === "dyn" && b.kind === "dyn") {
+    if (a.shape.join(",") !== b.shape.join(",")) c.fail("SHAPE_MISMATCH", `${c.op} of [${a.shape.join(",")}] and [${b.shape.join(",")}]; netsize needs equal shapes`);
+    if (c.op === "Add") return [c.emit({ kind: "add" }, [a.id, b.id])];
+    if (c.op === "Sub") {
+      const neg = affine(c, b, scalar(-1), undefined, "/neg");
+      return [c.emit({ kind: "add" }, [a.id, neg.id])];
+    }
+    if (c.op === "Mul") return [fuseElementwise(c, c.emit({ kind: "mul2" }, [a.id, b.id]))];
+    c.fail("UNSUPPORTED_OP", "Div of two computed tensors is not affine; netsize supports division by constants");
+  }
+  const [x, k, constFirst] = a.kind === "dyn" ? [a, (b as ConstValue).t, false] : [b as DynValue, a.t, true];
+  switch (c.op) {
+    case "Add": return [affine(c, x, undefined, k)];
+    case "Mul": return [affine(c, x, k)];
+    case "Sub": return [constFirst ? affine(c, x, scalar(-1), k) : affine(c, x, undefined, mapT(k, (v) => -v))];
+    default:
+      if (constFirst) c.fail("UNSUPPORTED_OP", "Div of a constant by a computed tensor is not affine; netsize supports division by constants");
+      return [affine(c, x, mapT(k, (v) => 1 / v))];
+  }
+}
+
+/** Neg: a scale of -1 (or a folded constant). */
+export function neg(c: NodeCtx): Value[] {
+  const x = c.need(0);
+  if (x.kind === "const") return [{ kind: "const", t: mapT(x.t, (v) => -v) }];
+  return [affine(c, x, scalar(-1))];
+}
+
+function denseBias(c: NodeCtx, C: Tensor | undefined, beta: number, m: number): Float64Array {
+  if (!C) return new Float64Array(m);
+  if (!broadcastDims(C.dims, [1, m]) || numel(broadcastDims(C.dims, [1, m])!) !== m) {
+    c.fail("SHAPE_MISMATCH", `bias of shape [${C.dims.join(",")}] does not broadcast to ${m} outputs`);
+  }
+  const b = expandTo(C, [1, m]);
+  if (beta !== 1) for (let i = 0; i < m; i++) b[i] = beta * b[i]!;
+  return b;
+}
+
+function needVector(c: NodeCtx, x: DynValue, batched: boolean): number {
+  if (x.shape.length !== 1 || c.state.batched !== batched) {
+    c.fail("UNSUPPORTED_OP", `${c.op} on a tensor of shape [${c.state.batched ? "batch," : ""}${x.shape.join(",")}]; netsize needs ${batched ? "a batch of vectors [batch, n] (add a Flatten)" : "a vector"}`);
+  }
+  return x.shape[0]!;
+}
+
+/** Gemm: Y = alpha·A'·B' + beta·C with A the (batched) input and B, C constant → dense. */
+export function gemm(c: NodeCtx): Value[] {
+  const A = c.need(0), B = c.need(1);
+  const alpha = fromFloat32(c.attrs.float("alpha", 1)), beta = fromFloat32(c.attrs.float("beta", 1));
+  const transA = c.attrs.int("transA", 0), transB = c.attrs.int("transB", 0);
+  const C = c.optConstant(2, "the bias C");
+  if (A.kind === "const" && B.kind === "const") {
+    const ctx = { file: c.state.file, node: c.where };
+    let y = matmul(transA ? transpose(A.t) : A.t, transB ? transpose(B.t) : B.t, ctx);
+    y = mapT(y, (v) => alpha * v);
+    return [C ? { kind: "const", t: binary(y, mapT(C, (v) => beta * v), (p, q) => p + q, ctx) } : { kind: "const", t: y }];
+  }
+  if (A.kind !== "dyn" || transA) c.fail("UNSUPPORTED_OP", "Gemm whose computed operand is B or transposed (transA=1); netsize needs Y = X·W' + b with X the input");
+  const k = needVector(c, A, true);
+  const W = c.constant(1, "the weight B");
+  if (W.dims.length !== 2) c.fail("SHAPE_MISMATCH", `Gemm weight has shape [${W.dims.join(",")}], expected a matrix`);
+  const Wt = transB ? W : transpose(W);
+  if (Wt.dims[1] !== k) c.fail("SHAPE_MISMATCH", `Gemm weight [${W.dims.join(",")}] (transB=${transB}) does not take ${k} inputs`);
+  const m = Wt.dims[0]!;
+  const weight = alpha === 1 ? Float64Array.from(Wt.data) : Wt.data.map((v) => alpha * v);
+  return [c.emit({ kind: "dense", inSize: k, outSize: m, weight, bias: denseBias(c, C, beta, m) }, [A.id])];
+}
+
+/** MatMul with one constant matrix → dense with zero bias (the following Add folds into it). */
+export function matMul(c: NodeCtx): Value[] {
+  const a = c.need(0), b = c.need(1);
+  const ctx = { file: c.state.file, node: c.where };
+  if (a.kind === "const" && b.kind === "const") return [{ kind: "const", t: matmul(a.t, b.t, ctx) }];
+  if (a.kind === "dyn" && b.kind === "dyn") c.fail("UNSUPPORTED_OP", "MatMul of two computed tensors is not affine; netsize needs one constant operand");
+  if (a.kind === "dyn") {
+    const W = (b as ConstValue).t;
+    const k = needVector(c, a, c.state.batched);
+    if (W.dims.length !== 2 || W.dims[0] !== k) c.fail("SHAPE_MISMATCH", `MatMul of [${a.shape.join(",")}] by a constant [${W.dims.join(",")}]`);
+    const m = W.dims[1]!;
+    return [c.emit({ kind: "dense", inSize: k, outSize: m, weight: transpose(W).data, bias: new Float64Array(m) }, [a.id])];
+  }
+  // W · x: only meaningful for a single unbatched vector (the VNN-COMP test networks).
+  const x = b as DynValue, W = a.t;
+  const k = needVector(c, x, false);
+  if (W.dims.length !== 2 || W.dims[1] !== k) c.fail("SHAPE_MISMATCH", `MatMul of a constant [${W.dims.join(",")}] by [${x.shape.join(",")}]`);
+  const m = W.dims[0]!;
+  return [c.emit({ kind: "dense", inSize: k, outSize: m, weight: Float64Array.from(W.data), bias: new Float64Array(m) }, [x.id])];
+}
+
+function image(c: NodeCtx, x: DynValue): [number, number, number] {
+  if (x.shape.length !== 3 || !c.state.batched) {
+    c.fail("UNSUPPORTED_OP", `${c.op} on [${c.state.batched ? "batch," : ""}${x.shape.join(",")}]; netsize supports 2-D ${c.op} on [batch, C, H, W]`);
+  }
+  return x.shape as unknown as [number, number, number];
+}
+
+/** Spatial pads [top, left, bottom, right] from pads/auto_pad attributes. */
+function spatialPads(c: NodeCtx, hw: [number, number], k: [number, number], s: [number, number], d: [number, number]): Pads2d {
+  const auto = c.attrs.str("auto_pad", "NOTSET");
+  if (auto === "SAME_UPPER" || auto === "SAME_LOWER") {
+    const p = [0, 1].map((a) => {
+      const out = Math.ceil(hw[a]! / s[a]!);
+      const total = Math.max(0, (out - 1) * s[a]! + (k[a]! - 1) * d[a]! + 1 - hw[a]!);
+      const begin = auto === "SAME_UPPER" ? Math.floor(total / 2) : Math.ceil(total / 2);
+      return [begin, total - begin];
+    });
+    return [p[0]![0]!, p[1]![0]!, p[0]![1]!, p[1]![1]!];
+  }
+  if (auto === "VALID") return [0, 0, 0, 0];
+  const pads = c.attrs.ints("pads") ?? [0, 0, 0, 0];
+  if (pads.length !== 4 || pads.some((v) => v < 0)) c.fail("UNSUPPORTED_OP", `pads [${pads.join(",")}]; netsize supports 4 non-negative 2-D pads`);
+  return [pads[0]!, pads[1]!, pads[2]!, pads[3]!];
+}
+
+function pair(c: NodeCtx, name: string, def: number): [number, number] {
+  const v = c.attrs.ints(name) ?? [def, def];
+  if (v.length !== 2 || v.some((x) => !Number.isInteger(x) || x < 1)) c.fail("UNSUPPORTED_OP", `${name} [${v.join(",")}]; netsize supports 2-D ${c.op}`);
+  return [v[0]!, v[1]!];
+}
+
+/** Conv (2-D, group 1) → conv2d. */
+export function conv(c: NodeCtx): Value[] {
+  const x = c.dyn(0);
+  const [C, H, W] = image(c, x);
+  const w = c.constant(1, "the weight");
+  if (c.attrs.int("group", 1) !== 1) c.fail("UNSUPPORTED_OP", `grouped convolution (group=${c.attrs.int("group", 1)}); netsize supports group=1`);
+  if (w.dims.length !== 4 || w.dims[1] !== C) c.fail("SHAPE_MISMATCH", `Conv weight [${w.dims.join(",")}] does not fit ${C} input channels`);
+  const O = w.dims[0]!, kernel: [number, number] = [w.dims[2]!, w.dims[3]!];
+  const stride = pair(c, "strides", 1), dilation = pair(c, "dilations", 1);
+  const b = c.optConstant(2, "the bias");
+  if (b && numel(b.dims) !== O) c.fail("SHAPE_MISMATCH", `Conv bias has ${numel(b.dims)} values for ${O} channels`);
+  const pads = spatialPads(c, [H, W], kernel, stride, dilation);
+  return [c.emit({
+    kind: "conv2d", inChannels: C, outChannels: O, kernel, stride, pads, dilation,
+    weight: Float64Array.from(w.data), bias: b ? Float64Array.from(b.data) : new Float64Array(O),
+  }, [x.id])];
+}
+
+/** BatchNormalization (inference) → per-channel scale, folded later into the neighbouring conv/dense. */
+export function batchNorm(c: NodeCtx): Value[] {
+  const x = c.dyn(0);
+  const [gamma, beta, mean, variance] = [1, 2, 3, 4].map((i) => c.constant(i));
+  const eps = fromFloat32(c.attrs.float("epsilon", 1e-5));
+  const C = x.shape[0]!;
+  for (const t of [gamma, beta, mean, variance]) if (numel(t!.dims) !== C) c.fail("SHAPE_MISMATCH", `BatchNormalization parameters need ${C} values, got [${t!.dims.join(",")}]`);
+  const scale = new Float64Array(C), shift = new Float64Array(C);
+  for (let i = 0; i < C; i++) {
+    scale[i] = gamma!.data[i]! / Math.sqrt(variance!.data[i]! + eps);
+    shift[i] = beta!.data[i]! - mean!.data[i]! * scale[i]!;
+  }
+  return [c.emit({ kind: "scale", perChannel: true, scale, shift }, [x.id])];
+}
+
+/** Pad (constant mode, spatial axes only) → pad. */
+export function pad(c: NodeCtx): Value[] {
+  const x = c.dyn(0);
+  const mode = c.attrs.str("mode", "constant");
+  if (mode !== "constant") c.fail("UNSUPPORTED_OP", `Pad mode '${mode}'; netsize supports constant padding`);
+  const old = c.state.opset < 11;
+  let pads = old ? c.attrs.ints("pads") ?? [] : Array.from(c.constant(1, "pads").data);
+  const value = old ? c.attrs.float("value", 0) : c.optConstant(2, "constant_value")?.data[0] ?? 0;
+  const r = c.rank(x);
+  const axesT = old ? undefined : c.optConstant(3, "axes");
+  if (axesT) {
+    const full = new Array<number>(2 * r).fill(0);
+    Array.from(axesT.data).forEach((a, q) => {
+      const ax = a < 0 ? a + r : a;
+      full[ax] = pads[q]!;
+      full[ax + r] = pads[q + axesT.data.length]!;
+    });
+    pads = full;
+  }
+  if (pads.length !== 2 * r) c.fail("BAD_MODEL", `Pad has ${pads.length} pads for a rank-${r} tensor`);
+  if (pads.every((p) => p === 0)) return [x];
+  const [C, H, W] = image(c, x);
+  void C; void H; void W;
+  if (pads[0] || pads[1] || pads[4] || pads[5] || pads.some((p) => p < 0)) c.fail("UNSUPPORTED_OP", `Pad [${pads.join(",")}]; netsize pads the two spatial axes only, by non-negative amounts`);
+  return [c.emit({ kind: "pad", pads: [pads[2]!, pads[3]!, pads[6]!, pads[7]!], value }, [x.id])];
+}
+
+/** MaxPool / AveragePool (2-D, no dilation, floor mode) and their Global forms. */
+export function pool(c: NodeCtx): Value[] {
+  const x = c.dyn(0);
+  const [, H, W] = image(c, x);
+  const kind = c.op.includes("Max") ? "maxpool" : "avgpool";
+  if (c.op.startsWith("Global")) {
+    return [c.emit({ kind, kernel: [H, W], stride: [1, 1], pads: [0, 0, 0, 0], ...(kind === "avgpool" ? { countIncludePad: false } : {}) }, [x.id])];
+  }
+  if (c.node.output && c.node.output.length > 1 && c.node.output[1]) c.fail("UNSUPPORTED_OP", "MaxPool with an Indices output");
+  const kernel = pair(c, "kernel_shape", 1), stride = pair(c, "strides", 1), dil = pair(c, "dilations", 1);
+  if (dil[0] !== 1 || dil[1] !== 1) c.fail("UNSUPPORTED_OP", `pooling with dilations [${dil.join(",")}]`);
+  const pads = spatialPads(c, [H, W], kernel, stride, dil);
+  if (c.attrs.int("ceil_mode", 0)) {
+    const same = [0, 1].every((a) => {
+      const span = [H, W][a]! + pads[a]! + pads[a + 2]! - kernel[a]!;
+      return span % stride[a]! === 0;
+    });
+    if (!same) c.fail("UNSUPPORTED_OP", "pooling with ceil_mode=1 where it changes the output size; re-export with ceil_mode=0");
+  }
+  const countIncludePad = kind === "avgpool" ? { countIncludePad: c.attrs.int("count_include_pad", 0) === 1 } : {};
+  return [c.emit({ kind, kernel, stride, pads, ...countIncludePad }, [x.id])];
+}
+
+
