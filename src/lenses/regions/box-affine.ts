@@ -44,7 +44,7 @@ export type LayerPatterns = readonly (Uint8Array | undefined)[];
 const biasFree = new WeakMap<Layer, Layer>();
 
 /** The same linear layer without its constant term (bias, shift, pad value), for the derivative columns. */
-function linearPart(layer: Layer): Layer {
+export function linearPart(layer: Layer): Layer {
   let l = biasFree.get(layer);
   if (!l) {
     switch (layer.kind) {
