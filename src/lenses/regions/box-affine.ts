@@ -191,3 +191,32 @@ export function regionRows(net: Network, patterns: LayerPatterns, maps: AffineMa
     unitLayer: Int32Array.from(uLayer), unit: Int32Array.from(uIdx),
   };
 }
+
+/**
+ * True when the point x lies in the closure of the region of `patterns`, up to `relTol` times the
+ * magnitude of each unit layer's pre-activations: one forward pass with every unit's piece fixed.
+ */
+export function patternHoldsAt(net: Network, patterns: LayerPatterns, x: Float64Array, relTol: number): boolean {
+  const vals = affineMaps(net, patterns, { offset: x, basis: [] }).map((m) => m[0]!);
+  for (const li of unitLayerIndices(net)) {
+    const layer = net.layers[li]!, pat = patterns[li]!;
+    const z = layer.inputs[0] === -1 ? x : vals[layer.inputs[0]!]!;
+    let scale = 1;
+    for (let i = 0; i < z.length; i++) scale = Math.max(scale, Math.abs(z[i]!));
+    const tol = relTol * scale;
+    if (layer.kind === "activation") {
+      const { breaks } = pieces(layer);
+      for (let i = 0; i < pat.length; i++) {
+        const p = pat[i]!;
+        if ((p > 0 && z[i]! < breaks[p - 1]! - tol) || (p < breaks.length && z[i]! > breaks[p]! + tol)) return false;
+      }
+    } else if (layer.kind === "maxpool") {
+      const inShape = inShapeOf(net, layer);
+      for (let o = 0; o < pat.length; o++) {
+        const cells = windowCells(layer, inShape, o), win = cells.find((c) => c.k === pat[o])!;
+        for (const c of cells) if (z[c.index]! > z[win.index]! + tol) return false;
+      }
+    }
+  }
+  return true;
+}

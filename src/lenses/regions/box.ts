@@ -19,7 +19,7 @@ import { createRng } from "../../core/random.js";
 import { unitLayerIndices } from "../../core/summary.js";
 import { TOLERANCE } from "../../core/tolerance.js";
 import { forwardTrace } from "../../core/engine/reference.js";
-import { InputMap, LayerPatterns, affineMaps, inputAt, regionRows } from "./box-affine.js";
+import { InputMap, LayerPatterns, RegionRows, affineMaps, inputAt, patternHoldsAt, regionRows } from "./box-affine.js";
 import { RegionLp } from "./box-lp.js";
 
 /** Options of the exact box lens. */
@@ -204,21 +204,15 @@ export async function boxRegions(net: Network, box: Box, options: BoxRegionsOpti
 /**
  * The pattern just across a facet: step from the facet's centre along the outward normal by δ, and
  * accept the pattern found there only if the facet centre lies in that region's closure (otherwise a
- * boundary of the neighbour passes between them: halve δ).
+ * boundary of the neighbour passes between them: shrink δ).
  */
-function crossFacet(net: Network, input: InputMap, rows: ReturnType<typeof regionRows>, f: { row: number; centre: Float64Array; radius: number }, unitLayers: number[]): string | undefined {
+function crossFacet(net: Network, input: InputMap, rows: RegionRows, f: { row: number; centre: Float64Array; radius: number }, unitLayers: number[]): string | undefined {
   const d = rows.d, normal = rows.coef.subarray(f.row * d, (f.row + 1) * d);
+  const centreX = inputAt(input, f.centre);
   for (let delta = Math.min(f.radius / 4, 1e-4); delta > 1e-13; delta /= 4) {
     const u = Float64Array.from(f.centre, (c, k) => c - delta * normal[k]!);
     const patterns = forwardTrace(net, inputAt(input, u)).patterns;
-    const q = regionRows(net, patterns, affineMaps(net, patterns, input), input);
-    let inClosure = true;
-    for (let r = 0; r < q.count && inClosure; r++) {
-      let g = q.cst[r]!;
-      for (let k = 0; k < d; k++) g += q.coef[r * d + k]! * f.centre[k]!;
-      if (g < -1e-7) inClosure = false;
-    }
-    if (inClosure) return patternKey(patterns, unitLayers);
+    if (patternHoldsAt(net, patterns, centreX, 1e-9)) return patternKey(patterns, unitLayers);
   }
   return undefined;
 }
