@@ -53,7 +53,8 @@ async function compile(net: Network, float: 32 | 64, withUnits: boolean, threads
       intraOpNumThreads: threads,
       interOpNumThreads: 1,
       executionMode: "sequential",
-      graphOptimizationLevel: "all",
+      // Extended fusions (QuickGelu, FusedGemm...) exist only for float32 in the CPU provider.
+      graphOptimizationLevel: float === 64 ? "basic" : "all",
       logSeverityLevel: 3,
     });
   } catch (e) {

@@ -1,6 +1,7 @@
-// onnxruntime's CPU provider has no float64 kernels for Conv, AveragePool and LeakyRelu. This pass rewrites
-// those nodes into ops it does run in float64 (Pad, Slice, Concat, Transpose, MatMul, Add, Sum, Div, Relu), so the
-// batched engine stays exact in float64 on convolutional networks. The rewrites need no shape information.
+// onnxruntime's CPU provider has no float64 kernels for Conv, AveragePool, LeakyRelu/PRelu, Softplus, Elu and Erf.
+// This pass rewrites those nodes into ops it does run in float64 (Pad, Slice, Concat, Transpose, MatMul, Sum, Div,
+// Relu, Exp, Log), so the batched engine stays exact in float64 on convolutional networks. The rewrites need no
+// shape information. Erf alone is computed in float32 (the reference's erf is itself only good to 1.2e-7).
 import onnxProto from "onnx-proto";
 import { fail } from "../errors.js";
 
@@ -16,7 +17,7 @@ const INT64 = onnx.TensorProto.DataType.INT64;
 const TO_END = 2 ** 31 - 1;
 
 /** Ops this pass rewrites when the model is float64. */
-export const LOWERED_OPS = ["Conv", "AveragePool", "LeakyRelu"] as const;
+export const LOWERED_OPS = ["Conv", "AveragePool", "LeakyRelu", "PRelu", "Softplus", "Elu", "Erf"] as const;
 
 function num(v: number | { toNumber(): number } | null | undefined): number {
   return v === null || v === undefined ? 0 : typeof v === "number" ? v : v.toNumber();
@@ -154,16 +155,38 @@ function lowerAvgPool(e: Emitter, node: INode): void {
   e.node("Div", [total, count], [], node.output![0]!);
 }
 
-function lowerLeakyRelu(e: Emitter, node: INode): void {
+function lowerLeakyRelu(e: Emitter, node: INode, inits: Map<string, ITensor>): void {
   const x = node.input![0]!;
-  const a = attr(node, "alpha");
-  const alpha = a?.f ?? 0.01;
-  // relu(x) - alpha·relu(-x): exactly x for x > 0 and exactly alpha·x otherwise.
-  const neg = e.node("Mul", [e.node("Relu", [e.node("Neg", [x])]), e.doubles([alpha], [])]);
+  let slope: string;
+  if (node.opType === "PRelu") {
+    const t = inits.get(node.input![1]!);
+    slope = t ? e.doubles(tensorValues(t), (t.dims ?? []).map(num)) : node.input![1]!;
+  } else slope = e.doubles([attr(node, "alpha")?.f ?? 0.01], []);
+  // relu(x) - slope·relu(-x): exactly x for x > 0 and exactly slope·x otherwise.
+  const neg = e.node("Mul", [e.node("Relu", [e.node("Neg", [x])]), slope]);
   e.node("Sub", [e.node("Relu", [x]), neg], [], node.output![0]!);
 }
 
-/** Rewrite a float64 model's Conv / AveragePool / LeakyRelu nodes into ops onnxruntime runs in float64. */
+function lowerSmooth(e: Emitter, node: INode): void {
+  const x = node.input![0]!, out = node.output![0]!;
+  if (node.opType === "Softplus") {
+    // max(x, 0) + log(1 + exp(-|x|)): no overflow for large |x|.
+    const tail = e.node("Log", [e.node("Add", [e.node("Exp", [e.node("Neg", [e.node("Abs", [x])])]), e.doubles([1], [])])]);
+    e.node("Add", [e.node("Relu", [x]), tail], [], out);
+  } else if (node.opType === "Elu") {
+    // relu(x) + alpha·(exp(min(x, 0)) - 1).
+    const alpha = attr(node, "alpha")?.f ?? 1;
+    const m = e.node("Neg", [e.node("Relu", [e.node("Neg", [x])])]);
+    const t = e.node("Mul", [e.node("Sub", [e.node("Exp", [m]), e.doubles([1], [])]), e.doubles([alpha], [])]);
+    e.node("Add", [e.node("Relu", [x]), t], [], out);
+  } else {
+    const to = (t: number): IAttr => intAttr("to", t);
+    const f = e.node("Erf", [e.node("Cast", [x], [to(onnx.TensorProto.DataType.FLOAT)])]);
+    e.node("Cast", [f], [to(DOUBLE)], out);
+  }
+}
+
+/** Rewrite a float64 model's nodes that onnxruntime has no float64 kernel for (LOWERED_OPS) into ones it has. */
 export function lowerForOrtFloat64(model: IModel): IModel {
   const graph = model.graph;
   if (!graph?.node) return model;
@@ -178,7 +201,8 @@ export function lowerForOrtFloat64(model: IModel): IModel {
       lowerConv(e, node, inits);
       for (const n of node.input!.slice(1)) consumed.add(n);
     } else if (node.opType === "AveragePool") lowerAvgPool(e, node);
-    else lowerLeakyRelu(e, node);
+    else if (node.opType === "LeakyRelu" || node.opType === "PRelu") lowerLeakyRelu(e, node, inits);
+    else lowerSmooth(e, node);
     nodes.push(...e.nodes);
     extra.push(...e.inits);
   });
