@@ -16,7 +16,7 @@ export function maxRelDiff(a: ArrayLike<number>, ref: ArrayLike<number>, w: numb
 }
 
 /** Units whose states differ although the reference pre-activation is farther than `margin` from zero. */
-export function patternMismatches(got: BatchResult, ref: BatchResult, margin = TOLERANCE.patternAgree): number {
+export function patternMismatches(got: BatchResult, ref: BatchResult, margin: number = TOLERANCE.patternAgree): number {
   let bad = 0;
   ref.patterns.forEach((p, k) => {
     const z = ref.preActivations[k]!, q = got.patterns[k]!;
@@ -26,7 +26,7 @@ export function patternMismatches(got: BatchResult, ref: BatchResult, margin = T
 }
 
 /** Expect `got` to match the reference on X: outputs and pre-activations to `rel`, patterns wherever |z| > margin. */
-export function expectAgrees(net: Network, got: BatchResult, X: Float64Array, n: number, rel = 1e-9, margin = TOLERANCE.patternAgree): BatchResult {
+export function expectAgrees(net: Network, got: BatchResult, X: Float64Array, n: number, rel = 1e-9, margin: number = TOLERANCE.patternAgree): BatchResult {
   const ref = forwardBatchReference(net, X, n);
   expect(got.n).toBe(n);
   expect(got.unitLayers).toEqual(ref.unitLayers);

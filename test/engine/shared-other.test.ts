@@ -24,7 +24,7 @@ describe.skipIf(!HAVE_SHARED)("onnxruntime on the ORIGINAL files (float32) = ref
     const session = await ort.InferenceSession.create(readFileSync(model(rel)), { intraOpNumThreads: 1, logSeverityLevel: 3 });
     const name = session.inputNames[0]!;
     const meta = session.inputMetadata.find((m) => m.name === name)!;
-    const dims = (meta as { shape: (number | string)[] }).shape;
+    const dims = (meta as unknown as { shape: (number | string)[] }).shape;
     // Most files fix the batch at 1 (or have none): feed one sample at a time in the file's own layout.
     const d = inputSize(net), m = outputSize(net), n = 64;
     const X = naturalInputs(rel, d, n, 2);
