@@ -27,6 +27,10 @@ export const TOLERANCE = {
    * float64 and need only the onPlaneRel slack.)
    */
   milpMargin: 1e-6,
+  /** Activation multiplicity: a float64 finite-difference estimate of σ^(k)(0) at or below this counts as zero. */
+  derivativeZero: 1e-6,
+  /** Activation multiplicity: left and right k-th derivative estimates at 0 differing by more than this (relative to 1 + |value|) mean a kink. */
+  derivativeKink: 1e-3,
   /** Exact box regions: a region whose Chebyshev radius (box scaled to [-1,1]^d) is at or below this is lower-dimensional, a sliver. */
   regionRadius: 1e-8,
   /** Primal/dual feasibility tolerance given to HiGHS for the geometric LPs of exact regions (HiGHS's default is 1e-7). */
