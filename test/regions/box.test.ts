@@ -9,6 +9,21 @@ import { createRng } from "../../src/core/random.js";
 import { unitLayerIndices } from "../../src/core/summary.js";
 import { boxRegions } from "../../src/lenses/regions/box.js";
 import { isNetsizeError } from "../../src/core/errors.js";
+import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { loadNetwork, parseVnnlib, saveNetwork } from "../../src/core/io/index.js";
+import { HAVE_SHARED, ROOT, model } from "../helpers/shared.js";
+
+/** Run the CLI; resolves with exit code, stdout and stderr. */
+function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [path.join(ROOT, "bin/netsize.js"), ...args], { cwd: ROOT }, (err, stdout, stderr) => {
+      resolve({ code: err ? (typeof err.code === "number" ? err.code : 1) : 0, stdout, stderr });
+    });
+  });
+}
 
 type Pt = number[];
 
@@ -180,4 +195,49 @@ describe("exact box regions: limits and errors", () => {
     expect(r.count).toBe(1);
     expect(r.regions![0]!.pattern).toBe(patternOf(net, [0.25, 0.25, 0.25]));
   });
+});
+
+describe.skipIf(!HAVE_SHARED)("exact box regions of ACAS Xu (5 inputs, 6×50 ReLUs)", () => {
+  it("a small sub-box of property 1: every sampled pattern is a listed region, each confirmed at its point", async () => {
+    const net = await loadNetwork(model("vnncomp2021/ACASXU_run2a_1_1_batch_2000.onnx"));
+    const prop = parseVnnlib(readFileSync(model("vnncomp2021/prop_1.vnnlib"), "utf8"));
+    // 4% of prop_1's box around its centre (the whole box has tens of thousands of regions)
+    const lo = prop.box.lower, hi = prop.box.upper, f = 0.04;
+    const c = lo.map((l, i) => (l + hi[i]!) / 2), h = lo.map((l, i) => (f * (hi[i]! - l)) / 2);
+    const box = makeBox(c.map((v, i) => v - h[i]!), c.map((v, i) => v + h[i]!));
+    const r = await boxRegions(net, box);
+    expect(r.complete).toBe(true);
+    expect(r.unconfirmed + r.crossingsFailed + r.slivers).toBe(0);
+    expect(r.count).toBeGreaterThan(30);
+    const listed = new Set(r.regions!.map((g) => g.pattern));
+    for (const g of r.regions!.slice(0, 40)) expect(patternOf(net, g.point)).toBe(g.pattern);
+    const rng = createRng(3), sampled = new Set<string>();
+    for (let s = 0; s < 1500; s++) sampled.add(patternOf(net, Array.from(box.lower, (l, i) => l + (box.upper[i]! - l) * rng.next())));
+    for (const p of sampled) expect(listed.has(p)).toBe(true);
+    expect(r.count).toBeGreaterThanOrEqual(sampled.size);
+  }, 60_000);
+});
+
+describe("netsize regions --box (CLI)", () => {
+  it("writes the JSON result, accepts per-input boxes, and exits 3 with the partial count at --max-regions", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "netsize-box-"));
+    const net = randomMlp([2, 8, 8, 1], { seed: 1, biasStd: 0.4 });
+    const file = path.join(dir, "net.json"), out = path.join(dir, "r.json");
+    await saveNetwork(net, file);
+    const expected = (await boxRegions(net, uniformBox(2, -1, 1))).count;
+    const ok = await cli(["regions", file, "--box", "-1:1,-1:1", "--json", out, "--quiet"]);
+    expect(ok.code).toBe(0);
+    const json = JSON.parse(readFileSync(out, "utf8"));
+    expect(json.schema).toBe("netsize.regions.box/1");
+    expect(json.count).toBe(expected);
+    expect(ok.stdout).toContain(`${expected} linear regions`);
+    const limited = await cli(["regions", file, "--box", "-1:1", "--max-regions", "5", "--json", path.join(dir, "no.json"), "--quiet"]);
+    expect(limited.code).toBe(3);
+    expect(limited.stderr).toMatch(/^netsize: LIMIT_EXCEEDED: .*more than 5 regions/);
+    expect(limited.stderr).toContain('"count":5');
+    expect(() => readFileSync(path.join(dir, "no.json"))).toThrow(); // nothing partial written
+    const bad = await cli(["regions", file, "--box", "0:1,0:1,0:1"]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/DOMAIN_MISMATCH: box '0:1,0:1,0:1' has 3 intervals, the network has 2 inputs/);
+  }, 60_000);
 });

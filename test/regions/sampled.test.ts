@@ -159,3 +159,33 @@ describe("local complexity", () => {
     expect(lc.count.median).toBeLessThanOrEqual(lc.count.max);
   });
 });
+
+describe("netsize regions --sample (CLI)", () => {
+  it("box sampling with local complexity writes the JSON result; bad specs are BAD_ARGUMENT (exit 2)", async () => {
+    const { execFile } = await import("node:child_process");
+    const { mkdtempSync, readFileSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const path = (await import("node:path")).default;
+    const { saveNetwork } = await import("../../src/core/io/index.js");
+    const { ROOT } = await import("../helpers/shared.js");
+    const cli = (args: string[]): Promise<{ code: number; stdout: string; stderr: string }> => new Promise((resolve) => {
+      execFile(process.execPath, [path.join(ROOT, "bin/netsize.js"), ...args], { cwd: ROOT }, (err, stdout, stderr) =>
+        resolve({ code: err ? (typeof err.code === "number" ? err.code : 1) : 0, stdout, stderr }));
+    });
+    const dir = mkdtempSync(path.join(tmpdir(), "netsize-sample-"));
+    const net = randomMlp([3, 9, 9, 2], { seed: 12, biasStd: 0.4 });
+    const file = path.join(dir, "net.json"), out = path.join(dir, "s.json");
+    await saveNetwork(net, file);
+    const r = await cli(["regions", file, "--sample", "box:-1:1", "--count", "500", "--seed", "4", "--radius", "0.1", "--json", out, "--quiet"]);
+    expect(r.code).toBe(0);
+    const json = JSON.parse(readFileSync(out, "utf8"));
+    const direct = await sampledRegions(net, uniformSamples(uniformBox(3, -1, 1), 500, 4), { radius: 0.1, engine: "reference" });
+    expect(json.schema).toBe("netsize.regions.sampled/1");
+    expect(json.distinctPatterns).toBe(direct.distinctPatterns);
+    expect(json.localComplexity.count.mean).toBeCloseTo(direct.localComplexity!.count.mean, 12);
+    expect(r.stdout).toContain(`${direct.distinctPatterns} distinct activation patterns among 500 samples`);
+    const bad = await cli(["regions", file, "--sample", "grid:3"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/BAD_ARGUMENT: --sample 'grid:3'/);
+  }, 60_000);
+});

@@ -179,7 +179,9 @@ export async function boxRegions(net: Network, box: Box, options: BoxRegionsOpti
       const cheb = lp.chebyshev();
       if (!(cheb.radius > TOLERANCE.regionRadius)) { slivers++; continue; }
       if (regions.length >= maxRegions) {
-        const partial = result(false);
+        // The partial result without the region list, so error reports stay small.
+        const { regions: _omit, ...partial } = result(false);
+        void _omit;
         throw new NetsizeError("LIMIT_EXCEEDED", `the box has more than ${maxRegions} regions (stopped after ${regions.length}); raise maxRegions (--max-regions) or shrink the box`, {}, partial);
       }
       const centreX = inputAt(input, cheb.centre);

@@ -49,10 +49,10 @@ export function gaussianSamples(ds: Dataset, n: number, sigma: number, seed: num
 /** The data rows themselves: all of them, or `n` drawn without replacement (seeded). */
 export function dataSamples(ds: Dataset, n?: number, seed = 0): SampleSet {
   const d = ds.x.length / Math.max(ds.n, 1);
-  if (n === undefined || n >= ds.n) return { n: ds.n, X: ds.x, source: `${ds.name} (all ${ds.n} rows)` };
+  if (n === undefined || n >= ds.n) return { n: ds.n, X: ds.x, source: `${ds.name}, all ${ds.n} rows` };
   const order = permutation(ds.n, createRng(seed)).slice(0, n), X = new Float64Array(n * d);
   order.forEach((i, s) => X.set(ds.x.subarray(i * d, (i + 1) * d), s * d));
-  return { n, X, source: `${ds.name} (${n} of ${ds.n} rows)`, seed };
+  return { n, X, source: `${ds.name}, ${n} of ${ds.n} rows`, seed };
 }
 
 function permutation(n: number, rng: ReturnType<typeof createRng>): Int32Array {
