@@ -13,3 +13,7 @@ export * from "./core/io/index.js";
 export * from "./data/dataset.js";
 export * from "./data/mnist.js";
 export * from "./core/lp/highs.js";
+export * from "./lenses/regions/bounds.js";
+export * from "./lenses/regions/box.js";
+export * from "./lenses/regions/sampled.js";
+export * from "./lenses/regions/local-complexity.js";

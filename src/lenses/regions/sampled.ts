@@ -72,7 +72,7 @@ export interface SampledRegionsOptions {
 }
 
 /** Summary statistics of a per-sample quantity. */
-export interface Stats { mean: number; median: number; min: number; max: number }
+export interface SampleStats { mean: number; median: number; min: number; max: number }
 
 /** Result of the sampled lens (schema netsize.regions.sampled/1). */
 export interface SampledRegionsResult extends LensResultBase {
@@ -93,14 +93,14 @@ export interface SampledRegionsResult extends LensResultBase {
     radius: number;
     samples: number;
     method: string;
-    count: Stats;
+    count: SampleStats;
     perLayer: { layer: number; mean: number; median: number }[];
     /** First-order distance from a sample to its nearest unit boundary (over samples where some unit varies). */
-    nearestBoundary: Stats;
+    nearestBoundary: SampleStats;
   };
 }
 
-function stats(v: ArrayLike<number>): Stats {
+function stats(v: ArrayLike<number>): SampleStats {
   const a = Float64Array.from(v).sort();
   if (a.length === 0) return { mean: NaN, median: NaN, min: NaN, max: NaN };
   let s = 0;
