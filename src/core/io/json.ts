@@ -13,7 +13,8 @@
 // (shape is informative and checked on reading). Every Float64Array (weights here, and any in
 // meta) is stored as base64 of its little-endian IEEE-754 bytes, so weights survive bit for bit,
 // -0 and subnormals included. On reading, a plain array of numbers is accepted too (hand-written
-// files), and so is {"dtype": "float32", "base64": ...}.
+// files), and so is {"dtype": "float32", "base64": ...}. Numbers JSON cannot write (-0, ±Infinity,
+// NaN) are stored as {"$number": "-0"} etc., so scalar parameters survive exactly too.
 import { NetsizeError, fail } from "../errors.js";
 import { LayerSpec, Network, createNetwork } from "../network.js";
 
@@ -55,16 +56,36 @@ function decodeArray(v: EncodedArray, where: { file?: string; node?: string }): 
   return out;
 }
 
-const replacer = (_k: string, v: unknown): unknown => (v instanceof Float64Array || v instanceof Float32Array ? encodeArray(v) : v);
+function replacer(_k: string, v: unknown): unknown {
+  if (v instanceof Float64Array || v instanceof Float32Array) return encodeArray(v);
+  if (typeof v === "number" && (Object.is(v, -0) || !Number.isFinite(v))) return { $number: Object.is(v, -0) ? "-0" : String(v) };
+  return v;
+}
+
+function isNumberTag(v: unknown): v is { $number: string } {
+  return !!v && typeof v === "object" && !Array.isArray(v) && Object.keys(v).length === 1 &&
+    ["-0", "Infinity", "-Infinity", "NaN"].includes((v as { $number: unknown }).$number as string);
+}
+
+/** JSON.stringify that keeps Float64Arrays, -0 and non-finite numbers exactly (read back with parseExact). */
+export function stringifyExact(value: unknown, indent?: number): string {
+  return JSON.stringify(value, replacer, indent);
+}
+
+/** JSON.parse that restores what stringifyExact encoded. */
+export function parseExact(text: string, file?: string): unknown {
+  return revive(JSON.parse(text), { file });
+}
 
 /** Serialise a network as netsize JSON text (exact). */
 export function networkToJson(net: Network): string {
   const layers = net.layers.map((l) => ({ ...l, inputs: [...l.inputs], shape: [...l.shape] }));
-  return JSON.stringify({ schema: NETWORK_SCHEMA, inputShape: [...net.inputShape], layers, meta: net.meta }, replacer, 1) + "\n";
+  return stringifyExact({ schema: NETWORK_SCHEMA, inputShape: [...net.inputShape], layers, meta: net.meta }, 1) + "\n";
 }
 
 function revive(v: unknown, where: { file?: string }): unknown {
   if (isEncoded(v)) return decodeArray(v, where);
+  if (isNumberTag(v)) return Number(v.$number);
   if (Array.isArray(v)) return v.map((x) => revive(x, where));
   if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, revive(x, where)]));
   return v;

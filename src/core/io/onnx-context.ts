@@ -131,7 +131,7 @@ export function constant(dims: number[], data: ArrayLike<number>): ConstValue {
 
 /** The shortest decimal that rounds to the same float32: ONNX float attributes are float32, but were written as decimals (0.01, 1e-5). */
 export function fromFloat32(x: number): number {
-  if (!Number.isFinite(x)) return x;
+  if (!Number.isFinite(x) || x === 0) return x;
   const f = Math.fround(x);
   for (let p = 1; p <= 9; p++) {
     const d = Number(f.toPrecision(p));

@@ -4,6 +4,7 @@
 import onnxp from "onnx-proto";
 import { Layer, Network } from "../network.js";
 import { unitLayerIndices } from "../summary.js";
+import { stringifyExact } from "./json.js";
 import { LayerRecord, NETSIZE_LAYERS, NETSIZE_META, optionalParams } from "./onnx-meta.js";
 
 const { onnx } = onnxp;
@@ -188,7 +189,7 @@ export function exportOnnx(net: Network, opts: { float?: 32 | 64; unitOutputs?: 
   }
   let metaJson: string | undefined;
   try {
-    metaJson = JSON.stringify(net.meta);
+    metaJson = stringifyExact(net.meta);
   } catch {
     metaJson = undefined;
   }
@@ -197,7 +198,7 @@ export function exportOnnx(net: Network, opts: { float?: 32 | 64; unitOutputs?: 
     producerName: "netsize",
     producerVersion: "0.1.0",
     opsetImport: [{ domain: "", version: EXPORT_OPSET }],
-    metadataProps: [{ key: NETSIZE_LAYERS, value: JSON.stringify(records) }, ...(metaJson ? [{ key: NETSIZE_META, value: metaJson }] : [])],
+    metadataProps: [{ key: NETSIZE_LAYERS, value: stringifyExact(records) }, ...(metaJson ? [{ key: NETSIZE_META, value: metaJson }] : [])],
     graph: {
       name: "netsize",
       node: b.nodes,

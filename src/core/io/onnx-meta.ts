@@ -5,6 +5,7 @@
 import onnxp from "onnx-proto";
 import { LayerSpec } from "../network.js";
 import { Ir } from "./ir.js";
+import { parseExact } from "./json.js";
 
 /** metadata_props key: JSON array of LayerRecord, one per layer, in node order. */
 export const NETSIZE_LAYERS = "netsize.layers";
@@ -46,14 +47,14 @@ export function readLayerRecords(model: onnxp.onnx.IModelProto, nodeCount: numbe
   const text = props.get(NETSIZE_LAYERS);
   if (!text) return undefined;
   try {
-    const layers = JSON.parse(text) as LayerRecord[];
+    const layers = parseExact(text) as LayerRecord[];
     if (!Array.isArray(layers) || layers.some((l) => typeof l?.name !== "string" || !Number.isInteger(l.nodes) || l.nodes < 1)) return undefined;
     const group: (number | undefined)[] = [];
     layers.forEach((l, i) => { for (let k = 0; k < l.nodes; k++) group.push(i); });
     if (group.length > nodeCount) return undefined;
     while (group.length < nodeCount) group.push(undefined);
     const metaText = props.get(NETSIZE_META);
-    const meta = metaText ? (JSON.parse(metaText) as Record<string, unknown>) : undefined;
+    const meta = metaText ? (parseExact(metaText) as Record<string, unknown>) : undefined;
     return { layers, group, ...(meta && typeof meta === "object" && !Array.isArray(meta) ? { meta } : {}) };
   } catch {
     return undefined;

@@ -238,9 +238,9 @@ export function pad(c: NodeCtx): Value[] {
     pads = full;
   }
   if (pads.length !== 2 * r) c.fail("BAD_MODEL", `Pad has ${pads.length} pads for a rank-${r} tensor`);
-  if (pads.every((p) => p === 0)) return [x];
-  const [C, H, W] = image(c, x);
-  void C; void H; void W;
+  // A zero Pad is a no-op, except in netsize's own files where it is a layer of its own.
+  if (pads.every((p) => p === 0) && c.group === undefined) return [x];
+  image(c, x);
   if (pads[0] || pads[1] || pads[4] || pads[5] || pads.some((p) => p < 0)) c.fail("UNSUPPORTED_OP", `Pad [${pads.join(",")}]; netsize pads the two spatial axes only, by non-negative amounts`);
   return [c.emit({ kind: "pad", pads: [pads[2]!, pads[3]!, pads[6]!, pads[7]!], value }, [x.id])];
 }

@@ -6,7 +6,8 @@ import { DynValue, NodeCtx, Value, constant, fromFloat32 } from "./onnx-context.
 import { axisOf, concat, gather, numel, reshapeDims, slice, transpose } from "./onnx-const.js";
 import { Tensor } from "./onnx-tensor.js";
 
-const FLOAT_MAX = 3.4e38;
+/** float32's largest value: exporters write it for "no bound". */
+const FLT_MAX = 3.4028234663852886e38;
 
 function activation(c: NodeCtx, x: DynValue, fn: ActivationName, params: Omit<ActivationOp, "kind" | "fn"> = {}): DynValue {
   return fuseElementwise(c, c.emit({ kind: "activation", fn, ...params }, [x.id]));
@@ -57,7 +58,7 @@ export function act(c: NodeCtx): Value[] {
 /** Emit a clip to [lo, hi] (either may be infinite): hard tanh, ReLU, identity, or a shifted ReLU. */
 function clip(c: NodeCtx, x: DynValue, lo: number, hi: number): DynValue {
   if (lo > hi) c.fail("UNSUPPORTED_OP", `Clip with min ${lo} > max ${hi} (a constant output)`);
-  const fin = (v: number): boolean => Number.isFinite(v) && Math.abs(v) < FLOAT_MAX;
+  const fin = (v: number): boolean => Number.isFinite(v) && Math.abs(v) !== FLT_MAX;
   if (fin(lo) && fin(hi)) return activation(c, x, "hardtanh", { min: lo, max: hi });
   if (lo === 0 && !fin(hi)) return activation(c, x, "relu");
   if (!fin(lo) && !fin(hi)) return x;
@@ -75,8 +76,10 @@ export function clipOp(c: NodeCtx): Value[] {
   const x = c.dyn(0);
   let lo: number, hi: number;
   if (c.state.opset < 11) {
-    lo = fromFloat32(c.attrs.float("min", -Infinity));
-    hi = fromFloat32(c.attrs.float("max", Infinity));
+    lo = c.attrs.float("min", -Infinity);
+    hi = c.attrs.float("max", Infinity);
+    lo = lo <= -FLT_MAX ? -Infinity : fromFloat32(lo);
+    hi = hi >= FLT_MAX ? Infinity : fromFloat32(hi);
   } else {
     lo = c.optConstant(1, "min")?.data[0] ?? -Infinity;
     hi = c.optConstant(2, "max")?.data[0] ?? Infinity;
