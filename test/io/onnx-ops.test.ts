@@ -74,6 +74,9 @@ describe("ONNX ops", () => {
     await check(clip([node("Clip", ["x"], ["y"], [attr("min", 0, true)])], 10), ["N", 4], "relu");
     await check(clip([node("Clip", ["x", "lo"], ["y"])], 13, [init("lo", [], [-1])]), ["N", 4], "scale relu scale");
     await check(clip([node("Max", ["x", "z"], ["y"])], 13, [init("z", [], [0])]), ["N", 4], "relu");
+    const relu6 = await check(clip([node("Relu", ["x"], ["r"]), node("Min", ["r", "six"], ["y"])], 13, [init("six", [], [6])]), ["N", 4], "hardtanh");
+    expect(relu6.layers[0]).toMatchObject({ min: 0, max: 6 });
+    await check(clip([node("Max", ["x", "lo"], ["a"]), node("Min", ["a", "hi"], ["y"])], 13, [init("lo", [], [-0.5]), init("hi", [], [0.25])]), ["N", 4], "hardtanh");
     const lr = await check(clip([node("LeakyRelu", ["x"], ["y"], [attr("alpha", 0.1, true)])], 13), ["N", 4], "leakyrelu");
     expect(lr.layers[0]).toMatchObject({ alpha: 0.1 });
   });

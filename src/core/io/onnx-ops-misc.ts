@@ -55,9 +55,26 @@ export function act(c: NodeCtx): Value[] {
   return c.fail("UNSUPPORTED_OP", `${c.op} is not an activation netsize knows`);
 }
 
+/** Clips emitted as a ReLU between two shifts, by output node id, so a later clip can merge with them. */
+const oneSided = new WeakMap<object, Map<number, { src: number; lo: number; hi: number }>>();
+
+/** The clip a node applies to its source: ReLU is [0, ∞), hard tanh [min, max], or a recorded one-sided clip. */
+function clipOf(c: NodeCtx, id: number): { src: number; lo: number; hi: number } | undefined {
+  if (id < 0) return undefined;
+  const n = c.state.ir.nodes[id]!;
+  if (n.op.kind === "activation" && n.op.fn === "relu") return { src: n.inputs[0]!, lo: 0, hi: Infinity };
+  if (n.op.kind === "activation" && n.op.fn === "hardtanh") return { src: n.inputs[0]!, lo: n.op.min ?? -1, hi: n.op.max ?? 1 };
+  return oneSided.get(c.state)?.get(id);
+}
+
 /** Emit a clip to [lo, hi] (either may be infinite): hard tanh, ReLU, identity, or a shifted ReLU. */
 function clip(c: NodeCtx, x: DynValue, lo: number, hi: number): DynValue {
   if (lo > hi) c.fail("UNSUPPORTED_OP", `Clip with min ${lo} > max ${hi} (a constant output)`);
+  // clip(clip(x, a, b), c, d) = clip(x, max(a, c), min(b, d)) while the intervals overlap (ReLU6 written as Min(Relu(x), 6)).
+  const inner = c.group === undefined ? clipOf(c, x.id) : undefined;
+  if (inner && Math.max(lo, inner.lo) <= Math.min(hi, inner.hi)) {
+    return clip(c, { kind: "dyn", id: inner.src, shape: x.shape }, Math.max(lo, inner.lo), Math.min(hi, inner.hi));
+  }
   const fin = (v: number): boolean => Number.isFinite(v) && Math.abs(v) !== FLT_MAX;
   if (fin(lo) && fin(hi)) return activation(c, x, "hardtanh", { min: lo, max: hi });
   if (lo === 0 && !fin(hi)) return activation(c, x, "relu");
@@ -68,7 +85,10 @@ function clip(c: NodeCtx, x: DynValue, lo: number, hi: number): DynValue {
   const s = fin(lo) ? 1 : -1, m = fin(lo) ? lo : hi;
   const pre = c.emit({ kind: "scale", perChannel: true, scale: uni(s), shift: uni(-s * m) }, [x.id], "/pre");
   const r = c.emit({ kind: "activation", fn: "relu" }, [pre.id], "/relu");
-  return c.emit({ kind: "scale", perChannel: true, scale: uni(s), shift: uni(m) }, [r.id]);
+  const out = c.emit({ kind: "scale", perChannel: true, scale: uni(s), shift: uni(m) }, [r.id]);
+  if (!oneSided.has(c.state)) oneSided.set(c.state, new Map());
+  oneSided.get(c.state)!.set(out.id, { src: x.id, lo: fin(lo) ? lo : -Infinity, hi: fin(hi) ? hi : Infinity });
+  return out;
 }
 
 /** Clip (attributes before opset 11, constant inputs after). */
