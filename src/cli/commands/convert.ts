@@ -32,7 +32,7 @@ export function register(program: Command): void {
         await saveNetwork(net, out, { format, float });
         const s = summarize(net);
         const prec = format === "json" ? "float64" : `float${float}`;
-        process.stdout.write(`wrote ${out} (${format === "onnx" ? "ONNX" : "netsize JSON"}, ${prec} weights, ${net.layers.length} layers, ${fmtInt(s.params)} parameters)\n`);
+        process.stdout.write(`wrote ${out} (${format === "onnx" ? "ONNX" : "netsize JSON"}, ${prec} weights, ${net.layers.length} layer${net.layers.length === 1 ? "" : "s"}, ${fmtInt(s.params)} parameters)\n`);
       }),
     );
 }
