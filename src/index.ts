@@ -17,3 +17,8 @@ export * from "./lenses/regions/bounds.js";
 export * from "./lenses/regions/box.js";
 export * from "./lenses/regions/sampled.js";
 export * from "./lenses/regions/local-complexity.js";
+export * from "./core/engine/onnxruntime.js";
+export * from "./core/engine/evaluate.js";
+export * from "./data/csv.js";
+export * from "./data/npy.js";
+export * from "./data/load.js";
