@@ -22,3 +22,5 @@ export * from "./core/engine/evaluate.js";
 export * from "./data/csv.js";
 export * from "./data/npy.js";
 export * from "./data/load.js";
+export * from "./train/index.js";
+export * from "./data/synthetic.js";
