@@ -12,15 +12,17 @@ describe("netsize JSON (netsize.network/1)", () => {
   });
 
   it("stores weights as base64 of little-endian float64, with the schema tag and readable structure", () => {
-    const net = createNetwork([2], [{ kind: "dense", inSize: 2, outSize: 1, weight: Float64Array.of(1, -0), bias: Float64Array.of(0.1) }], { note: "x" });
-    const doc = JSON.parse(networkToJson(net));
+    const net = createNetwork([2], [{ kind: "dense", inSize: 2, outSize: 1, weight: Float64Array.of(1, -0), bias: Float64Array.of(0.1) }], { note: "x", list: "[1,2]" });
+    const text = networkToJson(net);
+    expect(text).toContain('"inputShape": [2],');
+    const doc = JSON.parse(text);
     expect(doc.schema).toBe(NETWORK_SCHEMA);
     expect(doc.inputShape).toEqual([2]);
     expect(doc.layers[0]).toMatchObject({ kind: "dense", name: "dense_0", inputs: [-1], shape: [1], inSize: 2, outSize: 1 });
     const bytes = Buffer.from(doc.layers[0].weight.base64, "base64");
     expect(doc.layers[0].weight.dtype).toBe("float64");
     expect([...bytes]).toEqual([0, 0, 0, 0, 0, 0, 0xf0, 0x3f, 0, 0, 0, 0, 0, 0, 0, 0x80]);
-    expect(doc.meta).toEqual({ note: "x" });
+    expect(doc.meta).toEqual({ note: "x", list: "[1,2]" });
   });
 
   it("reads hand-written weights as plain arrays and keeps typed arrays inside meta", () => {

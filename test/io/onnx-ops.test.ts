@@ -43,7 +43,7 @@ describe("ONNX ops", () => {
     }), [3], "dense");
   });
 
-  it("BatchNormalization folds into the preceding Conv and the following Gemm input side stays exact", async () => {
+  it("BatchNormalization folds into the preceding Conv or Gemm", async () => {
     const net = await check(model({
       input: vinfo("x", ["N", 2, 5, 5]), output: vinfo("y", ["N", 3, 5, 5]),
       inits: [init("K", [3, 2, 3, 3], W(54, 7)), init("b", [3], W(3, 8)), init("g", [3], [1.5, 0.5, 2]), init("be", [3], W(3, 9)),
@@ -52,6 +52,12 @@ describe("ONNX ops", () => {
         node("BatchNormalization", ["c", "g", "be", "mu", "var"], ["y"], [attr("epsilon", 1e-3, true)])],
     }), ["N", 2, 5, 5], "conv2d");
     expect(summarize(net).params).toBe(54 + 3);
+    const dense = await check(model({
+      input: vinfo("x", ["N", 3]), output: vinfo("y", ["N", 2]),
+      inits: [init("W", [2, 3], W(6, 13)), init("b", [2], W(2, 14)), init("g", [2], [0.5, 3]), init("be", [2], [0.1, -0.2]), init("mu", [2], [1, -1]), init("var", [2], [4, 0.25])],
+      nodes: [node("Gemm", ["x", "W", "b"], ["h"], [attr("transB", 1)]), node("BatchNormalization", ["h", "g", "be", "mu", "var"], ["y"])],
+    }), ["N", 3], "dense");
+    expect(summarize(dense).params).toBe(8);
   });
 
   it("Sub/Div normalisation folds into a Conv without padding, but stays a scale layer before a padded Conv", async () => {

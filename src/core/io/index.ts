@@ -65,3 +65,6 @@ export function networkFromOnnx(bytes: Uint8Array, file?: string): Network {
 export function networkToOnnx(net: Network, opts: OnnxExportOptions = {}): Uint8Array {
   return exportOnnx(net, opts);
 }
+
+/** Read a network from an ONNX file (the design's name for loadNetwork; netsize JSON is accepted too). */
+export const loadOnnx = loadNetwork;

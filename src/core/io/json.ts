@@ -80,7 +80,10 @@ export function parseExact(text: string, file?: string): unknown {
 /** Serialise a network as netsize JSON text (exact). */
 export function networkToJson(net: Network): string {
   const layers = net.layers.map((l) => ({ ...l, inputs: [...l.inputs], shape: [...l.shape] }));
-  return stringifyExact({ schema: NETWORK_SCHEMA, inputShape: [...net.inputShape], layers, meta: net.meta }, 1) + "\n";
+  const text = stringifyExact({ schema: NETWORK_SCHEMA, inputShape: [...net.inputShape], layers, meta: net.meta }, 1);
+  // Number lists (shapes, kernels, pads) read better on one line; only pretty-printed ones match
+  // (a literal newline never occurs inside a JSON string).
+  return text.replace(/\[\n\s*(-?[\d.eE+-]+(?:,\n\s*-?[\d.eE+-]+)*)\n\s*\]/g, (_m, body: string) => `[${body.split(/,\n\s*/).join(", ")}]`) + "\n";
 }
 
 function revive(v: unknown, where: { file?: string }): unknown {

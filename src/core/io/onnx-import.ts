@@ -9,8 +9,8 @@ import { Ir, withFile } from "./ir.js";
 import { ImportState, NodeCtx, Value } from "./onnx-context.js";
 import { arithmetic, batchNorm, conv, gemm, matMul, neg, pad, pool } from "./onnx-ops-linear.js";
 import { act, clipOp, constantOp, flatten, maxMin, passThrough, reshape, squeeze, unaryConst } from "./onnx-ops-misc.js";
-import { Tensor, decodeTensor, toNum } from "./onnx-tensor.js";
-import { NETSIZE_LAYERS, NETSIZE_META, applyLayerRecords, readLayerRecords } from "./onnx-meta.js";
+import { decodeTensor, toNum } from "./onnx-tensor.js";
+import { applyLayerRecords, readLayerRecords } from "./onnx-meta.js";
 
 const { onnx } = onnxp;
 type Converter = (c: NodeCtx) => Value[];
@@ -173,6 +173,3 @@ function defaultMeta(
     },
   };
 }
-
-export { NETSIZE_LAYERS, NETSIZE_META };
-export type { Tensor };

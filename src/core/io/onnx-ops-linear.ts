@@ -2,7 +2,7 @@
 // arithmetic with constants, Pad and pooling.
 import { Pads2d } from "../network.js";
 import { fuseElementwise } from "./fuse.js";
-import { ConstValue, DynValue, NodeCtx, Value, constant, fromFloat32 } from "./onnx-context.js";
+import { ConstValue, DynValue, NodeCtx, Value, fromFloat32 } from "./onnx-context.js";
 import { binary, broadcastDims, expandTo, matmul, numel, transpose } from "./onnx-const.js";
 import { Tensor } from "./onnx-tensor.js";
 
