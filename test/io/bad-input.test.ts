@@ -106,7 +106,7 @@ describe("bad files give a NetsizeError with a stable code, naming file and node
     const huge = { name: "W", dims: [1_000_000_000, 3], dataType: 1, rawData: new Uint8Array(24) };
     const e = caught(() => networkFromOnnx(gemmModel(huge), "huge.onnx"));
     expect(e.code).toBe("BAD_MODEL");
-    expect(e.message).toMatch(/declares .* elements|holds 24 bytes/);
+    expect(e.message).toMatch(/^huge\.onnx: node fc1 \(Gemm\): tensor 'W' declares 3000000000 elements/);
     const mid = { name: "W", dims: [2, 3_000_000], dataType: 1, floatData: [1, 2, 3] };
     expect(caught(() => networkFromOnnx(gemmModel(mid), "mid.onnx")).message).toMatch(/declares \[2,3000000\] = 6000000 values but holds 3/);
     const neg = { name: "W", dims: [-2, 3], dataType: 1, rawData: new Uint8Array(24) };

@@ -48,12 +48,13 @@ export function model(opts: {
 
 /** Run a model in onnxruntime (float32 or float64 input) and return the named outputs as float64. */
 export async function runOrt(bytes: Uint8Array, feeds: Record<string, { data: ArrayLike<number>; dims: number[] }>, float: 32 | 64 = 32): Promise<Record<string, Float64Array>> {
-  const sess = await ort.InferenceSession.create(bytes);
+  const sess = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1, logSeverityLevel: 3 });
   const t: Record<string, ort.Tensor> = {};
   for (const [k, v] of Object.entries(feeds)) {
     t[k] = float === 64 ? new ort.Tensor("float64", Float64Array.from(v.data), v.dims) : new ort.Tensor("float32", Float32Array.from(v.data), v.dims);
   }
   const res = await sess.run(t);
+  await sess.release();
   const out: Record<string, Float64Array> = {};
   for (const [k, v] of Object.entries(res)) out[k] = Float64Array.from(v.data as Float32Array);
   return out;

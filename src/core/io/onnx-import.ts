@@ -31,6 +31,9 @@ export const CONVERTERS: Record<string, Converter> = {
 
 /** Initializers are decoded on first use (lazily), like Netron. */
 class Values extends Map<string, Value> {
+  /** The node being converted, so a bad initializer is reported where it is used. */
+  user = "";
+
   constructor(private readonly inits: Map<string, onnxp.onnx.ITensorProto>, private readonly file?: string) {
     super();
   }
@@ -38,7 +41,7 @@ class Values extends Map<string, Value> {
   override get(name: string): Value | undefined {
     let v = super.get(name);
     if (!v && this.inits.has(name)) {
-      v = { kind: "const", t: decodeTensor(this.inits.get(name)!, { file: this.file, node: `initializer ${name}` }) };
+      v = { kind: "const", t: decodeTensor(this.inits.get(name)!, { file: this.file, node: this.user || `initializer ${name}` }) };
       super.set(name, v);
     }
     return v;
@@ -121,7 +124,8 @@ export function importOnnx(bytes: Uint8Array, file?: string): Network {
   const inputShape = perSample as number[];
   const records = readLayerRecords(model, g.node!.length);
   const ir = new Ir(inputShape, file);
-  const state: ImportState = { ir, batched, file, opset, values: new Values(inits as Map<string, onnxp.onnx.ITensorProto>, file) };
+  const values = new Values(inits as Map<string, onnxp.onnx.ITensorProto>, file);
+  const state: ImportState = { ir, batched, file, opset, values };
   state.values.set(input.name ?? "", { kind: "dyn", id: -1, shape: inputShape });
   for (const i of topoOrder(g.node!, file)) {
     const node = g.node![i]!;
@@ -132,6 +136,7 @@ export function importOnnx(bytes: Uint8Array, file?: string): Network {
       c.fail("UNSUPPORTED_OP", `${domain && domain !== "ai.onnx" ? `${domain}.` : ""}${c.op} is not supported; netsize reads ${Object.keys(CONVERTERS).join(", ")}`);
     }
     let outs: Value[];
+    values.user = c.where;
     try {
       outs = convert(c);
     } catch (e) {
