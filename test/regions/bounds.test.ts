@@ -4,6 +4,9 @@ import {
   binomial, zaslavsky, serraUpperBound, montufar17UpperBound, montufar14LowerBound, lineMaximum, regionBounds, parseArchitecture,
 } from "../../src/lenses/regions/bounds.js";
 import { isNetsizeError } from "../../src/core/errors.js";
+import { architectureOf } from "../../src/cli/commands/bounds.js";
+import { randomMlp } from "../../src/core/build.js";
+import { createNetwork } from "../../src/core/network.js";
 
 /** Serra's sum by brute-force enumeration of J (independent of the DP). */
 function serraBrute(w: number[]): bigint {
@@ -107,6 +110,20 @@ describe("regionBounds result and architecture strings", () => {
     expect(parseArchitecture("2x32x32", false)).toEqual({ widths: [2, 32, 32] });
     for (const bad of ["784-100", "784--a", "3-0-2"]) {
       try { parseArchitecture(bad); expect.unreachable(); } catch (e) { expect(isNetsizeError(e, "BAD_ARGUMENT")).toBe(true); }
+    }
+  });
+});
+
+describe("bounds of a model file", () => {
+  it("reads input, hidden and output widths of an MLP and refuses convolutional nets", () => {
+    expect(architectureOf(randomMlp([3, 4, 5, 2], { seed: 1 }))).toEqual({ widths: [3, 4, 5], outputWidth: 2 });
+    const conv = createNetwork([1, 2, 2], [
+      { kind: "conv2d", inChannels: 1, outChannels: 2, kernel: [1, 1], stride: [1, 1], pads: [0, 0, 0, 0], dilation: [1, 1], weight: new Float64Array(2), bias: new Float64Array(2) },
+      { kind: "activation", fn: "relu" },
+    ]);
+    try { architectureOf(conv); expect.unreachable(); } catch (e) {
+      expect(isNetsizeError(e, "BAD_ARGUMENT")).toBe(true);
+      expect((e as Error).message).toMatch(/is fed by a conv2d layer/);
     }
   });
 });

@@ -22,7 +22,7 @@ export function architectureOf(net: Network, file?: string): { widths: number[];
     const layer = net.layers[i]!;
     const src = layer.inputs[0]! >= 0 ? net.layers[layer.inputs[0]!] : undefined;
     if (layer.kind !== "activation" || src?.kind !== "dense") {
-      fail("BAD_ARGUMENT", `the bounds describe fully-connected networks; layer ${layer.name} is a ${layer.kind} fed by ${src?.kind ?? "the input"} — give the widths instead, e.g. 784-100-100-10`, { file });
+      fail("BAD_ARGUMENT", `the bounds describe fully-connected networks, but unit layer ${layer.name} (${layer.kind}) is fed by ${src ? `a ${src.kind} layer` : "the input"}; give the widths instead, e.g. 784-100-100-10`, { file });
     }
     hidden.push(sizeOf(layer.shape));
   }
