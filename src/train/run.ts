@@ -90,8 +90,9 @@ export async function train(given: Partial<TrainConfig> & { arch?: string; data?
   let cfg: TrainConfig;
   if (opts.resume) {
     if (!out) fail("BAD_ARGUMENT", "--resume needs the run folder (--out)");
-    const saved = await readJson<TrainConfig>(path.join(out, CONFIG));
+    const saved = await readJson<TrainConfig & { netsize?: unknown }>(path.join(out, CONFIG));
     if (!saved) fail("BAD_ARGUMENT", `no run to resume: ${path.join(out, CONFIG)} does not exist`);
+    delete saved.netsize;
     cfg = resolveConfig(mergeResume(saved, given, path.join(out, CONFIG)));
   } else {
     if (given.arch === undefined || given.data === undefined) fail("BAD_ARGUMENT", "a run needs --arch and --data");
