@@ -59,6 +59,12 @@ export function binary(a: Tensor, b: Tensor, f: (x: number, y: number) => number
 export function transpose(t: Tensor, perm?: readonly number[]): Tensor {
   const r = t.dims.length;
   const p = perm && perm.length === r ? perm : t.dims.map((_, k) => r - 1 - k);
+  if (r === 2 && p[0] === 1) {
+    const [m, n] = t.dims as [number, number];
+    const data = new Float64Array(m * n);
+    for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) data[j * m + i] = t.data[i * n + j]!;
+    return { dims: [n, m], data };
+  }
   const dims = p.map((k) => t.dims[k]!);
   const src = strides(t.dims);
   const n = t.data.length;

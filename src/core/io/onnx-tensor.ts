@@ -50,7 +50,15 @@ function halfToFloat(h: number): number {
   return s * (1 + f / 1024) * 2 ** (e - 15);
 }
 
+const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
+
 function decodeRaw(bytes: Uint8Array, type: number, n: number, data: Float64Array): void {
+  if (LITTLE_ENDIAN && (type === 1 || type === 11)) {
+    // Typed-array views need alignment: copy the bytes once, then widen in one pass.
+    const copy = new Uint8Array(bytes).buffer; // a fresh copy (Buffer.slice would share memory)
+    data.set(type === 1 ? new Float32Array(copy, 0, n) : new Float64Array(copy, 0, n));
+    return;
+  }
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   for (let i = 0; i < n; i++) {
     switch (type) {
