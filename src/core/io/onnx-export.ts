@@ -1,6 +1,8 @@
 // Network → ONNX (opset 13, dynamic batch axis "batch"). Each layer becomes one node or a small
 // subgraph; metadata records which nodes belong to which layer so reading the file back gives
-// the same network.
+// the same network. The input keeps the network's per-sample layout and, when it came from ONNX,
+// its original input/output names (meta.onnx); a model that had no batch axis (VNN-COMP's [1]
+// test nets) gains one, since batched use needs it.
 import onnxp from "onnx-proto";
 import { Layer, Network } from "../network.js";
 import { unitLayerIndices } from "../summary.js";
