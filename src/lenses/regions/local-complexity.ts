@@ -173,16 +173,18 @@ function mlpLocalComplexity(
           J = Jn;
         } else {
           // P = W S G S on the live units; the next Gram matrix is P S Wᵀ (only its diagonal at the last layer).
-          const nl = live.length, P = new Float64Array(m * nl), Ws = new Float64Array(m * nl);
+          const nl = live.length, P = new Float64Array(m * nl), Ws = new Float64Array(m * nl), Gl = new Float64Array(nl * nl);
           for (let u = 0; u < m; u++) for (let bj = 0; bj < nl; bj++) Ws[u * nl + bj] = W[u * k + live[bj]!]! * slopes[live[bj]!]!;
+          for (let aj = 0; aj < nl; aj++) for (let bj = 0; bj < nl; bj++) Gl[aj * nl + bj] = G![live[aj]! * k + live[bj]!]!;
           for (let u = 0; u < m; u++) {
-            for (let bj = 0; bj < nl; bj++) {
-              const gb = live[bj]! * k;
-              let q = 0;
-              for (let aj = 0; aj < nl; aj++) q += Ws[u * nl + aj]! * G![gb + live[aj]!]!;
-              P[u * nl + bj] = q;
+            // row u of P = Σ_aj Ws[u, aj] · Gl[aj, :] (contiguous rows: the cache-friendly order)
+            const pu = P.subarray(u * nl, (u + 1) * nl);
+            for (let aj = 0; aj < nl; aj++) {
+              const w = Ws[u * nl + aj]!;
+              if (w === 0) continue;
+              for (let bj = 0, o = aj * nl; bj < nl; bj++) pu[bj]! += w * Gl[o + bj]!;
             }
-            let q = 0; for (let bj = 0; bj < nl; bj++) q += P[u * nl + bj]! * Ws[u * nl + bj]!;
+            let q = 0; for (let bj = 0; bj < nl; bj++) q += pu[bj]! * Ws[u * nl + bj]!;
             norms[u] = Math.sqrt(Math.max(q, 0));
           }
           if (l + 1 < L) {
