@@ -1,0 +1,97 @@
+/**
+ * The candidates of one cell for one unit layer: the units whose state is not constant on the cell.
+ * Units that are constant go straight into the cell's base pattern.
+ */
+import { TOLERANCE } from "../../core/tolerance.js";
+import { I32Buf } from "./cells.js";
+import { PieceTable } from "./affine.js";
+import { CROSS, Splitter } from "./split.js";
+
+/** Counters the candidate builders update. */
+export interface CandidateStats {
+  zeroRows: number;
+}
+
+/**
+ * Candidate lines of an activation layer (nu units, input map z) on the cell v[off..] (n vertices).
+ * Each unit has one line per breakpoint; `base` receives, per unit, the number of its breakpoints it
+ * is above on the whole cell, `ids` the crossing lines, `lineBp[id]` each line's breakpoint index.
+ * A unit's tolerance is relative to the size of its terms over the domain (`range`: max |u_c|); a
+ * row whose slope is below TOLERANCE.zeroRowRel of the layer's largest is constant on the cell.
+ */
+export function lineCandidates(
+  sp: Splitter, table: PieceTable, nu: number, z: Float64Array, v: Float64Array, off: number, n: number,
+  range: Float64Array, base: Uint8Array, ids: I32Buf, lineBp: I32Buf, stats: CandidateStats,
+): void {
+  const k = sp.k;
+  const bps = table.breakpoints;
+  const r0 = range[0]!, r1 = k === 2 ? range[1]! : 0;
+  let maxRow = 0;
+  for (let i = 0; i < nu; i++) {
+    const r = Math.abs(z[i]!) + (k === 2 ? Math.abs(z[nu + i]!) : 0);
+    if (r > maxRow) maxRow = r;
+  }
+  const zeroRow = TOLERANCE.zeroRowRel * maxRow;
+  const coef = [0, 0];
+  for (let i = 0; i < nu; i++) {
+    const a0 = z[i]!, a1 = k === 2 ? z[nu + i]! : 0, cz = z[k * nu + i]!;
+    const r = Math.abs(a0) + Math.abs(a1);
+    const scale = Math.abs(a0) * r0 + Math.abs(a1) * r1 + Math.abs(cz);
+    for (let q = 0; q < bps.length; q++) {
+      const beta = bps[q]!, c = cz - beta;
+      if (r <= zeroRow) {
+        stats.zeroRows++;
+        if (c > 0) base[i]!++;
+        continue;
+      }
+      const tol = TOLERANCE.onPlaneAbs + TOLERANCE.onPlaneRel * (scale + Math.abs(beta));
+      // Classify against the cell's vertices before adding: most units do not cross a small cell.
+      let pos = 0, neg = 0;
+      for (let t = 0; t < n; t++) {
+        const val = k === 2 ? a0 * v[off + 2 * t]! + a1 * v[off + 2 * t + 1]! + c : a0 * v[off + t]! + c;
+        if (val > tol) pos++; else if (val < -tol) neg++;
+      }
+      if (pos > 0 && neg > 0) {
+        coef[0] = a0; coef[1] = a1;
+        ids.push(sp.addLine(coef, 0, c, tol, i));
+        lineBp.push(q);
+      } else if (pos > 0) base[i]!++;
+      else if (neg === 0) {
+        // Every vertex on the line (a degenerate cell): the centre decides.
+        coef[0] = a0; coef[1] = a1;
+        const id = sp.addLine(coef, 0, c, tol, i);
+        base[i]! += sp.classifyLine(id, v, off, n);
+        sp.dropLine();
+      }
+    }
+  }
+}
+
+/**
+ * Candidate windows of a max-pool layer (input map z of nIn elements, windows from poolWindows) on
+ * one cell; windows whose arg-max is the same on the whole cell go into `base`.
+ */
+export function groupCandidates(
+  sp: Splitter, win: { size: number; index: Int32Array }, nu: number, nIn: number, z: Float64Array,
+  v: Float64Array, off: number, n: number, range: Float64Array, base: Uint8Array, ids: I32Buf,
+): void {
+  const k = sp.k;
+  const groups: number[] = [];
+  for (let o = 0; o < nu; o++) {
+    const g = sp.addGroup(o);
+    for (let e = 0; e < win.size; e++) {
+      const i = win.index[o * win.size + e]!;
+      if (i < 0) continue;
+      let scale = Math.abs(z[k * nIn + i]!);
+      for (let c = 0; c < k; c++) scale += Math.abs(z[c * nIn + i]!) * range[c]!;
+      sp.addElement(e, z, nIn, i, TOLERANCE.onPlaneAbs / 2 + TOLERANCE.onPlaneRel * scale);
+    }
+    const len = sp.groupLen.a[g]!;
+    // A window of padding only pools nothing: the reference reports element 0.
+    const st = len === 0 ? 0 : len === 1 ? sp.elemIndex.a[sp.groupStart.a[g]!]! : sp.classifyGroup(g, v, off, n);
+    if (st === CROSS) groups.push(g);
+    else { base[o] = st; sp.dropGroup(); }
+  }
+  // Group candidate ids come after all line ids; a max-pool layer has no lines.
+  for (const g of groups) ids.push(sp.nLines + g);
+}

@@ -1,0 +1,420 @@
+/**
+ * The exact partition of a k-dimensional affine piece of input space (a segment for k = 1, a convex
+ * polygon of a plane for k = 2) into the linear regions of a piecewise-linear network.
+ *
+ * Unit layers (activations other than identity, and max pools) are processed in topological order.
+ * Cells are kept in generations: generation s+1 holds the cells after splitting by unit layer s, each
+ * with its parent in generation s and its pattern for that layer. On a cell every layer output is an
+ * affine map of the slice coordinates (see affine.ts); a cell stores only the maps that later layers
+ * read (the inputs of unit layers and of skip connections), so post-activation maps are recomputed
+ * from pattern and input map when needed and nothing is copied from parent to child.
+ *
+ * The maps a new cell stores are affine in the post-activation of the layer just split, so they are
+ * computed once per parent cell (with every crossing unit off) and carried down the split as a
+ * payload that each "unit on" decision updates by that unit's sparse response (see response.ts).
+ */
+import { activations } from "../../core/activations.js";
+import { fail, NetsizeError } from "../../core/errors.js";
+import { checkAborted, LensContext } from "../../core/lens.js";
+import { isPiecewiseLinear, Network, sizeOf } from "../../core/network.js";
+import { unitLayerIndices } from "../../core/summary.js";
+import { TOLERANCE } from "../../core/tolerance.js";
+import { activationMap, denseMap, linearLayerMap, maxpoolMap, nonzeroIndices, PieceTable, pieceTable, poolWindows } from "./affine.js";
+import { groupCandidates, lineCandidates } from "./candidates.js";
+import { cellMeasure, F64Buf, I32Buf, U8Buf } from "./cells.js";
+import { SegmentResponse } from "./response.js";
+import { Splitter } from "./split.js";
+
+/** Where to partition: x(u) = origin + Σ_c u_c·basis[c] over the cell `domain` (k coordinates per vertex). */
+export interface PartitionSpec {
+  origin: Float64Array;
+  basis: Float64Array[];
+  /** 1-D: [t0, t1]; 2-D: a convex polygon, counter-clockwise, flat [u0, v0, u1, v1, ...]. */
+  domain: Float64Array;
+}
+
+/** Limits of a partition run. */
+export interface PartitionLimits {
+  /** Stop with LIMIT_EXCEEDED when the number of cells exceeds this (default 1,000,000). */
+  maxRegions?: number;
+  /** Stop with LIMIT_EXCEEDED when the per-cell storage would exceed this many bytes (default 1 GiB). */
+  maxBytes?: number;
+}
+
+/** The final cells with their output maps and, per unit layer, their patterns. */
+export interface Partition {
+  k: number;
+  count: number;
+  /** Vertices of the final cells (k numbers each); cell i starts at cellOff[i] and has cellLen[i] vertices. */
+  verts: Float64Array;
+  cellOff: Int32Array;
+  cellLen: Int32Array;
+  outSize: number;
+  /** Per cell, (k+1) × outSize channel-major: output = Σ_c u_c·map[c] + map[k]. */
+  outMap: Float64Array;
+  unitLayers: number[];
+  unitSizes: number[];
+  /** patterns[s]: rows of pattern for unit layer s, one per cell of generation s+1. */
+  patterns: Uint8Array[];
+  /** ancestor[s][i]: the row of patterns[s] that final cell i belongs to. */
+  ancestor: Int32Array[];
+  /** Cells after each unit layer. */
+  perLayer: number[];
+  /** Splits undone because one side was below the sliver measure. */
+  slivers: number;
+  /** Units found constant on a whole cell because their row was numerically zero. */
+  zeroRows: number;
+  /** Measure (length or area) of the domain. */
+  measure: number;
+}
+
+interface Gen {
+  n: number;
+  parent: I32Buf;
+  cellOff: I32Buf;
+  cellLen: I32Buf;
+  verts: F64Buf;
+  pattern: U8Buf;
+  maps: Map<number, F64Buf>;
+}
+
+function newGen(): Gen {
+  return { n: 0, parent: new I32Buf(), cellOff: new I32Buf(), cellLen: new I32Buf(), verts: new F64Buf(), pattern: new U8Buf(), maps: new Map() };
+}
+
+/** Progress callback granularity (cells between reports). */
+const REPORT_EVERY = 256;
+
+/** Compute the exact partition of the domain into the network's linear regions. */
+export function partition(net: Network, spec: PartitionSpec, limits: PartitionLimits = {}, ctx: LensContext = {}): Partition {
+  return new Engine(net, spec, limits, ctx).run();
+}
+
+class Engine {
+  private readonly k: number;
+  private readonly K: number;
+  private readonly units: number[];
+  private readonly stageOf: Int32Array;
+  private readonly seg: Int32Array;
+  private readonly stored: boolean[];
+  private readonly size: number[];
+  private readonly segLayers: number[][];
+  private readonly tables: (PieceTable | undefined)[];
+  private readonly windows: ({ size: number; index: Int32Array } | undefined)[];
+  private readonly scratch: Float64Array[];
+  private readonly active: Int32Array;
+  private readonly rootInput: Float64Array;
+  private readonly gens: Gen[] = [];
+  private readonly anc: Int32Array;
+  /** The generation whose maps are being computed into scratch, with the pattern row of its unit layer. */
+  private fresh = -1;
+  private freshPattern: Uint8Array = new Uint8Array(0);
+  private freshOff = 0;
+  private readonly splitter: Splitter;
+  private readonly range: Float64Array;
+  private readonly maxRegions: number;
+  private readonly maxBytes: number;
+  private bytes = 0;
+  private readonly stats = { zeroRows: 0 };
+  private readonly measure: number;
+  /** Per generation g >= 1: the layers it stores, in payload order. */
+  private readonly storedIn: number[][];
+
+  constructor(private readonly net: Network, private readonly spec: PartitionSpec, limits: PartitionLimits, private readonly ctx: LensContext) {
+    if (!isPiecewiseLinear(net)) {
+      const bad = net.layers.find((l) => l.kind === "activation" && !activations[l.fn].piecewiseLinear)!;
+      fail("NOT_PIECEWISE_LINEAR", `exact regions need a piecewise-linear network, but layer '${bad.name}' is ${(bad as { fn: string }).fn}; use sampled regions (--sample) instead`, { node: bad.name });
+    }
+    const k = spec.basis.length;
+    if (k !== 1 && k !== 2) fail("BAD_ARGUMENT", `a partition needs 1 or 2 directions, got ${k}`);
+    const d = sizeOf(net.inputShape);
+    if (spec.origin.length !== d || spec.basis.some((b) => b.length !== d)) {
+      fail("DOMAIN_MISMATCH", `the slice's points have ${spec.origin.length} values, the network expects ${d} ([${net.inputShape.join(",")}])`);
+    }
+    this.k = k;
+    this.K = k + 1;
+    this.maxRegions = limits.maxRegions ?? 1_000_000;
+    this.maxBytes = limits.maxBytes ?? 2 ** 30;
+    const L = net.layers.length;
+    this.units = unitLayerIndices(net);
+    this.stageOf = new Int32Array(L).fill(-1);
+    this.units.forEach((u, s) => { this.stageOf[u] = s; });
+    this.size = net.layers.map((l) => sizeOf(l.shape));
+    // seg[j]: the generation whose cells compute layer j's map = number of unit layers at or before j.
+    this.seg = new Int32Array(L);
+    let c = 0;
+    for (let j = 0; j < L; j++) { if (this.stageOf[j]! >= 0) c++; this.seg[j] = c; }
+    this.segLayers = Array.from({ length: this.units.length + 1 }, () => [] as number[]);
+    for (let j = 0; j < L; j++) this.segLayers[this.seg[j]!]!.push(j);
+    // A non-unit layer's map is stored when a unit layer reads it or a later generation does.
+    this.stored = net.layers.map(() => false);
+    net.layers.forEach((l, j) => {
+      for (const i of l.inputs) {
+        if (i < 0 || this.stageOf[i]! >= 0) continue;
+        if (this.stageOf[j]! >= 0 || this.seg[j]! > this.seg[i]!) this.stored[i] = true;
+      }
+    });
+    this.stored[L - 1] = this.stageOf[L - 1]! < 0;
+    this.storedIn = this.segLayers.map((ls) => ls.filter((j) => this.stored[j]));
+    this.tables = net.layers.map((l) => (l.kind === "activation" && l.fn !== "identity" ? pieceTable(l.fn, l) : undefined));
+    this.windows = net.layers.map((l) => {
+      if (l.kind !== "maxpool") return undefined;
+      const inShape = l.inputs[0] === -1 ? net.inputShape : net.layers[l.inputs[0]!]!.shape;
+      return poolWindows(l, inShape);
+    });
+    const K = this.K;
+    this.scratch = this.size.map((n) => new Float64Array(K * n));
+    this.active = new Int32Array(Math.max(d, ...this.size));
+    this.rootInput = new Float64Array(K * d);
+    for (let q = 0; q < k; q++) this.rootInput.set(spec.basis[q]!, q * d);
+    this.rootInput.set(spec.origin, k * d);
+    this.anc = new Int32Array(this.units.length + 1);
+    this.splitter = new Splitter(k);
+    this.range = new Float64Array(k);
+    const dom = spec.domain;
+    for (let i = 0; i < dom.length; i++) this.range[i % k] = Math.max(this.range[i % k]!, Math.abs(dom[i]!));
+    this.measure = Math.abs(cellMeasure(k, dom, 0, dom.length / k));
+    if (!(this.measure > 0)) fail("BAD_ARGUMENT", "the domain has zero length or area");
+  }
+
+  /** Map of layer j (-1: the input) for the cell whose ancestors are in `anc`. */
+  private getMap(j: number): Float64Array {
+    if (j === -1) return this.rootInput;
+    const sj = this.seg[j]!;
+    if (sj === this.fresh) return this.scratch[j]!;
+    const s = this.stageOf[j]!;
+    if (s >= 0) {
+      this.unitPost(j, this.gens[s + 1]!.pattern.a, this.anc[s + 1]! * this.size[j]!);
+      return this.scratch[j]!;
+    }
+    const stride = this.K * this.size[j]!;
+    const at = this.anc[sj]! * stride;
+    return this.gens[sj]!.maps.get(j)!.a.subarray(at, at + stride);
+  }
+
+  /** Post-activation (or post-max-pool) map of unit layer j, into its scratch. */
+  private unitPost(j: number, pattern: Uint8Array, pOff: number): void {
+    const layer = this.net.layers[j]!;
+    const z = this.getMap(layer.inputs[0]!);
+    if (layer.kind === "maxpool") {
+      const nIn = layer.inputs[0] === -1 ? sizeOf(this.net.inputShape) : this.size[layer.inputs[0]!]!;
+      maxpoolMap(this.windows[j]!, nIn, this.size[j]!, this.K, z, pattern, pOff, this.scratch[j]!);
+    } else activationMap(this.tables[j]!, this.size[j]!, this.K, z, pattern, pOff, this.scratch[j]!);
+  }
+
+  /** Compute generation g's layers into scratch for one cell: ancestors in anc[0..g-1], its unit layer's pattern at pattern[pOff..]. */
+  private computeSegment(g: number, pattern: Uint8Array, pOff: number): void {
+    this.fresh = g; this.freshPattern = pattern; this.freshOff = pOff;
+    const K = this.K;
+    for (const j of this.segLayers[g]!) {
+      const layer = this.net.layers[j]!;
+      const y = this.scratch[j]!;
+      if (this.stageOf[j]! >= 0) this.unitPost(j, this.freshPattern, this.freshOff);
+      else if (layer.kind === "dense") {
+        const x = this.getMap(layer.inputs[0]!);
+        const m = nonzeroIndices(x, layer.inSize, K, this.active);
+        denseMap(layer.weight, layer.bias, layer.inSize, layer.outSize, K, x, this.active, m, y);
+      } else if (layer.kind === "add") linearLayerMap(this.net, j, K, [this.getMap(layer.inputs[0]!), this.getMap(layer.inputs[1]!)], y);
+      else linearLayerMap(this.net, j, K, [this.getMap(layer.inputs[0]!)], y);
+    }
+    this.fresh = -1;
+  }
+
+  /** Append generation g's stored maps for its newest cell, from a payload at src[srcOff..] or (no src) from scratch. */
+  private store(g: number, src?: Float64Array, srcOff = 0): void {
+    const gen = this.gens[g]!;
+    let at = srcOff;
+    for (const j of this.storedIn[g]!) {
+      const len = this.K * this.size[j]!;
+      let buf = gen.maps.get(j);
+      if (!buf) { buf = new F64Buf(len * 256); gen.maps.set(j, buf); }
+      buf.reserve(len);
+      if (!src) buf.a.set(this.scratch[j]!, buf.n);
+      else { buf.a.set(src.subarray(at, at + len), buf.n); at += len; }
+      buf.n += len;
+      this.bytes += 8 * len;
+    }
+  }
+
+  private addCell(gen: Gen, parent: number, v: Float64Array, off: number, n: number): number {
+    const k = this.k;
+    gen.parent.push(parent);
+    gen.cellOff.push(gen.verts.n);
+    gen.cellLen.push(n);
+    gen.verts.reserve(k * n);
+    for (let i = 0; i < k * n; i++) gen.verts.a[gen.verts.n + i] = v[off + i]!;
+    gen.verts.n += k * n;
+    this.bytes += 8 * k * n + 12;
+    return gen.n++;
+  }
+
+  run(): Partition {
+    const root = newGen();
+    this.gens.push(root);
+    this.addCell(root, -1, this.spec.domain, 0, this.spec.domain.length / this.k);
+    this.anc[0] = 0;
+    this.computeSegment(0, root.pattern.a, 0);
+    this.store(0);
+    const sliver = TOLERANCE.sliverRel * this.measure;
+    for (let s = 0; s < this.units.length; s++) this.stage(s, sliver);
+    return this.finish();
+  }
+
+  /** Split every cell of generation s by unit layer s into generation s+1. */
+  private stage(s: number, sliver: number): void {
+    const parents = this.gens[s]!;
+    const kids = newGen();
+    this.gens.push(kids);
+    const u = this.units[s]!;
+    const layer = this.net.layers[u]!;
+    const nu = this.size[u]!;
+    const base = new Uint8Array(nu);
+    const ids = new I32Buf(nu), lineBp = new I32Buf(nu);
+    const sp = this.splitter;
+    const K = this.K;
+    // Activation layers carry the new generation's stored maps through the split (see response.ts).
+    const carried = this.storedIn[s + 1]!;
+    const payload = layer.kind === "activation" && carried.length > 0;
+    const paySize = payload ? carried.reduce((a, j) => a + K * this.size[j]!, 0) : 0;
+    const response = payload ? new SegmentResponse(this.net, u, this.segLayers[s + 1]!.slice(1), carried) : undefined;
+    const payOff = [0];
+    for (const j of carried) payOff.push(payOff[payOff.length - 1]! + K * this.size[j]!);
+    const payBase = new Float64Array(paySize);
+    sp.paySize = paySize;
+    kids.pattern.reserve(nu * Math.max(64, parents.n));
+    let leafParent = 0;
+    const onLeaf = (v: Float64Array, off: number, n: number, dec: number, pay: Float64Array, po: number): void => {
+      const idx = this.addCell(kids, leafParent, v, off, n);
+      kids.pattern.reserve(nu);
+      const row = kids.pattern.a.subarray(kids.pattern.n, kids.pattern.n + nu);
+      row.set(base);
+      for (let d = dec; d >= 0; d = sp.decPrev.a[d]!) {
+        const id = sp.decCand.a[d]!;
+        if (id < sp.nLines) row[sp.lineUnit.a[id]!]! += sp.decState.a[d]!;
+        else row[sp.groupUnit.a[id - sp.nLines]!] = sp.decState.a[d]!;
+      }
+      kids.pattern.n += nu;
+      this.bytes += nu;
+      if (kids.n > this.maxRegions || this.bytes > this.maxBytes) this.limit(s, kids.n + parents.n - leafParent - 1);
+      this.anc[s + 1] = idx;
+      if (payload) this.store(s + 1, pay, po);
+      else {
+        this.computeSegment(s + 1, kids.pattern.a, idx * nu);
+        this.store(s + 1);
+      }
+    };
+    for (let p = 0; p < parents.n; p++) {
+      if (p % REPORT_EVERY === 0) {
+        checkAborted(this.ctx);
+        this.ctx.onProgress?.({ done: p, total: parents.n, stage: `layer ${s + 1}/${this.units.length} (${layer.name})` });
+      }
+      // Ancestors of p in every earlier generation.
+      this.anc[s] = p;
+      for (let g = s; g > 0; g--) this.anc[g - 1] = this.gens[g]!.parent.a[this.anc[g]!]!;
+      const off = parents.cellOff.a[p]!, n = parents.cellLen.a[p]!;
+      const v = parents.verts.a;
+      sp.reset(sliver);
+      base.fill(0);
+      ids.n = 0; lineBp.n = 0;
+      const z = this.getMap(layer.inputs[0]!);
+      if (layer.kind === "maxpool") {
+        const nIn = layer.inputs[0] === -1 ? sizeOf(this.net.inputShape) : this.size[layer.inputs[0]!]!;
+        groupCandidates(sp, this.windows[u]!, nu, nIn, z, v, off, n, this.range, base, ids);
+      } else lineCandidates(sp, this.tables[u]!, nu, z, v, off, n, this.range, base, ids, lineBp, this.stats);
+      leafParent = p;
+      if (payload) this.payload(s, u, z, base, ids, lineBp, response!, payOff, payBase);
+      // Leaves overwrite anc[s+1] only; anc[0..s] stay p's for the segment maps.
+      sp.run(v, off, n, ids.a, ids.n, onLeaf, payBase);
+    }
+    sp.paySize = 0;
+    this.ctx.onProgress?.({ done: parents.n, total: parents.n, stage: `layer ${s + 1}/${this.units.length}` });
+  }
+
+  /**
+   * The payload of one parent cell: generation s+1's stored maps with every crossing line off (the
+   * base pattern), and each crossing line's sparse delta when it is decided on.
+   */
+  private payload(s: number, u: number, z: Float64Array, base: Uint8Array, ids: I32Buf, lineBp: I32Buf, response: SegmentResponse, payOff: number[], out: Float64Array): void {
+    const K = this.K, nu = this.size[u]!, sp = this.splitter, table = this.tables[u]!;
+    this.computeSegment(s + 1, base, 0);
+    const carried = this.storedIn[s + 1]!;
+    carried.forEach((j, t) => out.set(this.scratch[j]!, payOff[t]!));
+    const dz = this.dz;
+    let lastUnit = -1;
+    for (let q = 0; q < ids.n; q++) {
+      const id = ids.a[q]!, i = sp.lineUnit.a[id]!, bp = lineBp.a[q]!;
+      const ds = table.slope[bp + 1]! - table.slope[bp]!, dof = table.offset[bp + 1]! - table.offset[bp]!;
+      for (let c = 0; c < K; c++) dz[c] = ds * z[c * nu + i]!;
+      dz[K - 1]! += dof;
+      if (i !== lastUnit) {
+        // One response per unit (a hard-tanh unit has two lines with the same response).
+        this.respT.n = 0; this.respE.n = 0; this.respVal.n = 0;
+        response.run(i, (t, e, r) => { this.respT.push(t); this.respE.push(e); this.respVal.reserve(1); this.respVal.a[this.respVal.n++] = r; });
+        lastUnit = i;
+      }
+      sp.deltaStart.push(sp.deltaIdx.n);
+      sp.deltaIdx.reserve(K * this.respE.n); sp.deltaVal.reserve(K * this.respE.n);
+      for (let e = 0; e < this.respE.n; e++) {
+        const t = this.respT.a[e]!, el = this.respE.a[e]!, r = this.respVal.a[e]!;
+        const sz = this.size[carried[t]!]!, o0 = payOff[t]!;
+        for (let c = 0; c < K; c++) {
+          const val = dz[c]! * r;
+          if (val === 0) continue;
+          sp.deltaIdx.a[sp.deltaIdx.n++] = o0 + c * sz + el;
+          sp.deltaVal.a[sp.deltaVal.n++] = val;
+        }
+      }
+      sp.deltaLen.push(sp.deltaIdx.n - sp.deltaStart.a[q]!);
+    }
+  }
+
+  private readonly dz = new Float64Array(3);
+  private readonly respT = new I32Buf(1024);
+  private readonly respE = new I32Buf(1024);
+  private readonly respVal = new F64Buf(1024);
+
+  private limit(s: number, lowerBound: number): never {
+    const partial = { regionsAtLeast: lowerBound, layer: s + 1, unitLayers: this.units.length, complete: false };
+    if (this.bytes > this.maxBytes) {
+      throw new NetsizeError("LIMIT_EXCEEDED", `the partition needs more than ${Math.round(this.maxBytes / 2 ** 20)} MiB at unit layer ${s + 1} of ${this.units.length} (at least ${lowerBound} regions so far); use a smaller domain (--half-width)`, {}, partial);
+    }
+    throw new NetsizeError("LIMIT_EXCEEDED", `more than ${this.maxRegions} regions (at least ${lowerBound} at unit layer ${s + 1} of ${this.units.length}); raise --max-regions or use a smaller domain`, {}, partial);
+  }
+
+  private finish(): Partition {
+    const U = this.units.length;
+    const last = this.gens[U]!;
+    const N = last.n, K = this.K;
+    const L = this.net.layers.length;
+    const m = this.size[L - 1]!;
+    const outMap = new Float64Array(N * K * m);
+    for (let i = 0; i < N; i++) {
+      this.anc[U] = i;
+      for (let g = U; g > 0; g--) this.anc[g - 1] = this.gens[g]!.parent.a[this.anc[g]!]!;
+      outMap.set(this.getMap(L - 1), i * K * m);
+    }
+    const ancestor: Int32Array[] = [];
+    for (let s = 0; s < U; s++) ancestor.push(new Int32Array(N));
+    for (let i = 0; i < N; i++) {
+      let a = i;
+      for (let g = U; g > 0; g--) { ancestor[g - 1]![i] = a; a = this.gens[g]!.parent.a[a]!; }
+    }
+    return {
+      k: this.k,
+      count: N,
+      verts: last.verts.take(),
+      cellOff: last.cellOff.take(),
+      cellLen: last.cellLen.take(),
+      outSize: m,
+      outMap,
+      unitLayers: [...this.units],
+      unitSizes: this.units.map((u) => this.size[u]!),
+      patterns: this.gens.slice(1).map((g, s) => g.pattern.a.slice(0, g.n * this.size[this.units[s]!]!)),
+      ancestor,
+      perLayer: this.gens.slice(1).map((g) => g.n),
+      slivers: this.splitter.slivers,
+      zeroRows: this.stats.zeroRows,
+      measure: this.measure,
+    };
+  }
+}

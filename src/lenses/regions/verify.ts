@@ -1,0 +1,105 @@
+/**
+ * Patterns of partition cells as strings, and the interior-point check: the reference forward pass at
+ * a cell's interior point must give the cell's pattern (up to the tolerance policy) and its output.
+ */
+import { activations } from "../../core/activations.js";
+import { forwardTrace } from "../../core/engine/reference.js";
+import { Layer, Network, PoolOp } from "../../core/network.js";
+import { TOLERANCE } from "../../core/tolerance.js";
+import { Partition } from "./partition.js";
+
+const DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz";
+
+/**
+ * The pattern of final cell i as a string: one character per unit (its piece index, or a max-pool's
+ * window-local arg-max, in base 36), unit layers separated by '|'.
+ */
+export function patternString(P: Partition, i: number): string {
+  const parts: string[] = [];
+  for (let s = 0; s < P.unitLayers.length; s++) {
+    const n = P.unitSizes[s]!, row = P.ancestor[s]![i]! * n, pat = P.patterns[s]!;
+    let str = "";
+    for (let j = 0; j < n; j++) str += DIGITS[pat[row + j]!]!;
+    parts.push(str);
+  }
+  return parts.join("|");
+}
+
+/** Outcome of checking every cell at an interior point. */
+export interface Verification {
+  /** Cells checked. */
+  checked: number;
+  /** Units whose reference state differs from the cell's pattern although their pre-activation is clear of every breakpoint. */
+  mismatches: number;
+  /** Units within TOLERANCE.patternAgree of a breakpoint (or a max-pool tie) at the interior point: either state is accepted. */
+  ambiguous: number;
+  /** Largest |reference output − cell's affine output| at the interior points, relative to max(1, |output|). */
+  maxOutputError: number;
+  /** Up to 5 examples of mismatches: cell, unit layer index, unit, cell state, reference state, pre-activation. */
+  examples: { cell: number; layer: number; unit: number; state: number; reference: number; z: number }[];
+}
+
+/**
+ * Check every cell of a partition at an interior point (`point(i)` gives its slice coordinates and
+ * `toInput` maps them to input space) with the exact reference forward pass.
+ */
+export function verifyPartition(
+  net: Network, P: Partition, point: (i: number, out: Float64Array) => void, toInput: (u: Float64Array) => Float64Array,
+): Verification {
+  const res: Verification = { checked: 0, mismatches: 0, ambiguous: 0, maxOutputError: 0, examples: [] };
+  const u = new Float64Array(P.k);
+  const K = P.k + 1, m = P.outSize;
+  for (let i = 0; i < P.count; i++) {
+    point(i, u);
+    const x = toInput(u);
+    const tr = forwardTrace(net, x);
+    res.checked++;
+    P.unitLayers.forEach((li, s) => {
+      const layer = net.layers[li]!;
+      const n = P.unitSizes[s]!, row = P.ancestor[s]![i]! * n, pat = P.patterns[s]!;
+      const ref = tr.patterns[li]!;
+      const zin = layer.inputs[0] === -1 ? x : tr.values[layer.inputs[0]!]!;
+      for (let j = 0; j < n; j++) {
+        const mine = pat[row + j]!, theirs = ref[j]!;
+        let z = 0, amb = false;
+        if (layer.kind === "activation") {
+          z = zin[j]!;
+          for (const b of activations[layer.fn].breakpoints?.(layer) ?? []) if (Math.abs(z - b) <= TOLERANCE.patternAgree) amb = true;
+        } else {
+          // Max pool: ambiguous when the two largest window values are within tolerance.
+          z = tr.values[li]![j]!;
+          amb = nearTie(net, li, zin, j, z);
+        }
+        if (amb) { res.ambiguous++; continue; }
+        if (mine !== theirs) {
+          res.mismatches++;
+          if (res.examples.length < 5) res.examples.push({ cell: i, layer: li, unit: j, state: mine, reference: theirs, z });
+        }
+      }
+    });
+    for (let o = 0; o < m; o++) {
+      let y = P.outMap[(i * K + K - 1) * m + o]!;
+      for (let c = 0; c < P.k; c++) y += u[c]! * P.outMap[(i * K + c) * m + o]!;
+      const ref = tr.output[o]!;
+      const err = Math.abs(y - ref) / Math.max(1, Math.abs(ref));
+      if (err > res.maxOutputError) res.maxOutputError = err;
+    }
+  }
+  return res;
+}
+
+function nearTie(net: Network, li: number, zin: Float64Array, o: number, best: number): boolean {
+  const layer = net.layers[li]! as Layer & PoolOp;
+  const inShape = layer.inputs[0] === -1 ? net.inputShape : net.layers[layer.inputs[0]!]!.shape;
+  const [, H, W] = inShape as [number, number, number];
+  const [, OH, OW] = layer.shape as [number, number, number];
+  const c = Math.floor(o / (OH * OW)), oy = Math.floor((o % (OH * OW)) / OW), ox = o % OW;
+  let close = 0;
+  for (let ky = 0; ky < layer.kernel[0]; ky++)
+    for (let kx = 0; kx < layer.kernel[1]; kx++) {
+      const iy = oy * layer.stride[0] - layer.pads[0] + ky, ix = ox * layer.stride[1] - layer.pads[1] + kx;
+      if (iy < 0 || iy >= H || ix < 0 || ix >= W) continue;
+      if (best - zin[(c * H + iy) * W + ix]! <= TOLERANCE.patternAgree) close++;
+    }
+  return close > 1;
+}
