@@ -71,6 +71,18 @@ describe("batched onnxruntime engine", () => {
     expect(patternMismatches(g32, ref, 1e-4)).toBe(0);
     await engine.dispose();
     await f32.dispose();
+    // A convolution and an average pool reading the network input itself.
+    const direct = createNetwork([1, 6, 5], [
+      { kind: "conv2d", inChannels: 1, outChannels: 2, kernel: [2, 2], stride: [2, 1], pads: [0, 0, 1, 0], dilation: [1, 1], weight: normals(8, 1), bias: normals(2, 2) },
+      { kind: "activation", fn: "relu" },
+      { kind: "avgpool", kernel: [2, 2], stride: [2, 2], pads: [0, 0, 0, 0], inputs: [-1] },
+      { kind: "flatten" },
+      { kind: "dense", inSize: 6, outSize: 2, weight: normals(12, 3), bias: normals(2, 4) },
+    ]);
+    const e2 = await createBatchedEngine(direct);
+    const X2 = normals(50 * 30, 6);
+    expectAgrees(direct, await e2.run(X2, 50), X2, 50);
+    await e2.dispose();
   });
 
   it("gives the same result whatever the chunk size, with or without units", async () => {

@@ -56,7 +56,7 @@ export async function evaluate(net: Network, ds: Dataset, opts: EvaluateOptions 
   for (let i = 0; i < ds.n; i++) {
     if (labels[i]! >= classes) fail("DOMAIN_MISMATCH", `sample ${i} of ${ds.name} has label ${labels[i]}, but the network's ${m} output(s) give classes 0..${classes - 1}`);
   }
-  const engine = await createBatchedEngine(net, { float: opts.float ?? 64, ...(opts.chunkSize ? { chunkSize: opts.chunkSize } : {}) });
+  const engine = await createBatchedEngine(net, { float: opts.float ?? 64, withUnits: false, ...(opts.chunkSize ? { chunkSize: opts.chunkSize } : {}) });
   const tCompile = since(t0);
   let outputs: Float64Array;
   try {

@@ -8,6 +8,7 @@ import { checkAborted, LensContext } from "../lens.js";
 import { inputSize, Network, outputSize, sizeOf } from "../network.js";
 import { unitLayerIndices } from "../summary.js";
 import { lowerForOrtFloat64 } from "./ort-lowering.js";
+import { probeShapes } from "./ort-shapes.js";
 import { BatchOptions, BatchResult } from "./reference.js";
 import { unitStates } from "./unit-states.js";
 
@@ -21,6 +22,8 @@ export interface BatchedEngineOptions {
   chunkSize?: number;
   /** onnxruntime intra-op threads; default the machine's core count. */
   threads?: number;
+  /** Default of run()'s withUnits, and the session compiled up front (default true); the other is compiled on first use. */
+  withUnits?: boolean;
 }
 
 /** Per-call options of BatchedEngine.run: BatchOptions plus cancellation and progress. */
@@ -46,7 +49,13 @@ interface Compiled {
 
 async function compile(net: Network, float: 32 | 64, withUnits: boolean, threads: number): Promise<Compiled> {
   let bytes = networkToOnnx(net, { float, unitOutputs: withUnits });
-  if (float === 64) bytes = onnx.ModelProto.encode(lowerForOrtFloat64(onnx.ModelProto.decode(bytes))).finish();
+  if (float === 64) {
+    const model = onnx.ModelProto.decode(bytes);
+    // The spatial rewrites need their inputs' shapes: read them from the float32 export, whose tensors have the same names.
+    const spatial = (model.graph?.node ?? []).filter((n) => n.opType === "Conv" || n.opType === "AveragePool").map((n) => n.input![0]!);
+    const shapes = spatial.length > 0 ? await probeShapes(networkToOnnx(net, { float: 32 }), spatial, net.inputShape) : new Map<string, number[]>();
+    bytes = onnx.ModelProto.encode(lowerForOrtFloat64(model, shapes)).finish();
+  }
   let session: ort.InferenceSession;
   try {
     session = await ort.InferenceSession.create(bytes, {
@@ -96,7 +105,8 @@ export async function createBatchedEngine(net: Network, opts: BatchedEngineOptio
     if (!s) { s = compile(net, float, withUnits, threads); sessions.set(withUnits, s); }
     return s;
   };
-  await get(true);
+  const defaultUnits = opts.withUnits ?? true;
+  await get(defaultUnits);
   const d = inputSize(net), m = outputSize(net);
   const unitLayers = unitLayerIndices(net);
   const unitSizes = unitLayers.map((li) => sizeOf(net.layers[li]!.shape));
@@ -105,7 +115,7 @@ export async function createBatchedEngine(net: Network, opts: BatchedEngineOptio
   async function run(X: Float64Array, n: number, ropts: BatchedRunOptions = {}): Promise<BatchResult> {
     if (disposed) fail("BAD_ARGUMENT", "the batched engine was disposed");
     if (!Number.isInteger(n) || n < 0 || X.length !== n * d) fail("DOMAIN_MISMATCH", `batch has ${X.length} values, expected ${n} × ${d} ([${net.inputShape.join(",")}])`);
-    const withUnits = ropts.withUnits ?? true;
+    const withUnits = ropts.withUnits ?? defaultUnits;
     const c = await get(withUnits);
     const outputs = new Float64Array(n * m);
     const preActivations = withUnits ? unitSizes.map((s) => new Float64Array(n * s)) : [];

@@ -1,7 +1,8 @@
 // onnxruntime's CPU provider has no float64 kernels for Conv, AveragePool, LeakyRelu/PRelu, Softplus, Elu and Erf.
-// This pass rewrites those nodes into ops it does run in float64 (Pad, Slice, Concat, Transpose, MatMul, Sum, Div,
-// Relu, Exp, Log), so the batched engine stays exact in float64 on convolutional networks. The rewrites need no
-// shape information. Erf alone is computed in float32 (the reference's erf is itself only good to 1.2e-7).
+// This pass rewrites those nodes into ops it does run in float64 (Pad, Slice, Concat, Reshape, MatMul, Div, Relu,
+// Exp, Log), so the batched engine stays exact in float64 on convolutional networks: a convolution becomes strided
+// windows stacked on the channel axis times the reordered kernel (im2col), an average pool two products with 0/1
+// window matrices. Erf alone is computed in float32 (the reference's erf is itself only good to 1.2e-7).
 import onnxProto from "onnx-proto";
 import { fail } from "../errors.js";
 
@@ -111,7 +112,16 @@ function checkSpatial(node: INode, kernel: number[]): void {
   if (num(attr(node, "ceil_mode")?.i) !== 0) fail("UNSUPPORTED_OP", `${node.opType} with ceil_mode cannot run in float64; use float 32`, { node: node.name ?? "" });
 }
 
-function lowerConv(e: Emitter, node: INode, inits: Map<string, ITensor>): void {
+/** Per-sample C×H×W shape of a node's first input, which the spatial rewrites need (see probeShapes). */
+function spatialShape(node: INode, shapes: ReadonlyMap<string, readonly number[]>): [number, number, number] {
+  const s = shapes.get(node.input![0]!);
+  if (!s || s.length !== 3) fail("UNSUPPORTED_OP", `${node.opType} input '${node.input![0]}' has no C×H×W shape; use float 32`, { node: node.name ?? "" });
+  return [s[0]!, s[1]!, s[2]!];
+}
+
+const outSize = (n: number, k: number, s: number, p0: number, p1: number, d = 1): number => Math.floor((n + p0 + p1 - d * (k - 1) - 1) / s) + 1;
+
+function lowerConv(e: Emitter, node: INode, inits: Map<string, ITensor>, shapes: ReadonlyMap<string, readonly number[]>): void {
   const [x, wName, bName] = node.input!;
   const w = inits.get(wName!);
   if (!w) fail("UNSUPPORTED_OP", "Conv with a computed weight cannot run in float64; use float 32", { node: node.name ?? "" });
@@ -119,40 +129,59 @@ function lowerConv(e: Emitter, node: INode, inits: Map<string, ITensor>): void {
   const kernel = ints(node, "kernel_shape", [kh, kw]);
   checkSpatial(node, kernel);
   if (num(attr(node, "group")?.i ?? 1) !== 1) fail("UNSUPPORTED_OP", "grouped Conv cannot run in float64; use float 32", { node: node.name ?? "" });
-  const wv = tensorValues(w);
-  // Rows ordered like the Concat of windows: row (ky·kw + kx)·C + c holds W[o][c][ky][kx] in column o.
+  const [, H, W] = spatialShape(node, shapes);
+  const pads = ints(node, "pads", [0, 0, 0, 0]), stride = ints(node, "strides", [1, 1]), dil = ints(node, "dilations", [1, 1]);
+  const OH = outSize(H, kh, stride[0]!, pads[0]!, pads[2]!, dil[0]), OW = outSize(W, kw, stride[1]!, pads[1]!, pads[3]!, dil[1]);
+  // im2col: the K = kh·kw windows stacked on the channel axis, row (ky·kw + kx)·C + c, times W reordered to match.
   const K = kh * kw;
-  const wt = new Float64Array(K * C * O);
+  const wt = new Float64Array(O * K * C);
+  const wv = tensorValues(w);
   for (let o = 0; o < O; o++)
     for (let c = 0; c < C; c++)
-      for (let k = 0; k < K; k++) wt[(k * C + c) * O + o] = wv[(o * C + c) * K + k]!;
-  const wins = windows(e, padded(e, x!, ints(node, "pads", [0, 0, 0, 0])), kernel, ints(node, "strides", [1, 1]), ints(node, "dilations", [1, 1]));
+      for (let k = 0; k < K; k++) wt[o * K * C + k * C + c] = wv[(o * C + c) * K + k]!;
+  const wins = windows(e, padded(e, x!, pads), kernel, stride, dil);
   const cat = wins.length === 1 ? wins[0]! : e.node("Concat", wins, [intAttr("axis", 1)]);
-  const nhwc = e.node("Transpose", [cat], [intsAttr("perm", [0, 2, 3, 1])]);
-  let y = e.node("MatMul", [nhwc, e.doubles(wt, [K * C, O])]);
+  const cols = e.node("Reshape", [cat, e.int64s([0, K * C, OH * OW])]);
+  let y = e.node("MatMul", [e.doubles(wt, [O, K * C]), cols]);
   if (bName) {
     const b = inits.get(bName);
-    y = e.node("Add", [y, b ? e.doubles(tensorValues(b), [O]) : bName]);
+    y = e.node("Add", [y, b ? e.doubles(tensorValues(b), [O, 1]) : e.node("Unsqueeze", [bName, e.int64s([1])])]);
   }
-  e.node("Transpose", [y], [intsAttr("perm", [0, 3, 1, 2])], node.output![0]!);
+  e.node("Reshape", [y, e.int64s([0, O, OH, OW])], [], node.output![0]!);
 }
 
-function lowerAvgPool(e: Emitter, node: INode): void {
+/** 0/1 matrix [out][n] marking which of n cells (unpadded) fall in each of `out` windows of size k, stride s, leading pad p. */
+function windowMatrix(out: number, n: number, k: number, s: number, p: number): Float64Array {
+  const m = new Float64Array(out * n);
+  for (let o = 0; o < out; o++) for (let j = 0; j < k; j++) { const i = o * s - p + j; if (i >= 0 && i < n) m[o * n + i] = 1; }
+  return m;
+}
+
+function lowerAvgPool(e: Emitter, node: INode, shapes: ReadonlyMap<string, readonly number[]>): void {
   const x = node.input![0]!;
   const kernel = ints(node, "kernel_shape", []);
   checkSpatial(node, kernel);
+  const [, H, W] = spatialShape(node, shapes);
   const pads = ints(node, "pads", [0, 0, 0, 0]), stride = ints(node, "strides", [1, 1]);
-  const sum = (src: string): string => {
-    const w = windows(e, padded(e, src, pads), kernel, stride, [1, 1]);
-    return w.length === 1 ? e.node("Identity", w) : e.node("Sum", w);
-  };
-  const total = sum(x);
-  const includePad = num(attr(node, "count_include_pad")?.i) !== 0 || pads.every((p) => p === 0);
-  // Without count_include_pad the divisor is the number of real cells in each window: pool a tensor of ones.
-  const count = includePad
-    ? e.doubles([kernel[0]! * kernel[1]!], [])
-    : sum(e.node("Add", [e.node("Mul", [x, e.doubles([0], [])]), e.doubles([1], [])]));
-  e.node("Div", [total, count], [], node.output![0]!);
+  const [kh, kw] = kernel as [number, number];
+  const OH = outSize(H, kh, stride[0]!, pads[0]!, pads[2]!), OW = outSize(W, kw, stride[1]!, pads[1]!, pads[3]!);
+  // Window sums are separable: Ph · X · Pwᵀ with 0/1 window matrices (padding cells add zero, so they are left out).
+  const ph = windowMatrix(OH, H, kh, stride[0]!, pads[0]!), pw = windowMatrix(OW, W, kw, stride[1]!, pads[1]!);
+  const pwT = new Float64Array(W * OW);
+  for (let o = 0; o < OW; o++) for (let i = 0; i < W; i++) pwT[i * OW + o] = pw[o * W + i]!;
+  const rows = e.node("MatMul", [x, e.doubles(pwT, [W, OW])]);
+  const sum = e.node("MatMul", [e.doubles(ph, [OH, H]), rows]);
+  const includePad = num(attr(node, "count_include_pad")?.i) !== 0;
+  const count = new Float64Array(OH * OW);
+  for (let oy = 0; oy < OH; oy++) {
+    for (let ox = 0; ox < OW; ox++) {
+      let rh = 0, rw = 0;
+      for (let i = 0; i < H; i++) rh += ph[oy * H + i]!;
+      for (let i = 0; i < W; i++) rw += pw[ox * W + i]!;
+      count[oy * OW + ox] = includePad ? kh * kw : rh * rw;
+    }
+  }
+  e.node("Div", [sum, e.doubles(count, [OH, OW])], [], node.output![0]!);
 }
 
 function lowerLeakyRelu(e: Emitter, node: INode, inits: Map<string, ITensor>): void {
@@ -187,7 +216,7 @@ function lowerSmooth(e: Emitter, node: INode): void {
 }
 
 /** Rewrite a float64 model's nodes that onnxruntime has no float64 kernel for (LOWERED_OPS) into ones it has. */
-export function lowerForOrtFloat64(model: IModel): IModel {
+export function lowerForOrtFloat64(model: IModel, shapes: ReadonlyMap<string, readonly number[]> = new Map()): IModel {
   const graph = model.graph;
   if (!graph?.node) return model;
   const inits = new Map((graph.initializer ?? []).map((t) => [t.name ?? "", t]));
@@ -198,9 +227,9 @@ export function lowerForOrtFloat64(model: IModel): IModel {
     if (!(LOWERED_OPS as readonly string[]).includes(node.opType ?? "")) { nodes.push(node); return; }
     const e = new Emitter(`__lowered${i}`);
     if (node.opType === "Conv") {
-      lowerConv(e, node, inits);
+      lowerConv(e, node, inits, shapes);
       for (const n of node.input!.slice(1)) consumed.add(n);
-    } else if (node.opType === "AveragePool") lowerAvgPool(e, node);
+    } else if (node.opType === "AveragePool") lowerAvgPool(e, node, shapes);
     else if (node.opType === "LeakyRelu" || node.opType === "PRelu") lowerLeakyRelu(e, node, inits);
     else lowerSmooth(e, node);
     nodes.push(...e.nodes);
