@@ -65,13 +65,14 @@ function rejectOptions(opts: RegionsCliOptions, mode: string, names: (keyof Regi
 export async function runBox(model: string, opts: RegionsCliOptions): Promise<void> {
   rejectOptions(opts, "--box", ["radius", "count", "svg", "png"]);
   const maxRegions = parseIntOption(opts.maxRegions, "--max-regions", { min: 1 }) ?? 1_000_000;
+  const maxDims = parseIntOption(opts.maxDims, "--max-dims", { min: 0 });
   const seed = parseIntOption(opts.seed, "--seed", { min: 0 }) ?? 0;
   const net = await loadNetwork(model);
   const box = parseBoxSpec(opts.box!, inputSize(net));
   const bar = progressBar("regions", { quiet: opts.quiet ?? false });
   let r;
   try {
-    r = await boxRegions(net, box, { maxRegions, seed }, { onProgress: bar.onProgress });
+    r = await boxRegions(net, box, { maxRegions, seed, ...(maxDims !== undefined ? { maxDims } : {}) }, { onProgress: bar.onProgress });
   } finally {
     bar.stop();
   }
@@ -98,7 +99,7 @@ function sampleSet(spec: string, opts: RegionsCliOptions, n: number, seed: numbe
 
 /** `regions --sample`: distinct activation patterns of a sample set and local complexity. */
 export async function runSample(model: string, opts: RegionsCliOptions): Promise<void> {
-  rejectOptions(opts, "--sample", ["svg", "png"]);
+  rejectOptions(opts, "--sample", ["svg", "png", "maxDims"]);
   const count = parseIntOption(opts.count, "--count", { min: 1 });
   const seed = parseIntOption(opts.seed, "--seed", { min: 0 }) ?? 0;
   const radius = parseNumberOption(opts.radius, "--radius");

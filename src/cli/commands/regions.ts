@@ -13,6 +13,7 @@ export interface RegionsCliOptions {
   data?: string;
   halfWidth?: string;
   maxRegions?: string;
+  maxDims?: string;
   radius?: string;
   count?: string;
   seed?: string;
@@ -36,6 +37,7 @@ export function register(program: Command): void {
     .option("--data <name>", "dataset for idx: points and sampling (mnist, or a CSV/NPY file)", "mnist")
     .option("--half-width <w>", "slice: half-width of the square domain in slice coordinates", "10")
     .option("--max-regions <n>", "stop with LIMIT_EXCEEDED after this many regions", "1000000")
+    .option("--max-dims <n>", "box: refuse boxes with more free inputs than this (default 8; the count grows like units^d)")
     .option("--radius <r>", "local complexity radius (sampled mode)")
     .option("--count <n>", "number of samples (sampled mode)")
     .option("--seed <n>", "random seed", "0")

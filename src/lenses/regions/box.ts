@@ -159,7 +159,7 @@ export async function boxRegions(net: Network, box: Box, options: BoxRegionsOpti
     unconfirmed,
     lpSolves: solves.count,
     patternEncoding: "one base-36 character per unit (its piece index: ReLU 1 = active; max pool: winning window cell), unit layers in order",
-    ...(listRegions ? { regions: regions.map((r) => ({ ...r, point: [...r.point] })) } : {}),
+    ...(listRegions ? { regions } : {}),
   });
 
   let lastYield = performance.now();
