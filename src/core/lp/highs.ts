@@ -64,6 +64,8 @@ export interface LpSolution {
   seconds: number;
   /** Row duals (LP solves of a persistent model; HiGHS's convention: reduced costs = c − Aᵀ·rowDuals). */
   rowDuals?: Float64Array;
+  /** Best proven objective bound of a MILP solve of a persistent model (a lower bound when minimising), when HiGHS reports one. */
+  dualBound?: number;
 }
 
 /**
@@ -236,7 +238,12 @@ function createModel(highs: Highs, problem: LpProblem, options: LpOptions = {}):
         objective = modelStatus === highs.constants.modelStatus.empty ? offset : model.getObjectiveValue();
         if (status === "optimal" && !problem.integers?.length) rowDuals = Float64Array.from(sol.rowDual);
       }
-      return { status, objective, x, rowValues, seconds: model.getRunTime() - t0, ...(rowDuals ? { rowDuals } : {}) };
+      let dualBound: number | undefined;
+      if (problem.integers?.length) {
+        const v = model.info.get("mip_dual_bound" as never) as unknown;
+        if (typeof v === "number" && Number.isFinite(v)) dualBound = v;
+      }
+      return { status, objective, x, rowValues, seconds: model.getRunTime() - t0, ...(rowDuals ? { rowDuals } : {}), ...(dualBound !== undefined ? { dualBound } : {}) };
     }),
     setObjective: (objective, sense) => wrapErrors(what, () => {
       if (objective.length !== n) fail("SOLVER_ERROR", `${what}: objective has ${objective.length} entries for ${n} variables`);

@@ -1,0 +1,115 @@
+// Exact stability per unit by mixed-integer programming (HiGHS branch-and-bound): one binary per
+// unstable unit of the earlier layers, stable units substituted, big-M values from the best bounds
+// so far. Each solve is a decision, not an optimisation: a cutoff prunes every node whose bound
+// already proves the sign, and the solve stops at the first point of the opposite sign.
+import { Box } from "../../core/domain.js";
+import { checkAborted, LensContext } from "../../core/lens.js";
+import { LpModel, LpSolver } from "../../core/lp/highs.js";
+import { TOLERANCE } from "../../core/tolerance.js";
+import { Chain } from "./chain.js";
+import { evaluateWitnesses, StageCount } from "./lp.js";
+import { buildPrefixModel, unitObjective } from "./relax-model.js";
+import { tighten, undecided, UnitLayerState } from "./state.js";
+
+/** Options of the MILP stage. */
+export interface MilpStageOptions {
+  /** Seconds per decision (a unit may need two). */
+  unitTimeLimit: number;
+  /** performance.now() after which remaining units are left unknown. */
+  deadline?: number;
+  /** "decide" (default): prove the sign with cutoffs; "bounds": solve min and max to optimality (slower; exact intervals). */
+  mode?: "decide" | "bounds";
+}
+
+/** The decision margin for a unit whose bounds have magnitude `scale`. */
+export function milpMargin(scale: number): number {
+  return TOLERANCE.milpMargin * Math.max(1, scale);
+}
+
+const HIGHS_TOL = { mip_feasibility_tolerance: 1e-9, primal_feasibility_tolerance: 1e-9, dual_feasibility_tolerance: 1e-9 };
+
+/** Decide the units of chain layer k still undecided; returns solve counts. */
+export function milpLayer(
+  solver: LpSolver, chain: Chain, k: number, states: (UnitLayerState | undefined)[], box: Box,
+  opts: MilpStageOptions, ctx?: LensContext, onUnit?: () => void,
+): StageCount {
+  const st = states[k]!;
+  const todo: number[] = [];
+  for (let i = 0; i < st.n; i++) if (undecided(st, i)) todo.push(i);
+  const count: StageCount = { solves: 0, decided: 0, seconds: 0 };
+  if (todo.length === 0) return count;
+  const t0 = performance.now();
+  const pm = buildPrefixModel(chain, k, states, box, true);
+  const model: LpModel = solver.model(pm.problem, { what: `MILP stability of layer '${st.name}'` });
+  model.setHighsOptions(HIGHS_TOL);
+  try {
+    for (const i of todo) {
+      checkAborted(ctx);
+      if (!undecided(st, i)) { onUnit?.(); continue; }
+      const remaining = opts.deadline === undefined ? Infinity : (opts.deadline - performance.now()) / 1000;
+      if (remaining <= 0 || !pm.exact || st.bps.length !== 1) { st.unknown[i] = 1; onUnit?.(); continue; }
+      const timeLimit = Math.max(0.05, Math.min(opts.unitTimeLimit, remaining));
+      const scale = Math.max(Math.abs(st.lower[i]!), Math.abs(st.upper[i]!));
+      const margin = milpMargin(scale);
+      if (opts.mode === "bounds") {
+        boundsUnit(model, chain, k, i, pm, st, margin, timeLimit, count);
+      } else {
+        decideUnit(model, chain, k, i, pm, states, box, margin, timeLimit, count);
+      }
+      if (st.piece[i]! >= 0) count.decided++;
+      else if (undecided(st, i)) st.unknown[i] = 1;
+      onUnit?.();
+    }
+  } finally {
+    model.dispose();
+  }
+  count.seconds = (performance.now() - t0) / 1000;
+  return count;
+}
+
+/** Prove or refute each unseen side of unit i with a cutoff/target MILP. */
+function decideUnit(
+  model: LpModel, chain: Chain, k: number, i: number, pm: ReturnType<typeof buildPrefixModel>,
+  states: (UnitLayerState | undefined)[], box: Box, margin: number, timeLimit: number, count: StageCount,
+): void {
+  const st = states[k]!;
+  // Side 1 proves inactive (min −z ≥ margin), side −1 proves active (min z ≥ margin); skip a side already refuted by a witness.
+  for (const sign of [-1, 1] as const) {
+    if (!undecided(st, i)) return;
+    const refuted = sign === -1 ? (st.seen[i]! & 2) !== 0 : (st.seen[i]! & 1) !== 0;
+    if (refuted) continue;
+    const { c, offset } = unitObjective(chain, k, i, pm, sign);
+    model.setObjective(c, "min");
+    model.setHighsOptions({ objective_bound: margin - offset, objective_target: -margin - offset, time_limit: timeLimit, mip_rel_gap: 1e-4 });
+    const sol = model.solve();
+    count.solves++;
+    if (process.env.NETSIZE_DEBUG_MILP) console.error("milp", k, i, sign, sol.status, sol.objective + offset, "dual", (sol.dualBound ?? NaN) + offset, "margin", margin, "s", sol.seconds, "seen", st.seen[i]);
+    if (sol.status === "infeasible" || (sol.dualBound !== undefined && sol.dualBound + offset >= margin)) {
+      // Nothing below the cutoff, or the proven bound clears it: g >= margin on the whole domain.
+      if (sign === -1) tighten(st, i, st.lower[i]!, -margin, 0, 4);
+      else tighten(st, i, margin, st.upper[i]!, 0, 4);
+      return;
+    }
+    if (sol.status === "optimal" || sol.status === "other_limit" || sol.status === "time_limit") {
+      if (Number.isFinite(sol.objective)) evaluateWitnesses(chain, states, box, [Float64Array.from(sol.x.subarray(0, chain.inputSize))]);
+    }
+    // A solution that did not witness the other piece (inside the margin, or a time limit) leaves the unit unknown.
+    if (undecided(st, i) && ((sign === -1 && (st.seen[i]! & 2) === 0) || (sign === 1 && (st.seen[i]! & 1) === 0))) return;
+  }
+}
+
+/** Solve min z and max z to optimality (exact intervals, for tests and --milp-bounds). */
+function boundsUnit(model: LpModel, chain: Chain, k: number, i: number, pm: ReturnType<typeof buildPrefixModel>, st: UnitLayerState, margin: number, timeLimit: number, count: StageCount): void {
+  let lo = -Infinity, hi = Infinity;
+  for (const sign of [1, -1] as const) {
+    const { c, offset } = unitObjective(chain, k, i, pm, sign);
+    model.setObjective(c, "min");
+    model.setHighsOptions({ time_limit: timeLimit, mip_rel_gap: 0, mip_abs_gap: 1e-12 });
+    const sol = model.solve();
+    count.solves++;
+    if (sol.status !== "optimal") return;
+    const v = sol.objective + offset;
+    if (sign === 1) lo = v - margin; else hi = -v + margin;
+  }
+  tighten(st, i, lo, hi, 0, 4);
+}

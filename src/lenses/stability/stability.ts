@@ -1,0 +1,202 @@
+// The stability lens: which units never switch on a domain. Stages run in increasing strength —
+// IBP, (sampling), CROWN, LP, MILP — and each only works on what the previous ones left undecided.
+import { Box, checkBoxFits } from "../../core/domain.js";
+import { fail, isNetsizeError } from "../../core/errors.js";
+import { checkAborted, LensContext, since } from "../../core/lens.js";
+import { loadLpSolver } from "../../core/lp/highs.js";
+import { inputSize, isPiecewiseLinear, Network } from "../../core/network.js";
+import { TOLERANCE } from "../../core/tolerance.js";
+import { Chain, toChain } from "./chain.js";
+import { crownNode } from "./crown.js";
+import { ibp, NodeBounds } from "./ibp.js";
+import { lpLayer } from "./lp.js";
+import { milpLayer } from "./milp.js";
+import { decidedCounts, layerReports, snapshot, StabilityMethod, StabilityResult, StageBounds, StageReport } from "./report.js";
+import { chainStates, markChain, markNetwork, samplePoints, searchWitnesses } from "./sampling.js";
+import { CERTIFIERS, Certifier, initialStates, tighten, UnitLayerState, undecided } from "./state.js";
+
+/** Options of the stability lens. */
+export interface StabilityOptions {
+  /** Strongest method to use (default "auto": sampling pre-pass, then IBP, CROWN, LP and MILP on the candidates only). */
+  method?: StabilityMethod;
+  /** Seconds for the LP and MILP stages together; units left then are "unknown" (default 600). */
+  timeLimit?: number;
+  /** Seconds per MILP decision (default 60). */
+  unitTimeLimit?: number;
+  /** Sampled points for the pre-pass (default 2000 for auto, else 0). */
+  samples?: number;
+  /** Local-search iterations per undecided unit after sampling (default 4 for auto, else 0). */
+  search?: number;
+  /** Seed of the sampling (default 0). */
+  seed?: number;
+  /** Data points to sample first (those inside the box), n × inputSize. */
+  data?: { x: Float64Array; n: number };
+  /** MILP solves min and max to optimality instead of deciding the sign (exact intervals; slower). */
+  milpBounds?: boolean;
+}
+
+const RANK: Record<StabilityMethod, number> = { ibp: 1, crown: 2, lp: 3, milp: 4, auto: 4 };
+
+/** Decide, for every unit of `net` on the box, whether it is stably active, stably inactive or unstable. */
+export async function stability(net: Network, box: Box, options: StabilityOptions = {}, ctx: LensContext = {}): Promise<StabilityResult> {
+  checkBoxFits(box, inputSize(net));
+  const method = options.method ?? "auto";
+  if (!(method in RANK)) fail("BAD_ARGUMENT", `unknown stability method '${method}'; use ibp, crown, lp, milp or auto`);
+  const rank = RANK[method];
+  if (rank >= 2 && !isPiecewiseLinear(net)) fail("NOT_PIECEWISE_LINEAR", `method '${method}' needs a piecewise-linear network; use --method ibp for smooth activations`);
+  const auto = method === "auto";
+  const seed = options.seed ?? 0;
+  const samples = options.samples ?? (auto ? 2000 : 0);
+  const search = options.search ?? (auto ? 4 : 0);
+  const timings: Record<string, number> = {};
+  const stages: StageReport[] = [];
+  const snaps = new Map<StageReport["stage"], StageBounds[]>();
+  const t00 = performance.now();
+
+  let t0 = performance.now();
+  let bounds: NodeBounds = ibp(net, box);
+  const states = initialStates(net, bounds);
+  const totalUnits = states.reduce((a, s) => a + s.n, 0);
+  let before = { stable: 0, unstable: 0, undecided: totalUnits };
+  const record = (stage: StageReport["stage"], t: number, extra: Partial<StageReport> = {}): void => {
+    const now = decidedCounts(states);
+    const ms = since(t);
+    timings[stage] = ms;
+    stages.push({ stage, ms, stable: now.stable - before.stable, unstable: now.unstable - before.unstable, undecidedAfter: now.undecided, ...extra });
+    snaps.set(stage, snapshot(states));
+    before = now;
+  };
+  record("ibp", t0);
+  const progress = (stage: string, done: number, total: number): void => ctx.onProgress?.({ done, total, stage });
+
+  // The chain form serves sampling, LP, MILP; residual/pooling nets fall back to the reference engine and stop after CROWN.
+  let chain: Chain | undefined, chainNote: string | undefined;
+  try { chain = toChain(net); } catch (e) {
+    if (!isNetsizeError(e) || (e.code !== "UNSUPPORTED_OP" && e.code !== "LIMIT_EXCEEDED")) throw e;
+    chainNote = e.message;
+    if (rank >= 3 && !auto) throw e;
+  }
+  const cstates = chain ? chainStates(chain, states) : [];
+
+  if (samples > 0) {
+    t0 = performance.now();
+    progress("sampling", 0, samples);
+    const pts = samplePoints(box, { count: samples, seed, ...(options.data ? { data: options.data } : {}) });
+    let work = pts.n;
+    if (chain) {
+      if (search > 0) work += searchWitnesses(chain, cstates, box, pts, search, ctx);
+      else markChain(chain, cstates, pts.X, pts.n);
+    } else {
+      for (let s = 0; s < pts.n; s += 64) {
+        checkAborted(ctx);
+        const c = Math.min(64, pts.n - s);
+        markNetwork(net, states, pts.X.subarray(s * box.lower.length, (s + c) * box.lower.length), c);
+      }
+    }
+    record("sampling", t0, { work, note: `points: ${JSON.stringify(pts.sources)}${search > 0 && chain ? `, local search ${search} iterations per undecided unit` : ""}` });
+  }
+
+  if (rank >= 2) {
+    t0 = performance.now();
+    const tightMap = new Map<number, { lower: Float64Array; upper: Float64Array }>();
+    let done = 0;
+    for (const s of states) {
+      checkAborted(ctx);
+      progress("crown", done, totalUnits);
+      done += s.n;
+      if (s.preNode === -1) continue;
+      const rows: number[] = [];
+      for (let i = 0; i < s.n; i++) if (s.piece[i]! < 0 && (!auto || undecided(s, i) || laterLayersNeed(states, s))) rows.push(i);
+      if (rows.length === 0) continue;
+      const cb = crownNode(net, box, bounds, s.preNode, Int32Array.from(rows), ctx);
+      rows.forEach((i, r) => tighten(s, i, cb.lower[r]!, cb.upper[r]!, cb.mag[r]!, 2));
+      tightMap.set(s.preNode, { lower: s.lower, upper: s.upper });
+      bounds = ibp(net, box, tightMap);
+    }
+    record("crown", t0);
+  }
+
+  const deadline = performance.now() + 1000 * (options.timeLimit ?? 600);
+  if (rank >= 3 && chain) {
+    const solver = await loadLpSolver();
+    t0 = performance.now();
+    let solves = 0, done = 0;
+    const unitLayers = chain.layers.flatMap((l, k) => (l.act && k > 0 ? [k] : []));
+    const total = unitLayers.reduce((a, k) => a + chain!.layers[k]!.outSize, 0);
+    for (const k of unitLayers) {
+      // Unstable units of inner layers still need tight bounds: they set the relaxations and big-M values of later layers.
+      const last = k === unitLayers[unitLayers.length - 1];
+      const c = lpLayer(solver, chain, k, cstates, box, { only: auto && last ? "candidates" : "nonstable", deadline }, ctx, () => progress("lp", ++done, total));
+      solves += c.solves;
+    }
+    record("lp", t0, { work: solves });
+    if (rank >= 4) {
+      t0 = performance.now();
+      solves = 0; done = 0;
+      vertexWitnesses(chain, cstates, box);
+      for (const k of unitLayers) {
+        const c = milpLayer(solver, chain, k, cstates, box, { unitTimeLimit: options.unitTimeLimit ?? 60, deadline, mode: options.milpBounds ? "bounds" : "decide" }, ctx, () => progress("milp", ++done, total));
+        solves += c.solves;
+      }
+      record("milp", t0, { work: solves });
+    }
+  } else if (rank >= 3 && chainNote) {
+    stages.push({ stage: "lp", ms: 0, stable: 0, unstable: 0, undecidedAfter: decidedCounts(states).undecided, note: `skipped: ${chainNote}` });
+  }
+  timings.total = since(t00);
+
+  const exact = rank >= 4;
+  const layers = layerReports(states, snaps, exact);
+  const totals = { units: totalUnits, stablyActive: 0, stablyInactive: 0, unstable: 0, provenUnstable: 0, unknown: 0 };
+  for (const l of layers) {
+    totals.stablyActive += l.stablyActive; totals.stablyInactive += l.stablyInactive;
+    totals.unstable += l.unstable; totals.provenUnstable += l.provenUnstable; totals.unknown += l.unknown;
+  }
+  return {
+    schema: "netsize.stability/1",
+    options: { method, timeLimit: options.timeLimit ?? 600, unitTimeLimit: options.unitTimeLimit ?? 60, samples, search, seed, milpBounds: options.milpBounds ?? false, dataPoints: options.data?.n ?? 0 },
+    tolerance: { onPlaneRel: TOLERANCE.onPlaneRel, milpMargin: TOLERANCE.milpMargin },
+    timings,
+    seed,
+    method,
+    domain: { ...(box.source ? { source: box.source } : {}), inputs: box.lower.length },
+    complete: totals.unknown === 0 && totals.unstable === totals.provenUnstable,
+    certificate: strongest(states),
+    totals,
+    layers,
+    stages,
+  };
+}
+
+/** In whole-network mode CROWN still bounds unstable units when a later layer's relaxation uses them. */
+function laterLayersNeed(states: UnitLayerState[], s: UnitLayerState): boolean {
+  return states[states.length - 1] !== s;
+}
+
+/** The strongest certifier among stable units. */
+function strongest(states: UnitLayerState[]): Certifier {
+  let best = 0;
+  for (const s of states) for (let i = 0; i < s.n; i++) if (s.piece[i]! >= 0) best = Math.max(best, s.by[i]!);
+  return CERTIFIERS[best]!;
+}
+
+/**
+ * The first chain layer is affine in the input, so IBP is exact there and the box vertices that
+ * attain its bounds are witnesses: evaluating them decides every unit of that layer.
+ */
+function vertexWitnesses(chain: Chain, cstates: (UnitLayerState | undefined)[], box: Box): void {
+  const L = chain.layers[0]!, st = cstates[0];
+  if (!st) return;
+  const d = chain.inputSize;
+  const pts: number[] = [];
+  for (let i = 0; i < st.n; i++) {
+    if (!undecided(st, i)) continue;
+    for (const dir of [1, -1]) for (let t = 0; t < d; t++) pts.push(L.weight[i * d + t]! * dir > 0 ? box.upper[t]! : box.lower[t]!);
+  }
+  const n = pts.length / d;
+  for (let s = 0; s < n; s += 256) {
+    const c = Math.min(256, n - s);
+    markChain(chain, cstates, Float64Array.from(pts.slice(s * d, (s + c) * d)), c);
+  }
+  for (let i = 0; i < st.n; i++) if (undecided(st, i)) st.unknown[i] = 1;
+}
