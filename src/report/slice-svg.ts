@@ -88,19 +88,19 @@ export function renderSliceSvg(result: SliceResult, opts: SliceSvgOptions = {}):
     const c = colorOf(i);
     const parts = colorBy === "class" && !single ? classParts(r) : undefined;
     if (!parts) {
-      out.push(`<path d="${pathOf(r.polygon, px, py)}" fill="${c}" stroke="${shade(c, -0.35)}"/>`);
+      out.push(`<path class="region" d="${pathOf(r.polygon, px, py)}" fill="${c}" stroke="${shade(c, -0.35)}"/>`);
       return;
     }
     // The region straddles the decision boundary: fill each class's part, then outline the region.
     for (const [cls, part] of parts) out.push(`<path d="${pathOf(part, px, py)}" fill="${classColor(cls)}" stroke="none"/>`);
-    out.push(`<path d="${pathOf(r.polygon, px, py)}" fill="none" stroke="${shade(c, -0.35)}"/>`);
+    out.push(`<path class="region" d="${pathOf(r.polygon, px, py)}" fill="none" stroke="${shade(c, -0.35)}"/>`);
   });
   out.push(`</g>`);
   // Decision boundary, bold.
   const segs = result.decisionBoundary.segments;
   if (segs.length) {
     const d = segs.map((s) => `M${f2(px(s.a[0]))} ${f2(py(s.a[1]))}L${f2(px(s.b[0]))} ${f2(py(s.b[1]))}`).join("");
-    out.push(`<path d="${d}" stroke="#000" stroke-width="2.5" stroke-linecap="round" fill="none" clip-path="url(#dom)"/>`);
+    out.push(`<path class="boundary" d="${d}" stroke="#000" stroke-width="2.5" stroke-linecap="round" fill="none" clip-path="url(#dom)"/>`);
   }
   out.push(`<path d="${pathOf(poly, px, py)}" fill="none" stroke="#333" stroke-width="1"/>`);
   // Anchors.
@@ -108,7 +108,7 @@ export function renderSliceSvg(result: SliceResult, opts: SliceSvgOptions = {}):
     const x = px(a[0]), y = py(a[1]);
     if (x < left - 1 || x > left + size + 1 || y < top - 1 || y > top + size + 1) return;
     const label = opts.anchorLabels?.[q] ?? (result.plane.anchors.length === 1 ? "origin" : `p${q}`);
-    out.push(`<circle cx="${f2(x)}" cy="${f2(y)}" r="5.5" fill="#fff" stroke="#000" stroke-width="1.8"/>`);
+    out.push(`<circle class="anchor" cx="${f2(x)}" cy="${f2(y)}" r="5.5" fill="#fff" stroke="#000" stroke-width="1.8"/>`);
     out.push(`<text x="${f2(x + 9)}" y="${f2(y - 8)}" font-size="13" font-weight="bold" stroke="#fff" stroke-width="3" paint-order="stroke">${xmlEscape(label)}</text>`);
   });
   // Axes: the extent of the slice coordinates.

@@ -19,7 +19,7 @@ export interface Boundary {
  * out[0..3]; false when the line misses the polygon or only touches it at a point.
  */
 export function chord(a0: number, a1: number, c: number, v: Float64Array, off: number, n: number, out: Float64Array): boolean {
-  let m = 0;
+  let m = 0, zeros = 0;
   const pts = chordPts;
   for (let i = 0; i < n; i++) {
     const j = i + 1 === n ? 0 : i + 1;
@@ -27,14 +27,14 @@ export function chord(a0: number, a1: number, c: number, v: Float64Array, off: n
     const zi = a0 * xi + a1 * yi + c, zj = a0 * xj + a1 * yj + c;
     const ci = onPlane(zi, Math.abs(a0 * xi) + Math.abs(a1 * yi) + Math.abs(c)) ? 0 : Math.sign(zi);
     const cj = onPlane(zj, Math.abs(a0 * xj) + Math.abs(a1 * yj) + Math.abs(c)) ? 0 : Math.sign(zj);
-    if (ci === 0) { pts[2 * m] = xi; pts[2 * m + 1] = yi; m++; }
-    if (ci * cj < 0) {
+    if (ci === 0) { zeros++; if (m < 8) { pts[2 * m] = xi; pts[2 * m + 1] = yi; m++; } }
+    if (ci * cj < 0 && m < 8) {
       const t = zi / (zi - zj);
       pts[2 * m] = xi + t * (xj - xi); pts[2 * m + 1] = yi + t * (yj - yi); m++;
     }
-    if (m >= 8) break;
   }
-  if (m < 2) return false;
+  // The function vanishes on the whole cell (a tie everywhere): no chord, the cell is degenerate.
+  if (m < 2 || zeros === n) return false;
   // The two points farthest apart (a convex polygon gives two, or an edge's two ends).
   let best = -1;
   for (let p = 0; p < m; p++)
