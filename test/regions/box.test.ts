@@ -15,6 +15,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { loadNetwork, parseVnnlib, saveNetwork } from "../../src/core/io/index.js";
 import { HAVE_SHARED, ROOT, model } from "../helpers/shared.js";
+import { parseBoxSpec } from "../../src/cli/commands/regions-sampled.js";
 
 /** Run the CLI; resolves with exit code, stdout and stderr. */
 function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -219,6 +220,21 @@ describe.skipIf(!HAVE_SHARED)("exact box regions of ACAS Xu (5 inputs, 6×50 ReL
 });
 
 describe("netsize regions --box (CLI)", () => {
+  it("box specs: one interval for all inputs, one per input (a lone number fixes it), a VNN-LIB file", () => {
+    const u = parseBoxSpec("-1:2.5", 3);
+    expect([Array.from(u.lower), Array.from(u.upper)]).toEqual([[-1, -1, -1], [2.5, 2.5, 2.5]]);
+    const p = parseBoxSpec("0:1,-2e-1,-0.5:-0.25", 3);
+    expect([Array.from(p.lower), Array.from(p.upper)]).toEqual([[0, -0.2, -0.5], [1, -0.2, -0.25]]);
+    for (const [spec, code] of [["0:1,0:1", "DOMAIN_MISMATCH"], ["a:1", "BAD_ARGUMENT"], ["0:1:2", "BAD_ARGUMENT"], ["1:0", "DOMAIN_MISMATCH"], ["missing.vnnlib", "IO_ERROR"]] as const) {
+      try { parseBoxSpec(spec, 3); expect.unreachable(); } catch (e) { expect(isNetsizeError(e, code)).toBe(true); }
+    }
+    if (HAVE_SHARED) {
+      const v = parseBoxSpec(model("vnncomp2021/prop_1.vnnlib"), 5);
+      expect(Array.from(v.lower)).toEqual([0.6, -0.5, -0.5, 0.45, -0.5]);
+      expect(v.source).toBe("prop_1.vnnlib");
+    }
+  });
+
   it("writes the JSON result, accepts per-input boxes, and exits 3 with the partial count at --max-regions", async () => {
     const dir = mkdtempSync(path.join(tmpdir(), "netsize-box-"));
     const net = randomMlp([2, 8, 8, 1], { seed: 1, biasStd: 0.4 });
