@@ -16,6 +16,8 @@ import path from "node:path";
 import { loadNetwork, parseVnnlib, saveNetwork } from "../../src/core/io/index.js";
 import { HAVE_SHARED, ROOT, model } from "../helpers/shared.js";
 import { parseBoxSpec } from "../../src/cli/commands/regions-sampled.js";
+import { sliceRegions } from "../../src/lenses/regions/slice.js";
+import { lineRegions } from "../../src/lenses/regions/line.js";
 
 /** Run the CLI; resolves with exit code, stdout and stderr. */
 function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -148,6 +150,22 @@ describe("exact box regions: 1-D and 2-D against an independent polygon-cutting 
     ]);
     const r = await boxRegions(net, uniformBox(2, -1, 1));
     expect(r.count).toBe(oracleCount(net, [-1, -1], [1, 1], [0, 1]));
+  });
+});
+
+describe("exact box regions agree with the exact slice and line lenses (independent algorithms)", () => {
+  it("2-D boxes: the slice lens on the coordinate plane; 1-D boxes: the line lens", async () => {
+    for (let seed = 0; seed < 4; seed++) {
+      const net = randomMlp([2, 5 + 3 * seed, 6, ...(seed % 2 ? [6] : []), 2], { seed, biasStd: seed === 0 ? 0 : 0.4 });
+      const box = await boxRegions(net, uniformBox(2, -1, 1), { listRegions: false });
+      const plane = { origin: new Float64Array(2), basis: [Float64Array.from([1, 0]), Float64Array.from([0, 1])] as [Float64Array, Float64Array], anchors: [] };
+      expect(box.count).toBe(sliceRegions(net, plane, { halfWidth: 1, details: false }).count);
+    }
+    for (let seed = 0; seed < 3; seed++) {
+      const net = randomMlp([1, 10, 10, 10, 1], { seed, biasStd: 0.5 });
+      const box = await boxRegions(net, uniformBox(1, -3, 3), { listRegions: false });
+      expect(box.count).toBe(lineRegions(net, { point: [0], direction: [1], range: [-3, 3] }).count);
+    }
   });
 });
 
