@@ -5,7 +5,7 @@ import { uniformBox } from "../../src/core/domain.js";
 import { forwardTrace } from "../../src/core/engine/reference.js";
 import { createRng } from "../../src/core/random.js";
 import { unitLayerIndices } from "../../src/core/summary.js";
-import { Network } from "../../src/core/network.js";
+import { Network, createNetwork } from "../../src/core/network.js";
 import { Dataset } from "../../src/data/dataset.js";
 import { boxRegions } from "../../src/lenses/regions/box.js";
 import { sampledRegions, uniformSamples, gaussianSamples, dataSamples } from "../../src/lenses/regions/sampled.js";
@@ -128,6 +128,37 @@ describe("local complexity", () => {
         });
       }
       expect(runs[0]!.nearest[s]! / best).toBeCloseTo(1, 6);
+    }
+  });
+
+  it("generic path on a conv + max-pool net: each unit's distance matches finite differences", async () => {
+    const rng = createRng(41);
+    const net = createNetwork([1, 1, 2], [
+      { kind: "conv2d", inChannels: 1, outChannels: 4, kernel: [1, 1], stride: [1, 1], pads: [0, 0, 0, 0], dilation: [1, 1], weight: Float64Array.from({ length: 4 }, () => rng.normal()), bias: Float64Array.from({ length: 4 }, () => rng.normal() * 0.3) },
+      { kind: "activation", fn: "relu" },
+      { kind: "maxpool", kernel: [1, 2], stride: [1, 2], pads: [0, 0, 0, 0] },
+      { kind: "flatten" },
+      { kind: "dense", inSize: 4, outSize: 1, weight: Float64Array.from({ length: 4 }, () => rng.normal()), bias: new Float64Array(1) },
+    ]);
+    const set = uniformSamples(uniformBox(2, -1, 1), 25, 5), r = 0.2;
+    const lc = await localComplexityRaw(net, set.X, set.n, r);
+    expect(lc.method).toBe("generic");
+    const grad = (x: Float64Array, f: (y: Float64Array) => number): number => {
+      let q = 0;
+      for (let c = 0; c < 2; c++) { const xp = x.slice(), xm = x.slice(); xp[c]! += 1e-7; xm[c]! -= 1e-7; q += ((f(xp) - f(xm)) / 2e-7) ** 2; }
+      return Math.sqrt(q);
+    };
+    for (let s = 0; s < set.n; s++) {
+      const x = set.X.slice(2 * s, 2 * s + 2), t = forwardTrace(net, x);
+      const dists: number[] = [];
+      for (let u = 0; u < 8; u++) dists.push(Math.abs(t.values[0]![u]!) / grad(x, (y) => forwardTrace(net, y).values[0]![u]!));
+      for (let c = 0; c < 4; c++) {
+        const a = t.values[1]!, win = a[2 * c + 1]! > a[2 * c]! ? 2 * c + 1 : 2 * c, other = win ^ 1;
+        const g = grad(x, (y) => { const v = forwardTrace(net, y).values[1]!; return v[win]! - v[other]!; });
+        if (g > 1e-9) dists.push((a[win]! - a[other]!) / g);
+      }
+      expect(lc.counts[s]).toBe(dists.filter((v) => v <= r).length);
+      expect(lc.nearest[s]! / Math.min(...dists)).toBeCloseTo(1, 6);
     }
   });
 
