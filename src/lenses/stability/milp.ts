@@ -35,7 +35,8 @@ export function milpLayer(
 ): StageCount {
   const st = states[k]!;
   const todo: number[] = [];
-  for (let i = 0; i < st.n; i++) if (undecided(st, i)) todo.push(i);
+  // Bounds mode gives every unit its exact interval; decide mode only settles the undecided ones.
+  for (let i = 0; i < st.n; i++) if (opts.mode === "bounds" || undecided(st, i)) todo.push(i);
   const count: StageCount = { solves: 0, decided: 0, seconds: 0 };
   if (todo.length === 0) return count;
   const t0 = performance.now();
@@ -45,14 +46,14 @@ export function milpLayer(
   try {
     for (const i of todo) {
       checkAborted(ctx);
-      if (!undecided(st, i)) { onUnit?.(); continue; }
+      if (opts.mode !== "bounds" && !undecided(st, i)) { onUnit?.(); continue; }
       const remaining = opts.deadline === undefined ? Infinity : (opts.deadline - performance.now()) / 1000;
-      if (remaining <= 0 || !pm.exact || st.bps.length !== 1) { st.unknown[i] = 1; onUnit?.(); continue; }
+      if (remaining <= 0 || !pm.exact || st.bps.length !== 1) { if (undecided(st, i)) st.unknown[i] = 1; onUnit?.(); continue; }
       const timeLimit = Math.max(0.05, Math.min(opts.unitTimeLimit, remaining));
       const scale = Math.max(Math.abs(st.lower[i]!), Math.abs(st.upper[i]!));
       const margin = milpMargin(scale);
       if (opts.mode === "bounds") {
-        boundsUnit(model, chain, k, i, pm, st, margin, timeLimit, count);
+        boundsUnit(model, chain, k, i, pm, states, box, margin, timeLimit, count);
       } else {
         decideUnit(model, chain, k, i, pm, states, box, margin, timeLimit, count);
       }
@@ -98,18 +99,25 @@ function decideUnit(
   }
 }
 
-/** Solve min z and max z to optimality (exact intervals, for tests and --milp-bounds). */
-function boundsUnit(model: LpModel, chain: Chain, k: number, i: number, pm: ReturnType<typeof buildPrefixModel>, st: UnitLayerState, margin: number, timeLimit: number, count: StageCount): void {
+/** Solve min z and max z to optimality (exact intervals, for tests and --milp-bounds); the optimal points are witnesses. */
+function boundsUnit(
+  model: LpModel, chain: Chain, k: number, i: number, pm: ReturnType<typeof buildPrefixModel>,
+  states: (UnitLayerState | undefined)[], box: Box, margin: number, timeLimit: number, count: StageCount,
+): void {
+  const st = states[k]!;
   let lo = -Infinity, hi = Infinity;
+  const points: Float64Array[] = [];
   for (const sign of [1, -1] as const) {
     const { c, offset } = unitObjective(chain, k, i, pm, sign);
     model.setObjective(c, "min");
-    model.setHighsOptions({ time_limit: timeLimit, mip_rel_gap: 0, mip_abs_gap: 1e-12 });
+    model.setHighsOptions({ time_limit: timeLimit, mip_rel_gap: 0, mip_abs_gap: 1e-12, objective_bound: 1e30, objective_target: -1e30 });
     const sol = model.solve();
     count.solves++;
-    if (sol.status !== "optimal") return;
-    const v = sol.objective + offset;
+    if (sol.status !== "optimal") continue;
+    const v = (sol.dualBound ?? sol.objective) + offset;
     if (sign === 1) lo = v - margin; else hi = -v + margin;
+    points.push(Float64Array.from(sol.x.subarray(0, chain.inputSize)));
   }
   tighten(st, i, lo, hi, 0, 4);
+  evaluateWitnesses(chain, states, box, points);
 }

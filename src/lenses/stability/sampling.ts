@@ -128,8 +128,9 @@ function gradient(chain: Chain, x: Float64Array, k: number, i: number): Float64A
 
 /**
  * Local search for witnesses: for each undecided unit, from the sample that pushed it furthest
- * toward its unseen piece, jump to the box vertex that maximises its local linear map (and two
- * points on the way), keep the best, and repeat. Every evaluated point marks all units.
+ * toward its unseen piece, step along the sign of its local gradient (a jump to the box vertex that
+ * maximises its local linear map, and shorter PGD-like steps), keep the best, and repeat while it
+ * improves. Every evaluated point marks all units.
  */
 export function searchWitnesses(chain: Chain, states: (UnitLayerState | undefined)[], box: Box, pts: SamplePoints, iterations: number, ctx?: LensContext): number {
   if (iterations <= 0) return 0;
@@ -145,7 +146,10 @@ export function searchWitnesses(chain: Chain, states: (UnitLayerState | undefine
     markChain(chain, states, pts.X.subarray(s * d, (s + c) * d), c, s, ext);
   }
   let evaluated = 0;
-  const trial = new Float64Array(3 * d);
+  // Steps along sign(gradient), as fractions of the box width: the vertex jump, then shorter (PGD-like) moves.
+  const STEPS = [1, 0.25, 0.06, 0.015];
+  const T = STEPS.length;
+  const trial = new Float64Array(T * d);
   chain.layers.forEach((_l, k) => {
     const st = states[k], e = ext[k];
     if (!st || !e) return;
@@ -163,17 +167,17 @@ export function searchWitnesses(chain: Chain, states: (UnitLayerState | undefine
         for (let it = 0; it < iterations && undecided(st, i); it++) {
           const g = gradient(chain, x, k, i);
           for (let t = 0; t < d; t++) {
-            const v = (g[t]! * dir > 0 ? box.upper[t]! : g[t]! * dir < 0 ? box.lower[t]! : x[t]!);
-            trial[t] = v; trial[d + t] = 0.5 * (x[t]! + v); trial[2 * d + t] = 0.75 * x[t]! + 0.25 * v;
+            const sg = Math.sign(g[t]! * dir), w = box.upper[t]! - box.lower[t]!;
+            for (let r = 0; r < T; r++) trial[r * d + t] = Math.min(box.upper[t]!, Math.max(box.lower[t]!, x[t]! + sg * STEPS[r]! * w));
           }
           let improved = -1;
-          forwardChain(chain, trial, 3, (j, Z) => {
+          forwardChain(chain, trial, T, (j, Z) => {
             const sj = states[j];
             if (!sj) return;
-            for (let r = 0; r < 3; r++) for (let u = 0; u < sj.n; u++) markSeen(sj, u, Z[r * sj.n + u]!);
-            if (j === k) for (let r = 0; r < 3; r++) { const val = dir * Z[r * sj.n + i]!; if (val > best) { best = val; improved = r; } }
+            for (let r = 0; r < T; r++) for (let u = 0; u < sj.n; u++) markSeen(sj, u, Z[r * sj.n + u]!);
+            if (j === k) for (let r = 0; r < T; r++) { const val = dir * Z[r * sj.n + i]!; if (val > best) { best = val; improved = r; } }
           });
-          evaluated += 3;
+          evaluated += T;
           if (improved < 0) break;
           x = Float64Array.from(trial.subarray(improved * d, (improved + 1) * d));
         }
