@@ -14,12 +14,16 @@ import type { Partition } from "../../src/lenses/regions/partition.js";
 export function sliceNetwork(net: Network, plane: Plane): Network {
   const d = inputSize(net);
   const { origin, basis } = plane;
-  const first = net.layers[0]!;
   const strip = (l: Layer): LayerSpec => {
     const { shape: _s, ...rest } = l;
     return rest as LayerSpec;
   };
-  if (first.kind === "dense" && first.inputs[0] === -1 && net.layers.every((l, i) => i === 0 || !l.inputs.includes(-1))) {
+  // Leading flatten/reshape layers are no-ops on the flat data: the first dense after them is folded.
+  let j = 0;
+  while (j < net.layers.length && (net.layers[j]!.kind === "flatten" || net.layers[j]!.kind === "reshape") && net.layers[j]!.inputs[0] === j - 1) j++;
+  const dense = net.layers[j];
+  if (dense?.kind === "dense" && dense.inputs[0] === j - 1 && net.layers.every((l, i) => i <= j || l.inputs.every((x) => x >= j))) {
+    const first = dense;
     const w = new Float64Array(first.outSize * 2), b = Float64Array.from(first.bias);
     for (let o = 0; o < first.outSize; o++) {
       let s0 = 0, s1 = 0, s2 = 0;
@@ -30,7 +34,10 @@ export function sliceNetwork(net: Network, plane: Plane): Network {
       w[2 * o] = s0; w[2 * o + 1] = s1; b[o] = b[o]! + s2;
     }
     const specs: LayerSpec[] = [{ kind: "dense", inSize: 2, outSize: first.outSize, weight: w, bias: b, name: first.name, inputs: [-1] }];
-    for (let i = 1; i < net.layers.length; i++) specs.push(strip(net.layers[i]!));
+    for (let i = j + 1; i < net.layers.length; i++) {
+      const l = net.layers[i]!;
+      specs.push({ ...strip(l), inputs: l.inputs.map((x) => x - j) } as LayerSpec);
+    }
     return createNetwork([2], specs);
   }
   const w = new Float64Array(d * 2);
@@ -107,46 +114,61 @@ export function cellPattern(P: Partition, i: number, s: number): Uint8Array {
 }
 
 /**
- * gridPatterns for a plain MLP of dense and activation layers, batched without per-point allocation:
- * the same arithmetic as the reference kernels (bias first, then inputs in order; pieceIndex), so the
- * patterns are bit-for-bit the reference engine's (the tests check that on a coarse grid). Patterns
- * are keyed by two independent 26-bit hashes (a collision among a few thousand patterns has odds
- * below 1e-8).
+ * gridPatterns for a plain MLP of dense and activation layers, batched layer by layer over chunks of
+ * points: the same arithmetic as the reference kernels (bias first, then inputs in order; pieceIndex
+ * and the registry's outputs), so the patterns are bit-for-bit the reference engine's (the tests
+ * check that on a coarse grid). Patterns are keyed by two independent 26-bit hashes (a collision
+ * among a few thousand patterns has odds below 1e-8).
  */
-export function gridPatternsDense(net2: Network, h: number, G: number): number {
+export function gridPatternsDense(net2: Network, h: number, G: number, chunk = 2048): number {
   const layers = net2.layers;
   if (!layers.every((l, i) => (l.kind === "dense" || l.kind === "activation") && l.inputs.length === 1 && l.inputs[0] === i - 1)) {
     throw new Error("gridPatternsDense needs a sequential MLP");
   }
   const seen = new Set<number>();
-  const bufs = layers.map((l) => new Float64Array(l.shape[0]!));
-  for (let b = 0; b < G; b++)
-    for (let a = 0; a < G; a++) {
-      let cur: Float64Array = Float64Array.of(G === 1 ? 0 : -h + (2 * h * a) / (G - 1), G === 1 ? 0 : -h + (2 * h * b) / (G - 1));
-      let h1 = 2166136261, h2 = 5381;
-      layers.forEach((l, li) => {
-        const y = bufs[li]!;
-        if (l.kind === "dense") {
-          for (let o = 0; o < l.outSize; o++) {
-            let s = l.bias[o]!;
-            for (let i = 0; i < l.inSize; i++) s += l.weight[o * l.inSize + i]! * cur[i]!;
-            y[o] = s;
-          }
-        } else if (l.kind === "activation") {
-          const f = activations[l.fn];
-          for (let i = 0; i < cur.length; i++) {
-            if (l.fn !== "identity") {
-              const c = pieceIndex(l.fn, cur[i]!, l) + 1;
-              h1 = Math.imul(h1 ^ c, 16777619) >>> 0;
-              h2 = (Math.imul(h2, 33) + c) >>> 0;
-            }
-            y[i] = f.output(cur[i]!, l);
-          }
-          h1 = Math.imul(h1 ^ 255, 16777619) >>> 0;
-        }
-        cur = y;
-      });
-      seen.add((h1 >>> 6) * 67108864 + (h2 >>> 6));
+  const N = G * G;
+  const width = Math.max(2, ...layers.map((l) => l.shape[0]!));
+  let X = new Float64Array(chunk * width), Y = new Float64Array(chunk * width);
+  const h1 = new Uint32Array(chunk), h2 = new Uint32Array(chunk);
+  for (let s0 = 0; s0 < N; s0 += chunk) {
+    const n = Math.min(chunk, N - s0);
+    let w = 2;
+    for (let q = 0; q < n; q++) {
+      const i = s0 + q, a = i % G, b = Math.floor(i / G);
+      X[q * width] = G === 1 ? 0 : -h + (2 * h * a) / (G - 1);
+      X[q * width + 1] = G === 1 ? 0 : -h + (2 * h * b) / (G - 1);
+      h1[q] = 2166136261; h2[q] = 5381;
     }
+    for (const l of layers) {
+      if (l.kind === "dense") {
+        const { weight, bias, inSize, outSize } = l;
+        for (let q = 0; q < n; q++) {
+          const xo = q * width;
+          for (let o = 0; o < outSize; o++) {
+            let s = bias[o]!;
+            const row = o * inSize;
+            for (let i = 0; i < inSize; i++) s += weight[row + i]! * X[xo + i]!;
+            Y[xo + o] = s;
+          }
+        }
+        [X, Y] = [Y, X];
+        w = outSize;
+      } else if (l.kind === "activation" && l.fn !== "identity") {
+        const f = activations[l.fn];
+        for (let q = 0; q < n; q++) {
+          let a1 = h1[q]!, a2 = h2[q]!;
+          for (let i = 0; i < w; i++) {
+            const z = X[q * width + i]!;
+            const c = pieceIndex(l.fn, z, l) + 1;
+            a1 = Math.imul(a1 ^ c, 16777619) >>> 0;
+            a2 = (Math.imul(a2, 33) + c) >>> 0;
+            X[q * width + i] = f.output(z, l);
+          }
+          h1[q] = Math.imul(a1 ^ 255, 16777619) >>> 0; h2[q] = a2;
+        }
+      }
+    }
+    for (let q = 0; q < n; q++) seen.add((h1[q]! >>> 6) * 67108864 + (h2[q]! >>> 6));
+  }
   return seen.size;
 }
