@@ -33,3 +33,4 @@ export * from "./lenses/regions/slice.js";
 export * from "./report/slice-svg.js";
 export * from "./report/line-svg.js";
 export * from "./report/png.js";
+export * from "./lenses/stability/index.js";
