@@ -3,11 +3,13 @@
  * polygon of a plane for k = 2) into the linear regions of a piecewise-linear network.
  *
  * Unit layers (activations other than identity, and max pools) are processed in topological order.
- * Cells are kept in generations: generation s+1 holds the cells after splitting by unit layer s, each
- * with its parent in generation s and its pattern for that layer. On a cell every layer output is an
- * affine map of the slice coordinates (see affine.ts); a cell stores only the maps that later layers
- * read (the inputs of unit layers and of skip connections), so post-activation maps are recomputed
- * from pattern and input map when needed and nothing is copied from parent to child.
+ * Cells form generations: generation s+1 holds the cells after splitting by unit layer s, each with
+ * its parent in generation s and its pattern for that layer. On a cell every layer output is an
+ * affine map of the slice coordinates (see affine.ts); a cell keeps only the maps that later layers
+ * read (the inputs of unit layers and of skip connections); post-activation maps are recomputed
+ * from pattern and input map when needed. Cells are walked depth first: a new cell is split by the
+ * next unit layer at once, so maps are held for one cell per generation (the current path) and
+ * only patterns, parents and the final cells are stored.
  *
  * The maps a new cell stores are affine in the post-activation of the layer just split, so they are
  * computed once per parent cell (with every crossing unit off) and carried down the split as a
@@ -68,18 +70,17 @@ export interface Partition {
   measure: number;
 }
 
+/** One generation: its cells' parents and patterns, and the current cell's stored maps. */
 interface Gen {
   n: number;
   parent: I32Buf;
-  cellOff: I32Buf;
-  cellLen: I32Buf;
-  verts: F64Buf;
   pattern: U8Buf;
-  maps: Map<number, F64Buf>;
+  /** Maps of the current cell (the one on the depth-first path), by layer. */
+  maps: Map<number, Float64Array>;
 }
 
 function newGen(): Gen {
-  return { n: 0, parent: new I32Buf(), cellOff: new I32Buf(), cellLen: new I32Buf(), verts: new F64Buf(), pattern: new U8Buf(), maps: new Map() };
+  return { n: 0, parent: new I32Buf(), pattern: new U8Buf(), maps: new Map() };
 }
 
 /** Progress callback granularity (cells between reports). */
@@ -110,7 +111,6 @@ class Engine {
   private fresh = -1;
   private freshPattern: Uint8Array = new Uint8Array(0);
   private freshOff = 0;
-  private readonly splitter: Splitter;
   private readonly range: Float64Array;
   private readonly maxRegions: number;
   private readonly maxBytes: number;
@@ -169,7 +169,6 @@ class Engine {
     for (let q = 0; q < k; q++) this.rootInput.set(spec.basis[q]!, q * d);
     this.rootInput.set(spec.origin, k * d);
     this.anc = new Int32Array(this.units.length + 1);
-    this.splitter = new Splitter(k);
     this.range = new Float64Array(k);
     const dom = spec.domain;
     for (let i = 0; i < dom.length; i++) this.range[i % k] = Math.max(this.range[i % k]!, Math.abs(dom[i]!));
@@ -177,7 +176,7 @@ class Engine {
     if (!(this.measure > 0)) fail("BAD_ARGUMENT", "the domain has zero length or area");
   }
 
-  /** Map of layer j (-1: the input) for the cell whose ancestors are in `anc`. */
+  /** Map of layer j (-1: the input) for the current cell, whose ancestors are in `anc`. */
   private getMap(j: number): Float64Array {
     if (j === -1) return this.rootInput;
     const sj = this.seg[j]!;
@@ -187,9 +186,7 @@ class Engine {
       this.unitPost(j, this.gens[s + 1]!.pattern.a, this.anc[s + 1]! * this.size[j]!);
       return this.scratch[j]!;
     }
-    const stride = this.K * this.size[j]!;
-    const at = this.anc[sj]! * stride;
-    return this.gens[sj]!.maps.get(j)!.a.subarray(at, at + stride);
+    return this.gens[sj]!.maps.get(j)!;
   }
 
   /** Post-activation (or post-max-pool) map of unit layer j, into its scratch. */
@@ -220,58 +217,79 @@ class Engine {
     this.fresh = -1;
   }
 
-  /** Append generation g's stored maps for its newest cell, from a payload at src[srcOff..] or (no src) from scratch. */
+  /** Set generation g's current cell's stored maps, from a payload at src[srcOff..] or (no src) from scratch. */
   private store(g: number, src?: Float64Array, srcOff = 0): void {
-    const gen = this.gens[g]!;
+    const maps = this.gens[g]!.maps;
     let at = srcOff;
     for (const j of this.storedIn[g]!) {
       const len = this.K * this.size[j]!;
-      let buf = gen.maps.get(j);
-      if (!buf) { buf = new F64Buf(len * 256); gen.maps.set(j, buf); }
-      buf.reserve(len);
-      if (!src) buf.a.set(this.scratch[j]!, buf.n);
-      else { buf.a.set(src.subarray(at, at + len), buf.n); at += len; }
-      buf.n += len;
-      this.bytes += 8 * len;
+      let buf = maps.get(j);
+      if (!buf) { buf = new Float64Array(len); maps.set(j, buf); }
+      if (!src) buf.set(this.scratch[j]!);
+      else { buf.set(src.subarray(at, at + len)); at += len; }
     }
   }
 
-  private addCell(gen: Gen, parent: number, v: Float64Array, off: number, n: number): number {
-    const k = this.k;
-    gen.parent.push(parent);
-    gen.cellOff.push(gen.verts.n);
-    gen.cellLen.push(n);
-    gen.verts.reserve(k * n);
-    for (let i = 0; i < k * n; i++) gen.verts.a[gen.verts.n + i] = v[off + i]!;
-    gen.verts.n += k * n;
-    this.bytes += 8 * k * n + 12;
-    return gen.n++;
+  private readonly final = { verts: new F64Buf(1 << 16), cellOff: new I32Buf(1 << 12), cellLen: new I32Buf(1 << 12), outMap: new F64Buf(1 << 14) };
+
+  /** Record the current cell of the last generation as a final cell, with its output map. */
+  private emitFinal(v: Float64Array, off: number, n: number): void {
+    const f = this.final, k = this.k;
+    f.cellOff.push(f.verts.n);
+    f.cellLen.push(n);
+    f.verts.reserve(k * n);
+    for (let i = 0; i < k * n; i++) f.verts.a[f.verts.n + i] = v[off + i]!;
+    f.verts.n += k * n;
+    const out = this.getMap(this.net.layers.length - 1);
+    f.outMap.reserve(out.length);
+    f.outMap.a.set(out, f.outMap.n);
+    f.outMap.n += out.length;
+    this.count++;
+    this.bytes += 8 * (k * n + out.length) + 8;
+    if (this.count > this.maxRegions || this.bytes > this.maxBytes) this.limit();
+    // Progress: the share of the domain already covered by final cells (per mille).
+    this.covered += Math.abs(cellMeasure(k, v, off, n));
+    if (this.count % REPORT_EVERY === 0) {
+      checkAborted(this.ctx);
+      this.ctx.onProgress?.({ done: Math.round((1000 * this.covered) / this.measure), total: 1000, stage: `${this.count.toLocaleString("en-US")} regions` });
+    }
   }
+
+  private count = 0;
+  private covered = 0;
 
   run(): Partition {
     const root = newGen();
     this.gens.push(root);
-    this.addCell(root, -1, this.spec.domain, 0, this.spec.domain.length / this.k);
+    for (let s = 0; s < this.units.length; s++) this.gens.push(newGen());
+    root.parent.push(-1);
+    root.n = 1;
     this.anc[0] = 0;
     this.computeSegment(0, root.pattern.a, 0);
     this.store(0);
     const sliver = TOLERANCE.sliverRel * this.measure;
-    for (let s = 0; s < this.units.length; s++) this.stage(s, sliver);
+    this.stages = this.units.map((_, s) => this.makeStage(s, sliver));
+    const dom = this.spec.domain;
+    checkAborted(this.ctx);
+    if (this.units.length === 0) this.emitFinal(dom, 0, dom.length / this.k);
+    else this.stages[0]!(dom, 0, dom.length / this.k);
     return this.finish();
   }
 
-  /** Split every cell of generation s by unit layer s into generation s+1. */
-  private stage(s: number, sliver: number): void {
-    const parents = this.gens[s]!;
-    const kids = newGen();
-    this.gens.push(kids);
+  private stages: ((v: Float64Array, off: number, n: number) => void)[] = [];
+
+  /** The splitter of unit layer s: splits the current cell of generation s and walks each part on. */
+  private makeStage(s: number, sliver: number): (v: Float64Array, off: number, n: number) => void {
+    const kids = this.gens[s + 1]!;
     const u = this.units[s]!;
     const layer = this.net.layers[u]!;
     const nu = this.size[u]!;
     const base = new Uint8Array(nu);
     const ids = new I32Buf(nu), lineBp = new I32Buf(nu);
-    const sp = this.splitter;
+    const sp = new Splitter(this.k);
+    this.splitters.push(sp);
     const K = this.K;
+    const last = s + 1 === this.units.length;
     // Activation layers carry the new generation's stored maps through the split (see response.ts).
     const carried = this.storedIn[s + 1]!;
     const payload = layer.kind === "activation" && carried.length > 0;
@@ -281,10 +299,8 @@ class Engine {
     for (const j of carried) payOff.push(payOff[payOff.length - 1]! + K * this.size[j]!);
     const payBase = new Float64Array(paySize);
     sp.paySize = paySize;
-    kids.pattern.reserve(nu * Math.max(64, parents.n));
-    let leafParent = 0;
     const onLeaf = (v: Float64Array, off: number, n: number, dec: number, pay: Float64Array, po: number): void => {
-      const idx = this.addCell(kids, leafParent, v, off, n);
+      kids.parent.push(this.anc[s]!);
       kids.pattern.reserve(nu);
       const row = kids.pattern.a.subarray(kids.pattern.n, kids.pattern.n + nu);
       row.set(base);
@@ -294,25 +310,17 @@ class Engine {
         else row[sp.groupUnit.a[id - sp.nLines]!] = sp.decState.a[d]!;
       }
       kids.pattern.n += nu;
-      this.bytes += nu;
-      if (kids.n > this.maxRegions || this.bytes > this.maxBytes) this.limit(s, kids.n + parents.n - leafParent - 1);
-      this.anc[s + 1] = idx;
+      this.bytes += nu + 4;
+      this.anc[s + 1] = kids.n++;
       if (payload) this.store(s + 1, pay, po);
       else {
-        this.computeSegment(s + 1, kids.pattern.a, idx * nu);
+        this.computeSegment(s + 1, kids.pattern.a, this.anc[s + 1]! * nu);
         this.store(s + 1);
       }
+      if (last) this.emitFinal(v, off, n);
+      else this.stages[s + 1]!(v, off, n);
     };
-    for (let p = 0; p < parents.n; p++) {
-      if (p % REPORT_EVERY === 0) {
-        checkAborted(this.ctx);
-        this.ctx.onProgress?.({ done: p, total: parents.n, stage: `layer ${s + 1}/${this.units.length} (${layer.name})` });
-      }
-      // Ancestors of p in every earlier generation.
-      this.anc[s] = p;
-      for (let g = s; g > 0; g--) this.anc[g - 1] = this.gens[g]!.parent.a[this.anc[g]!]!;
-      const off = parents.cellOff.a[p]!, n = parents.cellLen.a[p]!;
-      const v = parents.verts.a;
+    return (v, off, n) => {
       sp.reset(sliver);
       base.fill(0);
       ids.n = 0; lineBp.n = 0;
@@ -321,21 +329,19 @@ class Engine {
         const nIn = layer.inputs[0] === -1 ? sizeOf(this.net.inputShape) : this.size[layer.inputs[0]!]!;
         groupCandidates(sp, this.windows[u]!, nu, nIn, z, v, off, n, this.range, base, ids);
       } else lineCandidates(sp, this.tables[u]!, nu, z, v, off, n, this.range, base, ids, lineBp, this.stats);
-      leafParent = p;
       if (payload) this.payload(s, u, z, base, ids, lineBp, response!, payOff, payBase);
-      // Leaves overwrite anc[s+1] only; anc[0..s] stay p's for the segment maps.
       sp.run(v, off, n, ids.a, ids.n, onLeaf, payBase);
-    }
-    sp.paySize = 0;
-    this.ctx.onProgress?.({ done: parents.n, total: parents.n, stage: `layer ${s + 1}/${this.units.length}` });
+    };
   }
+
+  private readonly splitters: Splitter[] = [];
 
   /**
    * The payload of one parent cell: generation s+1's stored maps with every crossing line off (the
    * base pattern), and each crossing line's sparse delta when it is decided on.
    */
   private payload(s: number, u: number, z: Float64Array, base: Uint8Array, ids: I32Buf, lineBp: I32Buf, response: SegmentResponse, payOff: number[], out: Float64Array): void {
-    const K = this.K, nu = this.size[u]!, sp = this.splitter, table = this.tables[u]!;
+    const K = this.K, nu = this.size[u]!, sp = this.splitters[s]!, table = this.tables[u]!;
     this.computeSegment(s + 1, base, 0);
     const carried = this.storedIn[s + 1]!;
     carried.forEach((j, t) => out.set(this.scratch[j]!, payOff[t]!));
@@ -373,46 +379,41 @@ class Engine {
   private readonly respE = new I32Buf(1024);
   private readonly respVal = new F64Buf(1024);
 
-  private limit(s: number, lowerBound: number): never {
-    const partial = { regionsAtLeast: lowerBound, layer: s + 1, unitLayers: this.units.length, complete: false };
+  private limit(): never {
+    const partial = { regionsAtLeast: this.count, unitLayers: this.units.length, complete: false };
     if (this.bytes > this.maxBytes) {
-      throw new NetsizeError("LIMIT_EXCEEDED", `the partition needs more than ${Math.round(this.maxBytes / 2 ** 20)} MiB at unit layer ${s + 1} of ${this.units.length} (at least ${lowerBound} regions so far); use a smaller domain (--half-width)`, {}, partial);
+      throw new NetsizeError("LIMIT_EXCEEDED", `the partition needs more than ${Math.round(this.maxBytes / 2 ** 20)} MiB (at least ${this.count} regions so far); use a smaller domain (--half-width)`, {}, partial);
     }
-    throw new NetsizeError("LIMIT_EXCEEDED", `more than ${this.maxRegions} regions (at least ${lowerBound} at unit layer ${s + 1} of ${this.units.length}); raise --max-regions or use a smaller domain`, {}, partial);
+    throw new NetsizeError("LIMIT_EXCEEDED", `more than ${this.maxRegions} regions; raise --max-regions or use a smaller domain`, {}, partial);
   }
 
   private finish(): Partition {
     const U = this.units.length;
-    const last = this.gens[U]!;
-    const N = last.n, K = this.K;
+    const N = this.count;
     const L = this.net.layers.length;
     const m = this.size[L - 1]!;
-    const outMap = new Float64Array(N * K * m);
-    for (let i = 0; i < N; i++) {
-      this.anc[U] = i;
-      for (let g = U; g > 0; g--) this.anc[g - 1] = this.gens[g]!.parent.a[this.anc[g]!]!;
-      outMap.set(this.getMap(L - 1), i * K * m);
-    }
     const ancestor: Int32Array[] = [];
     for (let s = 0; s < U; s++) ancestor.push(new Int32Array(N));
+    // Final cells are the last generation's cells in order; walk up the parents.
     for (let i = 0; i < N; i++) {
       let a = i;
       for (let g = U; g > 0; g--) { ancestor[g - 1]![i] = a; a = this.gens[g]!.parent.a[a]!; }
     }
+    const f = this.final;
     return {
       k: this.k,
       count: N,
-      verts: last.verts.take(),
-      cellOff: last.cellOff.take(),
-      cellLen: last.cellLen.take(),
+      verts: f.verts.take(),
+      cellOff: f.cellOff.take(),
+      cellLen: f.cellLen.take(),
       outSize: m,
-      outMap,
+      outMap: f.outMap.take(),
       unitLayers: [...this.units],
       unitSizes: this.units.map((u) => this.size[u]!),
       patterns: this.gens.slice(1).map((g, s) => g.pattern.a.slice(0, g.n * this.size[this.units[s]!]!)),
       ancestor,
       perLayer: this.gens.slice(1).map((g) => g.n),
-      slivers: this.splitter.slivers,
+      slivers: this.splitters.reduce((a, sp) => a + sp.slivers, 0),
       zeroRows: this.stats.zeroRows,
       measure: this.measure,
     };
