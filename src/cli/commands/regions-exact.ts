@@ -1,13 +1,156 @@
-// STUB owned by the regions-exact helper.
+// `netsize regions MODEL --line SPEC` and `--plane SPEC`: exact regions along a path or on a 2-D slice.
 import type { RegionsCliOptions } from "./regions.js";
+import { progressBar } from "../progress.js";
+import { fmtInt, parseChoice, parseIntOption, parseNumberOption, toJson, writeOutput } from "../shared.js";
 import { fail } from "../../core/errors.js";
+import { loadNetwork } from "../../core/io/index.js";
+import { inputSize, Network } from "../../core/network.js";
+import { Dataset, sample } from "../../data/dataset.js";
+import { loadDataset } from "../../data/load.js";
+import { LinePath, planeFromDirections, planeThrough } from "../../lenses/regions/anchors.js";
+import { LineResult, lineRegions } from "../../lenses/regions/line.js";
+import { SliceResult, sliceRegions } from "../../lenses/regions/slice.js";
+import { Verification } from "../../lenses/regions/verify.js";
+import { renderLineSvg } from "../../report/line-svg.js";
+import { svgToPng } from "../../report/png.js";
+import { renderSliceSvg } from "../../report/slice-svg.js";
 
-/** `regions --line`. */
-export async function runLine(model: string, opts: RegionsCliOptions): Promise<void> {
-  void model; void opts; fail("BAD_ARGUMENT", "--line is not implemented yet");
+/** A parsed point with a label for pictures ("idx:17 (label 3)" or "point 2"). */
+interface Point { x: Float64Array; label: string }
+
+/**
+ * Parse one point: 'idx:I' (row I of the data set) or comma-separated numbers (exactly inputSize of
+ * them). The data set is loaded only when an 'idx:' point needs it.
+ */
+function parsePoint(text: string, d: number, data: () => Dataset, what: string): Point {
+  const s = text.trim();
+  const m = /^idx:\s*(\d+)$/i.exec(s);
+  if (m) {
+    const ds = data();
+    const i = Number(m[1]);
+    if (i >= ds.n) fail("BAD_ARGUMENT", `${what} 'idx:${i}' is past the end of ${ds.name} (${ds.n} rows)`);
+    const x = sample(ds, i);
+    if (x.length !== d) fail("DOMAIN_MISMATCH", `${ds.name} rows have ${x.length} values, the network expects ${d}`);
+    const label = ds.labels ? ` (label ${ds.labels[i]})` : "";
+    return { x: Float64Array.from(x), label: `idx:${i}${label}` };
+  }
+  if (/^idx:/i.test(s)) fail("BAD_ARGUMENT", `${what} '${s}': give 'idx:I' with a row number I`);
+  const parts = s.split(",");
+  const x = Float64Array.from(parts, (p) => {
+    const v = Number(p);
+    if (p.trim() === "" || !Number.isFinite(v)) fail("BAD_ARGUMENT", `${what}: '${p}' is not a number; give 'idx:I' or ${d} comma-separated numbers`);
+    return v;
+  });
+  if (x.length !== d) fail("DOMAIN_MISMATCH", `${what} has ${x.length} numbers, the network expects ${d} inputs`);
+  return { x, label: what };
 }
 
-/** `regions --plane`. */
+function dataLoader(opts: RegionsCliOptions): () => Dataset {
+  let ds: Dataset | undefined;
+  return () => (ds ??= loadDataset(opts.data ?? "mnist"));
+}
+
+function rejectOptions(opts: RegionsCliOptions, mode: string, names: (keyof RegionsCliOptions)[]): void {
+  for (const k of names) {
+    if (opts[k] !== undefined) fail("BAD_ARGUMENT", `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} does not apply to ${mode}`);
+  }
+}
+
+function verifyLine(v: Verification | undefined): string {
+  if (!v) return "";
+  return `; checked ${fmtInt(v.checked)} at interior points: ${fmtInt(v.mismatches)} pattern mismatches, ${fmtInt(v.ambiguous)} ambiguous units, max output error ${v.maxOutputError.toExponential(1)}`;
+}
+
+/** Write JSON (file or stdout) and pictures; the summary goes to stdout when the JSON went to a file, else to stderr. */
+async function emit(opts: RegionsCliOptions, result: LineResult | SliceResult, svg: (() => Promise<string>) | undefined, summary: string): Promise<void> {
+  // Pictures first: a failure there must not leave a JSON file claiming success.
+  if (svg && (opts.svg !== undefined || opts.png !== undefined)) {
+    const text = await svg();
+    if (opts.svg !== undefined) await writeOutput(opts.svg, text);
+    if (opts.png !== undefined) await writeOutput(opts.png, svgToPng(text));
+  }
+  if (opts.json !== undefined && opts.json !== "-") {
+    await writeOutput(opts.json, toJson(result));
+    process.stdout.write(summary);
+  } else {
+    await writeOutput(undefined, toJson(result));
+    if (!opts.quiet) process.stderr.write(summary);
+  }
+}
+
+async function load(model: string): Promise<Network> {
+  return loadNetwork(model);
+}
+
+/** Parse a --line spec: 'P0;P1;...' (points) or 'dir:POINT;DIRECTION[;T0:T1]'. */
+export function parseLineSpec(spec: string, d: number, data: () => Dataset): { path: LinePath; labels: string[] } {
+  const dir = /^dir:/i.test(spec.trim());
+  const parts = spec.trim().replace(/^dir:/i, "").split(";").filter((p) => p.trim() !== "");
+  if (dir) {
+    if (parts.length !== 2 && parts.length !== 3) fail("BAD_ARGUMENT", `--line 'dir:POINT;DIRECTION[;T0:T1]' needs a point and a direction, got ${parts.length} parts`);
+    const point = parsePoint(parts[0]!, d, data, "point");
+    const direction = parsePoint(parts[1]!, d, data, "direction");
+    let range: [number, number] = [-1, 1];
+    if (parts[2] !== undefined) {
+      const r = parts[2].split(":").map((x) => parseNumberOption(x, "--line range")!);
+      if (r.length !== 2) fail("BAD_ARGUMENT", `--line range '${parts[2]}' must be T0:T1`);
+      range = [r[0]!, r[1]!];
+    }
+    return { path: { point: point.x, direction: direction.x, range }, labels: [point.label] };
+  }
+  if (parts.length < 2) fail("BAD_ARGUMENT", `--line needs at least two points separated by ';' (or 'dir:POINT;DIRECTION'), got ${parts.length}`);
+  const pts = parts.map((p, i) => parsePoint(p, d, data, `point ${i}`));
+  return { path: { points: pts.map((p) => p.x) }, labels: pts.map((p) => p.label) };
+}
+
+/** `regions --line`: breakpoints, intervals and knots along a segment or polyline. */
+export async function runLine(model: string, opts: RegionsCliOptions): Promise<void> {
+  rejectOptions(opts, "--line", ["radius", "count", "maxDims"]);
+  const maxRegions = parseIntOption(opts.maxRegions, "--max-regions", { min: 1 }) ?? 1_000_000;
+  const net = await load(model);
+  const { path, labels } = parseLineSpec(opts.line!, inputSize(net), dataLoader(opts));
+  const bar = progressBar("regions", { quiet: opts.quiet ?? false });
+  let r: LineResult;
+  try {
+    r = lineRegions(net, path, { maxRegions, verify: opts.verify ?? false }, { onProgress: bar.onProgress });
+  } finally {
+    bar.stop();
+  }
+  const summary = `line through ${labels.join(", ")}: ${fmtInt(r.count)} regions, ${fmtInt(r.breakpoints.length)} breakpoints, ${fmtInt(r.knots.length)} knots (${fmtInt(r.pieces)} linear pieces) in ${(r.timings.total! / 1000).toFixed(2)} s${verifyLine(r.verification)}\n`;
+  await emit(opts, r, () => renderLineSvg(r), summary);
+}
+
+/** Parse a --plane spec: 'P0;P1;P2' (plane through three points) or, with 'dirs:' or --plane-mode dirs, 'POINT;DIR1;DIR2'. */
+export function parsePlaneSpec(spec: string, d: number, data: () => Dataset, mode = "points"): { plane: ReturnType<typeof planeThrough>; labels: string[] } {
+  const dirs = /^dirs:/i.test(spec.trim()) || mode === "dirs";
+  const parts = spec.trim().replace(/^dirs:/i, "").split(";").filter((p) => p.trim() !== "");
+  if (parts.length !== 3) fail("BAD_ARGUMENT", `--plane needs three parts separated by ';' (${dirs ? "POINT;DIR1;DIR2" : "P0;P1;P2"}), got ${parts.length}`);
+  if (d < 2) fail("DOMAIN_MISMATCH", `a slice needs at least 2 inputs; this network has ${d} (use --line)`);
+  if (dirs) {
+    const [p, a, b] = [parsePoint(parts[0]!, d, data, "point"), parsePoint(parts[1]!, d, data, "direction 1"), parsePoint(parts[2]!, d, data, "direction 2")];
+    return { plane: planeFromDirections(p.x, a.x, b.x), labels: [p.label] };
+  }
+  const pts = parts.map((p, i) => parsePoint(p, d, data, `point ${i}`));
+  return { plane: planeThrough(pts[0]!.x, pts[1]!.x, pts[2]!.x), labels: pts.map((p) => p.label) };
+}
+
+/** `regions --plane`: the exact partition of a square of a 2-D slice, with the decision boundary. */
 export async function runPlane(model: string, opts: RegionsCliOptions): Promise<void> {
-  void model; void opts; fail("BAD_ARGUMENT", "--plane is not implemented yet");
+  rejectOptions(opts, "--plane", ["radius", "count", "maxDims"]);
+  const maxRegions = parseIntOption(opts.maxRegions, "--max-regions", { min: 1 }) ?? 1_000_000;
+  const halfWidth = parseNumberOption(opts.halfWidth, "--half-width") ?? 10;
+  if (!(halfWidth > 0)) fail("BAD_ARGUMENT", `--half-width must be positive, got ${halfWidth}`);
+  const colorBy = parseChoice(opts.colorBy, "--color-by", ["class", "slope"] as const) ?? "class";
+  const mode = parseChoice(opts.planeMode, "--plane-mode", ["points", "dirs"] as const) ?? "points";
+  const net = await load(model);
+  const { plane, labels } = parsePlaneSpec(opts.plane!, inputSize(net), dataLoader(opts), mode);
+  const bar = progressBar("regions", { quiet: opts.quiet ?? false });
+  let r: SliceResult;
+  try {
+    r = sliceRegions(net, plane, { halfWidth, maxRegions, verify: opts.verify ?? false }, { onProgress: bar.onProgress });
+  } finally {
+    bar.stop();
+  }
+  const summary = `slice through ${labels.join(", ")} (half-width ${halfWidth}): ${fmtInt(r.count)} regions (${r.perLayer.map((p) => fmtInt(p.regions)).join(" → ")} after each unit layer), area ${r.areaSum.toPrecision(12)} of ${r.domain.area}, decision boundary ${r.decisionBoundary.length.toFixed(3)} long in ${fmtInt(r.decisionBoundary.segments.length)} segments, ${(r.timings.total! / 1000).toFixed(2)} s${verifyLine(r.verification)}\n`;
+  await emit(opts, r, async () => renderSliceSvg(r, { colorBy, anchorLabels: labels }), summary);
 }

@@ -22,6 +22,8 @@ export interface RegionsCliOptions {
   png?: string;
   colorBy?: string;
   quiet?: boolean;
+  verify?: boolean;
+  planeMode?: string;
 }
 
 /** Register `netsize regions MODEL --line|--plane|--box|--sample ...`. */
@@ -46,6 +48,8 @@ export function register(program: Command): void {
     .option("--png <file>", "write the picture as PNG")
     .option("--color-by <what>", "slice colouring: class | slope", "class")
     .option("--quiet", "no progress bar")
+    .option("--verify", "line/plane: confirm every region's pattern and output with the reference forward pass at an interior point")
+    .option("--plane-mode <mode>", "plane: 'points' (P0;P1;P2, the default) or 'dirs' (POINT;DIR1;DIR2)")
     .action(
       action(async (model: string, opts: RegionsCliOptions) => {
         const modes = [opts.line, opts.plane, opts.box, opts.sample].filter((m) => m !== undefined).length;
