@@ -15,15 +15,22 @@ const DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz";
  * window-local arg-max, in base 36), unit layers separated by '|'.
  */
 export function patternString(P: Partition, i: number): string {
-  const parts: string[] = [];
+  let total = P.unitLayers.length - 1;
+  for (const n of P.unitSizes) total += n;
+  if (codeBuf.length < total) codeBuf = new Uint16Array(2 * total);
+  let at = 0;
   for (let s = 0; s < P.unitLayers.length; s++) {
+    if (s > 0) codeBuf[at++] = 124;
     const n = P.unitSizes[s]!, row = P.ancestor[s]![i]! * n, pat = P.patterns[s]!;
-    let str = "";
-    for (let j = 0; j < n; j++) str += DIGITS[pat[row + j]!]!;
-    parts.push(str);
+    for (let j = 0; j < n; j++) codeBuf[at++] = DIGIT_CODES[pat[row + j]!]!;
   }
-  return parts.join("|");
+  // Chunked: String.fromCharCode takes its arguments on the stack.
+  let out = "";
+  for (let q = 0; q < at; q += 8192) out += String.fromCharCode(...codeBuf.subarray(q, Math.min(at, q + 8192)));
+  return out;
 }
+let codeBuf = new Uint16Array(1024);
+const DIGIT_CODES = Uint16Array.from(DIGITS, (c) => c.charCodeAt(0));
 
 /** Outcome of checking every cell at an interior point. */
 export interface Verification {
