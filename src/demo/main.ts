@@ -18,7 +18,7 @@ import { renderTable } from "./table.js";
 
 const program = new Command()
   .name("netsize-demo")
-  .option("--epochs <n>", "training epochs per network", "30")
+  .option("--epochs <n>", "training epochs per network", "50")
   .option("--l1 <lambda>", "L1 penalty of the second network", "5e-4")
   .option("--points <n>", "points of the equivalence check", "100000")
   .option("--out <dir>", "where the pictures, networks and summary go", "out/demo")
@@ -56,7 +56,7 @@ async function main(): Promise<void> {
     lens.stop();
     rows.push(row);
     const tag = lambda ? "l1" : "plain";
-    const svg = renderSliceSvg(slice, { title: `${label}: ${slice.count.toLocaleString("en-US")} linear regions on the slice through held-out digits 0, 1, 2` });
+    const svg = renderSliceSvg(slice, { anchorLabels: anchorIdx.map((i, k) => `digit ${k} (test[${i}])`), title: `${label}: ${slice.count.toLocaleString("en-US")} linear regions on the slice through held-out digits 0, 1, 2` });
     await writeFileAtomic(path.join(o.out, `slice-${tag}.svg`), svg);
     await writeFileAtomic(path.join(o.out, `slice-${tag}.png`), svgToPng(svg));
     await saveNetwork(run.network, path.join(o.out, `${tag}.onnx`));
