@@ -37,7 +37,32 @@ export function parseChoice<T extends string>(value: string | undefined, option:
 
 /** JSON text of a result: typed arrays become plain arrays so every result serialises the same way. */
 export function toJson(value: unknown): string {
-  return `${JSON.stringify(value, (_k, v: unknown) => (ArrayBuffer.isView(v) && !(v instanceof DataView) ? Array.from(v as unknown as ArrayLike<number>) : v), 2)}\n`;
+  return `${formatJson(value, "")}\n`;
+}
+
+function plain(v: unknown): unknown {
+  if (ArrayBuffer.isView(v) && !(v instanceof DataView)) return Array.from(v as unknown as ArrayLike<number>);
+  if (v !== null && typeof v === "object" && typeof (v as { toJSON?: unknown }).toJSON === "function") return (v as { toJSON: () => unknown }).toJSON();
+  return v;
+}
+
+const isLeaf = (v: unknown): boolean => v === null || typeof v !== "object";
+/** Arrays of scalars, or of arrays of scalars (points, polygons), stay on one line. */
+const isFlat = (a: unknown[]): boolean => a.every((x) => { const p = plain(x); return isLeaf(p) || (Array.isArray(p) && p.every((y) => isLeaf(plain(y)))); });
+
+/** Indented JSON whose number lists stay on one line, so large results (regions, weights) stay readable and compact. */
+function formatJson(value: unknown, pad: string): string {
+  const v = plain(value);
+  if (isLeaf(v)) return JSON.stringify(v) ?? "null";
+  const inner = `${pad}  `;
+  if (Array.isArray(v)) {
+    if (v.length === 0) return "[]";
+    if (isFlat(v)) return JSON.stringify(v.map(plain), (_k, x: unknown) => plain(x));
+    return `[\n${v.map((x) => inner + formatJson(x, inner)).join(",\n")}\n${pad}]`;
+  }
+  const entries = Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined && typeof x !== "function");
+  if (entries.length === 0) return "{}";
+  return `{\n${entries.map(([k, x]) => `${inner}${JSON.stringify(k)}: ${formatJson(x, inner)}`).join(",\n")}\n${pad}}`;
 }
 
 /**

@@ -35,7 +35,7 @@ export function register(program: Command): void {
     .option("--line <spec>", "segment or polyline: points as 'idx:I' (dataset index), comma lists of numbers, separated by ';' — or 'dir:POINT;DIRECTION'")
     .option("--plane <spec>", "plane through three points 'P0;P1;P2' (each 'idx:I' or numbers), or 'POINT;DIR1;DIR2' with --plane-mode dirs")
     .option("--box <spec>", "input box 'lo:hi' for every input, or per input 'lo1:hi1,lo2:hi2,...', or a VNN-LIB file")
-    .option("--sample <spec>", "sampled patterns: 'data' (the --data set), 'box:lo:hi' uniform, or 'around:R' (around data points)")
+    .option("--sample <spec>", "sampled patterns: 'data' (the --data set), 'box:lo:hi' uniform, or 'around:SIGMA' (Gaussian of std SIGMA around data points)")
     .option("--data <name>", "dataset for idx: points and sampling (mnist, or a CSV/NPY file)", "mnist")
     .option("--half-width <w>", "slice: half-width of the square domain in slice coordinates", "10")
     .option("--max-regions <n>", "stop with LIMIT_EXCEEDED after this many regions", "1000000")
