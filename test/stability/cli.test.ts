@@ -65,7 +65,8 @@ describe("netsize stability / compress", () => {
     expect(res.schema).toBe("netsize.stability/1");
     expect(res.totals.units).toBe(22);
     expect(res.layers[0].state).toHaveLength(12);
-    expect(res.stages.map((s: { stage: string }) => s.stage)).toEqual(["ibp", "sampling", "crown", "lp", "milp"]);
+    // Three inputs: the auto mode also splits the input box.
+    expect(res.stages.map((s: { stage: string }) => s.stage)).toEqual(["ibp", "sampling", "crown", "lp", "split", "milp"]);
   });
 
   it("compress writes a smaller ONNX equal to the original and reports the check", async () => {

@@ -27,7 +27,7 @@ function nodeSize(net: Network, j: number): number {
  * best interval of every node so far) for the relaxations. Returns one interval per requested row,
  * not yet intersected with anything.
  */
-export function crownNode(net: Network, box: Box, bounds: NodeBounds, target: number, rows: Int32Array, ctx?: LensContext): Interval {
+export function crownNode(net: Network, box: Box, bounds: NodeBounds, target: number, rows: Int32Array, ctx?: LensContext, sens?: Float64Array): Interval {
   const k = rows.length;
   const lower = new Float64Array(k), upper = new Float64Array(k), mag = new Float64Array(k);
   if (k === 0) return { lower, upper, mag };
@@ -40,7 +40,7 @@ export function crownNode(net: Network, box: Box, bounds: NodeBounds, target: nu
     checkAborted(ctx);
     const m = Math.min(chunk, k - start);
     const part = backward(net, bounds, target, rows.subarray(start, start + m));
-    concretise(part, box, lower, upper, mag, start, m, nodeSize(net, -1));
+    concretise(part, box, lower, upper, mag, start, m, nodeSize(net, -1), sens);
   }
   return { lower, upper, mag };
 }
@@ -168,7 +168,8 @@ function activationBack(
   }
 }
 
-function concretise(bw: Backward, box: Box, lower: Float64Array, upper: Float64Array, mag: Float64Array, at: number, m: number, n: number): void {
+/** Concretise the linear bounds on the box; `sens` (if given) accumulates Σ|coefficient| × width per input, the split heuristic. */
+function concretise(bw: Backward, box: Box, lower: Float64Array, upper: Float64Array, mag: Float64Array, at: number, m: number, n: number, sens?: Float64Array): void {
   const { L, U } = bw.input;
   for (let r = 0; r < m; r++) {
     let lo = bw.offL.d[r]!, hi = bw.offU.d[r]!, ml = bw.offL.mag[r]!, mu = bw.offU.mag[r]!;
@@ -178,6 +179,7 @@ function concretise(bw: Backward, box: Box, lower: Float64Array, upper: Float64A
       lo += a >= 0 ? a * xl : a * xu;
       hi += b >= 0 ? b * xu : b * xl;
       ml += Math.abs(a) * xm; mu += Math.abs(b) * xm;
+      if (sens) sens[i] += (Math.abs(a) + Math.abs(b)) * (xu - xl);
     }
     lower[at + r] = lo; upper[at + r] = hi; mag[at + r] = Math.max(ml, mu);
   }

@@ -7,7 +7,7 @@ import { LpModel, LpProblem, LpSolver } from "../../core/lp/highs.js";
 import { Chain } from "./chain.js";
 import { buildPrefixModel, PrefixModel, unitObjective } from "./relax-model.js";
 import { markChain } from "./sampling.js";
-import { slack, tighten, UnitLayerState, undecided } from "./state.js";
+import { CERT, slack, tighten, UnitLayerState, undecided } from "./state.js";
 
 /** A rigorous lower bound of min c·v + offset over the model, with the magnitude of its terms. */
 export interface SafeBound {
@@ -117,7 +117,7 @@ export function lpLayer(
         if (sign === 1) lo = sb.bound; else hi = -sb.bound;
         witnesses.push(Float64Array.from(sol.x.subarray(0, chain.inputSize)));
       }
-      if (tighten(st, i, lo, hi, mag, 3)) count.decided++;
+      if (tighten(st, i, lo, hi, mag, CERT.lp)) count.decided++;
       onUnit?.();
       if (witnesses.length >= 64) evaluateWitnesses(chain, states, box, witnesses);
     }

@@ -9,7 +9,7 @@ import { TOLERANCE } from "../../core/tolerance.js";
 import { Chain } from "./chain.js";
 import { evaluateWitnesses, StageCount } from "./lp.js";
 import { buildPrefixModel, unitObjective } from "./relax-model.js";
-import { tighten, undecided, UnitLayerState } from "./state.js";
+import { CERT, tighten, undecided, UnitLayerState } from "./state.js";
 
 /** Options of the MILP stage. */
 export interface MilpStageOptions {
@@ -87,8 +87,8 @@ function decideUnit(
     if (process.env.NETSIZE_DEBUG_MILP) console.error("milp", k, i, sign, sol.status, sol.objective + offset, "dual", (sol.dualBound ?? NaN) + offset, "margin", margin, "s", sol.seconds, "seen", st.seen[i]);
     if (sol.status === "infeasible" || (sol.dualBound !== undefined && sol.dualBound + offset >= margin)) {
       // Nothing below the cutoff, or the proven bound clears it: g >= margin on the whole domain.
-      if (sign === -1) tighten(st, i, st.lower[i]!, -margin, 0, 4);
-      else tighten(st, i, margin, st.upper[i]!, 0, 4);
+      if (sign === -1) tighten(st, i, st.lower[i]!, -margin, 0, CERT.milp);
+      else tighten(st, i, margin, st.upper[i]!, 0, CERT.milp);
       return;
     }
     if (sol.status === "optimal" || sol.status === "other_limit" || sol.status === "time_limit") {
@@ -118,6 +118,6 @@ function boundsUnit(
     if (sign === 1) lo = v - margin; else hi = -v + margin;
     points.push(Float64Array.from(sol.x.subarray(0, chain.inputSize)));
   }
-  tighten(st, i, lo, hi, 0, 4);
+  tighten(st, i, lo, hi, 0, CERT.milp);
   evaluateWitnesses(chain, states, box, points);
 }

@@ -10,10 +10,11 @@ import { Chain, toChain } from "./chain.js";
 import { crownNode } from "./crown.js";
 import { ibp, NodeBounds } from "./ibp.js";
 import { lpLayer } from "./lp.js";
-import { milpLayer } from "./milp.js";
+import { SPLIT_MAX_INPUTS } from "./split.js";
+import { exactStage } from "./exact.js";
 import { decidedCounts, layerReports, snapshot, StabilityMethod, StabilityResult, StageBounds, StageReport } from "./report.js";
 import { chainStates, markChain, markNetwork, samplePoints, searchWitnesses } from "./sampling.js";
-import { CERTIFIERS, Certifier, initialStates, tighten, UnitLayerState, undecided } from "./state.js";
+import { CERT, CERTIFIERS, Certifier, initialStates, tighten, UnitLayerState, undecided } from "./state.js";
 
 /** Options of the stability lens. */
 export interface StabilityOptions {
@@ -33,6 +34,8 @@ export interface StabilityOptions {
   data?: { x: Float64Array; n: number };
   /** MILP solves min and max to optimality instead of deciding the sign (exact intervals; slower). */
   milpBounds?: boolean;
+  /** Auto mode splits the input box before MILP when it has at most SPLIT_MAX_INPUTS inputs (default true). */
+  split?: boolean;
 }
 
 const RANK: Record<StabilityMethod, number> = { ibp: 1, crown: 2, lp: 3, milp: 4, auto: 4 };
@@ -109,7 +112,7 @@ export async function stability(net: Network, box: Box, options: StabilityOption
       for (let i = 0; i < s.n; i++) if (s.piece[i]! < 0 && (!auto || undecided(s, i) || laterLayersNeed(states, s))) rows.push(i);
       if (rows.length === 0) continue;
       const cb = crownNode(net, box, bounds, s.preNode, Int32Array.from(rows), ctx);
-      rows.forEach((i, r) => tighten(s, i, cb.lower[r]!, cb.upper[r]!, cb.mag[r]!, 2));
+      rows.forEach((i, r) => tighten(s, i, cb.lower[r]!, cb.upper[r]!, cb.mag[r]!, CERT.crown));
       tightMap.set(s.preNode, { lower: s.lower, upper: s.upper });
       bounds = ibp(net, box, tightMap);
     }
@@ -131,14 +134,16 @@ export async function stability(net: Network, box: Box, options: StabilityOption
     }
     record("lp", t0, { work: solves });
     if (rank >= 4) {
-      t0 = performance.now();
-      solves = 0; done = 0;
-      vertexWitnesses(chain, cstates, box);
-      for (const k of unitLayers) {
-        const c = milpLayer(solver, chain, k, cstates, box, { unitTimeLimit: options.unitTimeLimit ?? 60, deadline, mode: options.milpBounds ? "bounds" : "decide" }, ctx, () => progress("milp", ++done, total));
-        solves += c.solves;
+      const split = auto && options.split !== false && inputSize(net) <= SPLIT_MAX_INPUTS;
+      const ex = exactStage(solver, net, chain, cstates, states, box, { unitTimeLimit: options.unitTimeLimit ?? 60, deadline, mode: options.milpBounds ? "bounds" : "decide", split }, ctx);
+      const undecidedAfter = decidedCounts(states).undecided;
+      for (const [stage, acc] of [["split", ex.split], ["milp", ex.milp]] as const) {
+        if (stage === "split" && !split) continue;
+        const ms = Math.round(acc.ms * 1000) / 1000;
+        timings[stage] = ms;
+        stages.push({ stage, ms, stable: acc.stable, unstable: acc.unstable, undecidedAfter, work: acc.work, ...(stage === "split" ? { note: "sub-boxes searched, layer by layer after a quick MILP pass" } : {}) });
+        snaps.set(stage, snapshot(states));
       }
-      record("milp", t0, { work: solves });
     }
   } else if (rank >= 3 && chainNote) {
     stages.push({ stage: "lp", ms: 0, stable: 0, unstable: 0, undecidedAfter: decidedCounts(states).undecided, note: `skipped: ${chainNote}` });
@@ -154,7 +159,7 @@ export async function stability(net: Network, box: Box, options: StabilityOption
   }
   return {
     schema: "netsize.stability/1",
-    options: { method, timeLimit: options.timeLimit ?? 600, unitTimeLimit: options.unitTimeLimit ?? 60, samples, search, seed, milpBounds: options.milpBounds ?? false, dataPoints: options.data?.n ?? 0 },
+    options: { method, timeLimit: options.timeLimit ?? 600, unitTimeLimit: options.unitTimeLimit ?? 60, samples, search, seed, milpBounds: options.milpBounds ?? false, split: options.split ?? true, dataPoints: options.data?.n ?? 0 },
     tolerance: { onPlaneRel: TOLERANCE.onPlaneRel, milpMargin: TOLERANCE.milpMargin },
     timings,
     seed,
@@ -178,25 +183,4 @@ function strongest(states: UnitLayerState[]): Certifier {
   let best = 0;
   for (const s of states) for (let i = 0; i < s.n; i++) if (s.piece[i]! >= 0) best = Math.max(best, s.by[i]!);
   return CERTIFIERS[best]!;
-}
-
-/**
- * The first chain layer is affine in the input, so IBP is exact there and the box vertices that
- * attain its bounds are witnesses: evaluating them decides every unit of that layer.
- */
-function vertexWitnesses(chain: Chain, cstates: (UnitLayerState | undefined)[], box: Box): void {
-  const L = chain.layers[0]!, st = cstates[0];
-  if (!st) return;
-  const d = chain.inputSize;
-  const pts: number[] = [];
-  for (let i = 0; i < st.n; i++) {
-    if (!undecided(st, i)) continue;
-    for (const dir of [1, -1]) for (let t = 0; t < d; t++) pts.push(L.weight[i * d + t]! * dir > 0 ? box.upper[t]! : box.lower[t]!);
-  }
-  const n = pts.length / d;
-  for (let s = 0; s < n; s += 256) {
-    const c = Math.min(256, n - s);
-    markChain(chain, cstates, Float64Array.from(pts.slice(s * d, (s + c) * d)), c);
-  }
-  for (let i = 0; i < st.n; i++) if (undecided(st, i)) st.unknown[i] = 1;
 }

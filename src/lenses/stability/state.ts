@@ -6,8 +6,11 @@ import { TOLERANCE } from "../../core/tolerance.js";
 import { NodeBounds, nodeInterval } from "./ibp.js";
 import { breakpointsOf, stablePiece } from "./pieces.js";
 
-/** The methods that can certify a stable unit, weakest first (index = certificate level). */
-export const CERTIFIERS = ["none", "ibp", "crown", "lp", "milp"] as const;
+/** The methods that can certify a stable unit, weakest first (index = certificate level); "split" is CROWN on a partition of the input box. */
+export const CERTIFIERS = ["none", "ibp", "crown", "lp", "split", "milp"] as const;
+
+/** CERTIFIERS index of each method, for the `by` arrays. */
+export const CERT = { ibp: 1, crown: 2, lp: 3, split: 4, milp: 5 } as const;
 
 /** A method that certified a unit's stability. */
 export type Certifier = (typeof CERTIFIERS)[number];
@@ -60,7 +63,7 @@ export function initialStates(net: Network, bounds: NodeBounds): UnitLayerState[
       mag: Float64Array.from(pre.mag),
       piece: new Int8Array(n).fill(-1), by: new Uint8Array(n), seen: new Uint8Array(n), unknown: new Uint8Array(n),
     };
-    for (let i = 0; i < n; i++) classify(s, i, 1);
+    for (let i = 0; i < n; i++) classify(s, i, CERT.ibp);
     out.push(s);
   });
   return out;
