@@ -8,7 +8,9 @@ import { safeLowerBound } from "../../src/lenses/stability/lp.js";
 import { buildPrefixModel, unitObjective } from "../../src/lenses/stability/relax-model.js";
 import { chainStates } from "../../src/lenses/stability/sampling.js";
 import { ibp } from "../../src/lenses/stability/ibp.js";
-import { initialStates } from "../../src/lenses/stability/state.js";
+import { initialStates, provenUnstable } from "../../src/lenses/stability/state.js";
+import { splitStage } from "../../src/lenses/stability/split.js";
+import { pieceName } from "../../src/lenses/stability/report.js";
 import { stability } from "../../src/lenses/stability/stability.js";
 import { loadLpSolver } from "../../src/core/lp/highs.js";
 import { biasedMlp } from "./nets.js";
@@ -147,5 +149,25 @@ describe("MILP equals brute-force enumeration of activation patterns", () => {
     expect(r.layers.every((l) => l.by.every((b) => b !== "milp" && b !== "lp"))).toBe(true);
     for (const l of r.layers) l.state.forEach((s, i) => { if (s === "unknown") expect(l.by[i]).toBe("none"); });
     expect(r.complete).toBe(false);
+  });
+
+  it("input splitting alone (from IBP) reaches the same verdicts as per-unit MILP on 2-input nets", async () => {
+    for (const seed of [1, 4, 5]) {
+      const net = biasedMlp([2, 10, 10, 10, 10, 1], seed, { pStable: 0.2, shift: 1 });
+      const box = uniformBox(2, -1, 1);
+      const m = await stability(net, box, { method: "milp" });
+      expect(m.complete).toBe(true);
+      const states = initialStates(net, ibp(net, box));
+      const c = splitStage(net, box, states, { maxBoxes: 50_000 });
+      expect(c.decided).toBeGreaterThan(0);
+      states.forEach((s, k) => {
+        const want = m.layers[k]!.state;
+        for (let i = 0; i < s.n; i++) {
+          if (s.piece[i]! >= 0) expect(pieceName(s.fn, s.piece[i]!)).toBe(want[i]);
+          else if (provenUnstable(s, i)) expect(want[i]).toBe("unstable");
+          else expect.unreachable(`unit ${k}/${i} left undecided by splitting`);
+        }
+      });
+    }
   });
 });

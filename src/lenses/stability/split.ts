@@ -105,10 +105,15 @@ export function splitLayers(net: Network, box: Box, states: UnitLayerState[], wh
   const queue: Item[] = [{ lower: Float64Array.from(box.lower), upper: Float64Array.from(box.upper), open: first }];
   const width0 = Float64Array.from(box.upper, (u, i) => u - box.lower[i]!);
   const centre = new Float64Array(d);
-  while (queue.length > 0) {
+  // Breadth first: coarse boxes all over the domain before fine ones (depth first would refine one
+  // stretch of an unstable unit's boundary forever before finding its witnesses elsewhere).
+  let head = 0;
+  while (head < queue.length) {
     checkAborted(ctx);
     if ((opts.deadline !== undefined && performance.now() > opts.deadline) || count.boxes >= maxBoxes) break;
-    const item = queue.pop()!;
+    const item = queue[head]!;
+    queue[head++] = undefined as unknown as Item;
+    if (head > 4096 && head * 2 > queue.length) { queue.splice(0, head); head = 0; }
     count.boxes++;
     // Drop units decided meanwhile; nothing left means nothing to do here.
     const open = item.open.map((a, k) => a.filter((i) => undecided(states[k]!, i)));
@@ -152,7 +157,7 @@ export function splitLayers(net: Network, box: Box, states: UnitLayerState[], wh
     still.forEach((arr, k) => arr.forEach((i) => { openCount[k]![i] += 1; }));
     queue.push(a, b);
   }
-  count.left = queue.length;
+  count.left = queue.length - head;
   return count;
 
   /** A unit whose every box is closed in one piece is stable; its interval becomes the hull over those boxes. */
