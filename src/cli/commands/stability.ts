@@ -4,6 +4,7 @@ import { Command } from "commander";
 import { loadNetwork } from "../../core/io/index.js";
 import { inputSize, Network } from "../../core/network.js";
 import { StabilityMethod, StabilityResult } from "../../lenses/stability/report.js";
+import { CERTIFIERS } from "../../lenses/stability/state.js";
 import { stability, StabilityOptions } from "../../lenses/stability/stability.js";
 import { CliDomain, DomainCliOptions, domainFromOptions } from "../domain.js";
 import { action } from "../errors.js";
@@ -70,14 +71,14 @@ export async function runStability(model: string, opts: StabilityCliOptions): Pr
 export function renderStability(r: StabilityResult, model: string): string {
   const rows = r.layers.map((l) => [
     l.name, l.fn, l.units, l.stablyActive, l.stablyInactive, l.unstable, l.unknown,
-    Object.entries(l.certifiedBy).map(([k, v]) => `${k} ${v}`).join(", ") || "-",
+    CERTIFIERS.filter((c) => l.certifiedBy[c]).map((c) => `${c} ${l.certifiedBy[c]}`).join(", ") || "-",
   ]);
   const t = r.totals;
   rows.push(["total", "", t.units, t.stablyActive, t.stablyInactive, t.unstable, t.unknown, ""]);
   let text = `${path.basename(model)} on ${r.domain.source ?? "the box"} (${fmtInt(r.domain.inputs)} inputs), method ${r.method}\n\n`;
   text += formatTable(["layer", "fn", "units", "stably active", "stably inactive", "unstable", "unknown", "certified by"], rows);
   text += "\n";
-  text += formatTable(["stage", "ms", "proved stable", "proved unstable", "undecided after", "solves/points"],
+  text += formatTable(["stage", "ms", "proved stable", "proved unstable", "undecided after", "points/solves/boxes"],
     r.stages.map((s) => [s.stage, Math.round(s.ms), s.stable, s.unstable, s.undecidedAfter, s.work ?? 0]));
   const notes = r.stages.filter((s) => s.note?.startsWith("skipped"));
   for (const s of notes) text += `${s.stage}: ${s.note}\n`;
