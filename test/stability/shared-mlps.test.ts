@@ -10,11 +10,11 @@ const CASES: { rel: string; vnnlib?: string; method: StabilityMethod; points: nu
   { rel: "exactcompression/mnist_100-100_l1-0.onnx", method: "auto", points: 16_000, complete: true },
   { rel: "exactcompression/mnist_200-200_l1-0.onnx", method: "auto", points: 12_000, complete: true },
   { rel: "exactcompression/cifar10_400-400_l1-1.75e-4_after-compression.onnx", method: "auto", points: 8_000, complete: true },
-  { rel: "exactcompression/cifar100_400-400_l1-7.5e-5_after-compression.onnx", method: "auto", points: 6_000, complete: true },
   { rel: "vnncomp2021/mnist-net_256x2.onnx", vnnlib: "vnncomp2021/prop_0_0.03.vnnlib", method: "auto", points: 16_000, complete: true },
   { rel: "vnncomp2021/mnist-net_256x4.onnx", method: "crown", points: 10_000, complete: false },
   { rel: "vnncomp2021/mnist_relu_9_200.onnx", method: "crown", points: 8_000, complete: false },
-  { rel: "vnncomp2021/ACASXU_run2a_1_1_batch_2000.onnx", vnnlib: "vnncomp2021/prop_1.vnnlib", method: "lp", points: 20_000, complete: false },
+  { rel: "vnncomp2021/ACASXU_run2a_1_1_batch_2000.onnx", vnnlib: "vnncomp2021/prop_1.vnnlib", method: "auto", points: 20_000, complete: false },
+  { rel: "vnncomp2021/ACASXU_run2a_2_1_batch_2000.onnx", vnnlib: "vnncomp2021/prop_3.vnnlib", method: "lp", points: 10_000, complete: false },
   { rel: "vnncomp2021/ACASXU_run2a_3_3_batch_2000.onnx", vnnlib: "vnncomp2021/prop_2.vnnlib", method: "crown", points: 10_000, complete: false },
 ];
 

@@ -127,9 +127,9 @@ export async function stability(net: Network, box: Box, options: StabilityOption
     const unitLayers = chain.layers.flatMap((l, k) => (l.act && k > 0 ? [k] : []));
     const total = unitLayers.reduce((a, k) => a + chain!.layers[k]!.outSize, 0);
     for (const k of unitLayers) {
-      // Unstable units of inner layers still need tight bounds: they set the relaxations and big-M values of later layers.
-      const last = k === unitLayers[unitLayers.length - 1];
-      const c = lpLayer(solver, chain, k, cstates, box, { only: auto && last ? "candidates" : "nonstable", deadline }, ctx, () => progress("lp", ++done, total));
+      // Unstable units of inner layers still need tight bounds while a later layer has candidates: they set its relaxations and big-M values.
+      const laterOpen = unitLayers.some((q) => q > k && cstates[q]!.piece.some((_p, i) => undecided(cstates[q]!, i)));
+      const c = lpLayer(solver, chain, k, cstates, box, { only: auto && !laterOpen ? "candidates" : "nonstable", deadline }, ctx, () => progress("lp", ++done, total));
       solves += c.solves;
     }
     record("lp", t0, { work: solves });
