@@ -84,7 +84,6 @@ function decideUnit(
     model.setHighsOptions({ objective_bound: margin - offset, objective_target: -margin - offset, time_limit: timeLimit, mip_rel_gap: 1e-4 });
     const sol = model.solve();
     count.solves++;
-    if (process.env.NETSIZE_DEBUG_MILP) console.error("milp", k, i, sign, sol.status, sol.objective + offset, "dual", (sol.dualBound ?? NaN) + offset, "margin", margin, "s", sol.seconds, "seen", st.seen[i]);
     if (sol.status === "infeasible" || (sol.dualBound !== undefined && sol.dualBound + offset >= margin)) {
       // Nothing below the cutoff, or the proven bound clears it: g >= margin on the whole domain.
       if (sign === -1) tighten(st, i, st.lower[i]!, -margin, 0, CERT.milp);
