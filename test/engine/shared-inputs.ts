@@ -26,10 +26,8 @@ export function naturalInputs(rel: string, d: number, n: number, seed: number): 
   return X;
 }
 
-/** Samples compared per model: 10,000 for the MLPs; the conv nets' JS reference is slow, so fewer there. */
-export function sampleCount(rel: string): number {
-  if (rel.includes("resnet_2b")) return 500;
-  if (rel.includes("Convnet_avgpool")) return 1000;
+/** Samples compared per model: 10,000 for every shared model, as the foundation issue asks. */
+export function sampleCount(_rel: string): number {
   return 10_000;
 }
 

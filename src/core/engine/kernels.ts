@@ -12,30 +12,41 @@ export function denseForward(op: DenseOp, x: Float64Array, y: Float64Array): voi
   }
 }
 
-/** 2-D convolution for one C×H×W sample (zero padding). */
+/**
+ * 2-D convolution for one C×H×W sample (zero padding). Loops run kernel tap by kernel tap over the
+ * output rows and columns each tap reaches, so the inner loop has no bounds checks.
+ */
 export function conv2dForward(op: Conv2dOp, inShape: Shape, outShape: Shape, x: Float64Array, y: Float64Array): void {
   const [C, H, W] = inShape as [number, number, number];
   const [O, OH, OW] = outShape as [number, number, number];
   const [kh, kw] = op.kernel, [sh, sw] = op.stride, [dh, dw] = op.dilation;
   const pt = op.pads[0], pl = op.pads[1];
+  const plane = OH * OW;
+  // Output rows/cols a tap (ky or kx) reaches inside the input: first and one-past-last.
+  const rows = (k: number, d: number, p: number, s: number, n: number, out: number): [number, number] => {
+    const off = k * d - p;
+    const lo = Math.max(0, Math.ceil(-off / s));
+    const hi = Math.min(out, Math.floor((n - 1 - off) / s) + 1);
+    return [lo, Math.max(lo, hi)];
+  };
   for (let o = 0; o < O; o++) {
-    for (let oy = 0; oy < OH; oy++) {
-      for (let ox = 0; ox < OW; ox++) {
-        let s = op.bias[o]!;
-        for (let c = 0; c < C; c++) {
-          const wBase = ((o * C + c) * kh) * kw;
-          const xBase = c * H * W;
-          for (let ky = 0; ky < kh; ky++) {
-            const iy = oy * sh - pt + ky * dh;
-            if (iy < 0 || iy >= H) continue;
-            for (let kx = 0; kx < kw; kx++) {
-              const ix = ox * sw - pl + kx * dw;
-              if (ix < 0 || ix >= W) continue;
-              s += op.weight[wBase + ky * kw + kx]! * x[xBase + iy * W + ix]!;
-            }
+    const yo = o * plane;
+    y.fill(op.bias[o]!, yo, yo + plane);
+    for (let c = 0; c < C; c++) {
+      const xBase = c * H * W;
+      for (let ky = 0; ky < kh; ky++) {
+        const [oy0, oy1] = rows(ky, dh, pt, sh, H, OH);
+        for (let kx = 0; kx < kw; kx++) {
+          const w = op.weight[((o * C + c) * kh + ky) * kw + kx]!;
+          if (w === 0) continue;
+          const [ox0, ox1] = rows(kx, dw, pl, sw, W, OW);
+          const colOff = kx * dw - pl;
+          for (let oy = oy0; oy < oy1; oy++) {
+            const xRow = xBase + (oy * sh + ky * dh - pt) * W + colOff;
+            const yRow = yo + oy * OW;
+            for (let ox = ox0; ox < ox1; ox++) y[yRow + ox] += w * x[xRow + ox * sw]!;
           }
         }
-        y[(o * OH + oy) * OW + ox] = s;
       }
     }
   }
