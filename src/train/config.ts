@@ -6,11 +6,11 @@ import { NORM_KINDS, NormKind } from "./arch.js";
 import { trainActivation } from "./activations.js";
 import { BACKENDS, BackendName } from "./backend.js";
 import { INIT_SCHEMES, InitScheme } from "./init/index.js";
-import { OPTIMIZERS, OptimizerName } from "./optimizers.js";
+import { OPTIMIZERS, OptimizerConfig } from "./optimizers.js";
 import { SnapshotFormat } from "./snapshot.js";
 
-/** Every setting of a training run. */
-export interface TrainConfig {
+/** Every setting of a training run (the optimiser's settings are OptimizerConfig's). */
+export interface TrainConfig extends OptimizerConfig {
   /** Architecture spec (see ARCH_HELP). */
   arch: string;
   /** Training data: "mnist" (the documented train split; test on the held-out split), a synthetic spec, or a CSV/NPY file. */
@@ -36,15 +36,6 @@ export interface TrainConfig {
   hypercoreLambda: number;
   /** "auto": cross-entropy for labelled data, MSE for regression targets. */
   loss: "auto" | "ce" | "mse";
-  optimizer: OptimizerName;
-  lr: number;
-  momentum: number;
-  beta1: number;
-  beta2: number;
-  epsilon: number;
-  weightDecay: number;
-  lrStep: number;
-  lrGamma: number;
   l1: number;
   l2: number;
   epochs: number;
