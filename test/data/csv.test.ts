@@ -4,12 +4,7 @@ import path from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { loadCsv, parseCsv } from "../../src/data/csv.js";
-import { isNetsizeError } from "../../src/core/errors.js";
-
-function codeOf(fn: () => unknown): string {
-  try { fn(); } catch (e) { return isNetsizeError(e) ? `${e.code}: ${e.message}` : `other: ${String(e)}`; }
-  return "no error";
-}
+import { codeOf } from "../helpers/errors.js";
 
 describe("CSV loader", () => {
   it("reads a headerless numeric file row-major", () => {

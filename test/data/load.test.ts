@@ -4,12 +4,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadDataset } from "../../src/data/load.js";
 import { encodeNpy } from "../../src/data/npy.js";
-import { isNetsizeError } from "../../src/core/errors.js";
-
-function codeOf(fn: () => unknown): string {
-  try { fn(); } catch (e) { return isNetsizeError(e) ? `${e.code}: ${e.message}` : `other: ${String(e)}`; }
-  return "no error";
-}
+import { codeOf } from "../helpers/errors.js";
 
 describe("loadDataset", () => {
   it("resolves the mnist names to the documented split", () => {

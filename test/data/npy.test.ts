@@ -4,12 +4,7 @@ import path from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { encodeNpy, loadNpy, parseNpy } from "../../src/data/npy.js";
-import { isNetsizeError } from "../../src/core/errors.js";
-
-function codeOf(fn: () => unknown): string {
-  try { fn(); } catch (e) { return isNetsizeError(e) ? `${e.code}: ${e.message}` : `other: ${String(e)}`; }
-  return "no error";
-}
+import { codeOf } from "../helpers/errors.js";
 
 /** Build .npy bytes by hand (independent of encodeNpy): header dict, padded, then the raw element bytes. */
 function npy(descr: string, shape: number[], write: (v: DataView) => void, byteLen: number, opts: { version?: number; fortran?: boolean } = {}): Uint8Array {

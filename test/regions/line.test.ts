@@ -2,21 +2,12 @@ import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { randomMlp } from "../../src/core/build.js";
 import { forwardBatchReference } from "../../src/core/engine/reference.js";
-import { isNetsizeError } from "../../src/core/errors.js";
 import { createNetwork, mlp, Network } from "../../src/core/network.js";
 import { createRng } from "../../src/core/random.js";
 import { lineRegions, LineResult } from "../../src/lenses/regions/line.js";
+import { expectThrows } from "../helpers/errors.js";
 
 const f64 = (a: number[]): Float64Array => Float64Array.from(a);
-
-function expectThrows(fn: () => unknown, code: string): unknown {
-  try { fn(); } catch (e) {
-    expect(isNetsizeError(e)).toBe(true);
-    expect((e as { code: string }).code).toBe(code);
-    return e;
-  }
-  throw new Error(`expected ${code}`);
-}
 
 /** The interval of a line result containing t (by bisection on the sorted intervals). */
 function intervalAt(r: LineResult, t: number): number {

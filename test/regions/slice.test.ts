@@ -2,13 +2,13 @@ import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { randomMlp } from "../../src/core/build.js";
 import { forwardTrace } from "../../src/core/engine/reference.js";
-import { isNetsizeError } from "../../src/core/errors.js";
 import { createNetwork, LayerSpec, mlp, Network } from "../../src/core/network.js";
 import { createRng } from "../../src/core/random.js";
 import { unitLayerIndices } from "../../src/core/summary.js";
 import { planeFromDirections, planePoint, planeThrough, qr2 } from "../../src/lenses/regions/anchors.js";
 import { sliceCompute, sliceRegions } from "../../src/lenses/regions/slice.js";
 import { cellPattern, edgeDistance, gridPatterns, gridPatternsDense, locate, sliceNetwork } from "./exact-helpers.js";
+import { expectThrows } from "../helpers/errors.js";
 
 const f64 = (a: number[]): Float64Array => Float64Array.from(a);
 
@@ -18,15 +18,6 @@ function threeLines(): Network {
     { weight: f64([1, 0, 0, 1, 1, 1]), bias: f64([0, 0, -0.5]) },
     { weight: f64([1, -1, 0]), bias: f64([-0.25]) },
   ]);
-}
-
-function expectThrows(fn: () => unknown, code: string): unknown {
-  try { fn(); } catch (e) {
-    expect(isNetsizeError(e)).toBe(true);
-    expect((e as { code: string }).code).toBe(code);
-    return e;
-  }
-  throw new Error(`expected ${code}`);
 }
 
 /** A small DAG: conv → relu → pad → maxpool → conv → add (residual) → relu → avgpool → scale → flatten → dense → hardtanh → dense. */
