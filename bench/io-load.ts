@@ -9,7 +9,7 @@
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { loadNetwork } from "../src/core/io/index.js";
+import { loadNetwork } from "../src/node/files.js";
 import { summarize } from "../src/core/summary.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");

@@ -12,9 +12,9 @@ import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { makeBox } from "../src/core/domain.js";
-import { loadNetwork } from "../src/core/io/index.js";
+import { loadNetwork } from "../src/node/files.js";
 import { sample } from "../src/data/dataset.js";
-import { firstOfClass, loadMnist } from "../src/data/mnist.js";
+import { firstOfClass, loadMnist } from "../src/node/data.js";
 import { boxRegions } from "../src/lenses/regions/box.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");

@@ -12,8 +12,8 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { loadNetwork } from "../src/core/io/index.js";
-import { firstOfClass, loadMnist } from "../src/data/mnist.js";
+import { loadNetwork } from "../src/node/files.js";
+import { firstOfClass, loadMnist } from "../src/node/data.js";
 import { sample } from "../src/data/dataset.js";
 import { sampledRegions } from "../src/lenses/regions/sampled.js";
 

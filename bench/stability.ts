@@ -11,7 +11,7 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { uniformBox, Box } from "../src/core/domain.js";
-import { loadNetwork } from "../src/core/io/index.js";
+import { loadNetwork } from "../src/node/files.js";
 import { loadLpSolver } from "../src/core/lp/highs.js";
 import { inputSize, Network } from "../src/core/network.js";
 import { toChain } from "../src/lenses/stability/chain.js";

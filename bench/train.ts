@@ -19,7 +19,7 @@ import { createModel, disposeModel } from "../src/train/model.js";
 import { createOptimizer } from "../src/train/optimizers.js";
 import { LoopConfig, disposeData, initialLoopState, tensorData, trainLoop, epochPermutation } from "../src/train/loop.js";
 import { TRAIN_DEFAULTS } from "../src/train/config.js";
-import { loadMnist, mnistDigitsDir } from "../src/data/mnist.js";
+import { loadMnist, mnistDigitsDir } from "../src/node/data.js";
 import { createRng } from "../src/core/random.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");

@@ -8,6 +8,7 @@ import * as bounds from "./commands/bounds.js";
 import * as stability from "./commands/stability.js";
 import * as compress from "./commands/compress.js";
 import * as train from "./commands/train.js";
+import * as demo from "./commands/demo.js";
 
 const program = new Command();
 program
@@ -20,6 +21,6 @@ program
     process.exit(2);
   });
 
-for (const cmd of [info, evalCmd, convert, regions, bounds, stability, compress, train]) cmd.register(program);
+for (const cmd of [info, evalCmd, convert, regions, bounds, stability, compress, train, demo]) cmd.register(program);
 
 program.parseAsync(process.argv).catch(exitWithError);

@@ -1,6 +1,8 @@
-// Helpers every command may reuse: option parsing (errors are BAD_ARGUMENT, exit 2) and output writing (atomic).
+// Helpers every command reuses: option parsing (errors are BAD_ARGUMENT, exit 2), lens defaults for
+// --help, rejecting options that do not apply, and the one result emitter (JSON and summary, atomic files).
 import { fail } from "../core/errors.js";
-import { writeFileAtomic } from "../core/io/atomic.js";
+import type { LensOption } from "../core/lens.js";
+import { writeFileAtomic } from "../node/atomic.js";
 
 /** Parse an integer option value within [min, max]; anything else is BAD_ARGUMENT naming the option. */
 export function parseIntOption(value: string | undefined, option: string, range: { min?: number; max?: number } = {}): number | undefined {
@@ -90,4 +92,48 @@ export function formatTable(headers: readonly string[], rows: readonly (readonly
 /** Thousands-separated integer, as every command prints counts. */
 export function fmtInt(n: number): string {
   return n.toLocaleString("en-US");
+}
+
+/** A lens option's default as commander's default value (so --help shows the lens's own default). */
+export function lensDefault(opt: LensOption): string | undefined {
+  return opt.default === undefined ? undefined : String(opt.default);
+}
+
+/** The option name a camelCase key stands for: maxRegions → --max-regions. */
+export function flagOf(key: string): string {
+  return `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+}
+
+/** BAD_ARGUMENT when any of `names` was given: those options do not apply to `mode`. */
+export function rejectOptions<O extends object>(opts: O, mode: string, names: readonly (keyof O & string)[]): void {
+  for (const k of names) {
+    if (opts[k] !== undefined) fail("BAD_ARGUMENT", `${flagOf(k)} does not apply to ${mode}`);
+  }
+}
+
+/** How a command's result goes out. */
+export interface EmitOptions {
+  /** --json: a file, true/"-" for stdout, or undefined. */
+  json?: string | boolean;
+  /** Print the JSON on stdout even without --json (regions does; the summary then goes to stderr). */
+  jsonByDefault?: boolean;
+  quiet?: boolean;
+}
+
+/**
+ * The one result emitter. With --json FILE the JSON is written atomically and the summary printed on
+ * stdout; with JSON on stdout (--json, --json -, or jsonByDefault) the summary goes to stderr unless
+ * --quiet; otherwise only the summary is printed, on stdout.
+ */
+export async function emitResult(o: EmitOptions, result: unknown, summary: string): Promise<void> {
+  const toFile = typeof o.json === "string" && o.json !== "-";
+  if (toFile) {
+    await writeOutput(o.json, toJson(result));
+    process.stdout.write(summary);
+  } else if (o.json !== undefined && o.json !== false || o.jsonByDefault) {
+    await writeOutput(undefined, toJson(result));
+    if (!o.quiet) process.stderr.write(summary);
+  } else {
+    process.stdout.write(summary);
+  }
 }

@@ -1,4 +1,3 @@
-import { readFileSync } from "node:fs";
 import { fail } from "../core/errors.js";
 import { Dataset } from "./dataset.js";
 
@@ -84,13 +83,3 @@ export function parseCsv(text: string, file: string, opts: CsvOptions = {}): Dat
   };
 }
 
-/** Read a numeric CSV file into a Dataset (see parseCsv); unreadable files are BAD_DATA. */
-export function loadCsv(file: string, opts: CsvOptions = {}): Dataset {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (e) {
-    fail("BAD_DATA", `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}; check the path`, { file });
-  }
-  return parseCsv(text, file, opts);
-}

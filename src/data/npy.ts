@@ -1,4 +1,3 @@
-import { readFileSync } from "node:fs";
 import { fail } from "../core/errors.js";
 import { Dataset } from "./dataset.js";
 
@@ -12,8 +11,8 @@ export interface NpyArray {
 
 /** Options for reading a .npy file into a Dataset. */
 export interface NpyOptions {
-  /** A second .npy file with one integer class label per sample. */
-  labels?: string;
+  /** A second .npy array (its bytes and file name) with one integer class label per sample. */
+  labels?: { bytes: Uint8Array; file: string };
   /** For a 2-D array: the column holding integer labels (0-based, negative from the end); the other columns are features. */
   labelColumn?: number;
   /** Name recorded in the Dataset (default: the file path). */
@@ -116,14 +115,6 @@ export function encodeNpy(data: Float64Array | Float32Array, shape: readonly num
   return out;
 }
 
-function readBytes(file: string): Uint8Array {
-  try {
-    return readFileSync(file);
-  } catch (e) {
-    fail("BAD_DATA", `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}; check the path`, { file });
-  }
-}
-
 function checkFinite(a: NpyArray, file: string): void {
   for (let i = 0; i < a.data.length; i++) {
     if (!Number.isFinite(a.data[i]!)) fail("BAD_DATA", `element ${i} is ${a.data[i]}; data must be finite`, { file });
@@ -140,9 +131,9 @@ function toLabels(values: ArrayLike<number>, file: string, what: string): Int32A
   return out;
 }
 
-/** Read a .npy array as a Dataset: axis 0 indexes samples, the remaining axes are the per-sample shape. */
-export function loadNpy(file: string, opts: NpyOptions = {}): Dataset {
-  const a = parseNpy(readBytes(file), file);
+/** A .npy array's bytes as a Dataset: axis 0 indexes samples, the remaining axes are the per-sample shape. */
+export function datasetFromNpy(bytes: Uint8Array, file: string, opts: NpyOptions = {}): Dataset {
+  const a = parseNpy(bytes, file);
   checkFinite(a, file);
   if (a.shape.length === 0) fail("BAD_DATA", "the array is a scalar; expected samples along axis 0", { file });
   const n = a.shape[0]!;
@@ -168,9 +159,9 @@ export function loadNpy(file: string, opts: NpyOptions = {}): Dataset {
     shape = [cols - 1];
   }
   if (opts.labels !== undefined) {
-    const l = parseNpy(readBytes(opts.labels), opts.labels);
-    if (l.data.length !== n) fail("BAD_DATA", `has ${l.data.length} labels for the ${n} samples of ${file}`, { file: opts.labels });
-    labels = toLabels(l.data, opts.labels, "label");
+    const l = parseNpy(opts.labels.bytes, opts.labels.file);
+    if (l.data.length !== n) fail("BAD_DATA", `has ${l.data.length} labels for the ${n} samples of ${file}`, { file: opts.labels.file });
+    labels = toLabels(l.data, opts.labels.file, "label");
   }
   return { name: opts.name ?? file, n, shape, x, ...(labels ? { labels } : {}) };
 }

@@ -6,7 +6,7 @@
 import * as vega from "vega";
 import * as vl from "vega-lite";
 import { fail } from "../core/errors.js";
-import type { LineResult } from "../lenses/regions/line.js";
+import type { LineResult } from "../lenses/regions/index.js";
 import { CLASS_COLORS } from "./colors.js";
 
 /** Options of renderLineSvg. */

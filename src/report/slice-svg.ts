@@ -4,7 +4,7 @@
  * edges, the decision boundary bold, the anchor points marked, a legend.
  */
 import { fail } from "../core/errors.js";
-import type { SliceResult } from "../lenses/regions/slice.js";
+import type { SliceResult } from "../lenses/regions/index.js";
 import { classColor, shade, viridis, xmlEscape } from "./colors.js";
 
 /** Options of renderSliceSvg. */

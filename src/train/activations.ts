@@ -3,7 +3,7 @@
 import { ActivationName, ActivationParams, activations, isActivationName } from "../core/activations.js";
 import { fail } from "../core/errors.js";
 import { tf } from "./backend.js";
-import { Multiplicity, multiplicityOf } from "./multiplicity.js";
+import { Multiplicity, multiplicityOf } from "../core/weights/multiplicity.js";
 
 /** One trainable activation: its TensorFlow.js form and the core (float64) function it must match. */
 export interface TrainActivation {

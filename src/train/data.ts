@@ -1,8 +1,8 @@
 // Resolving a run's data specs into train and test sets and checking they fit the architecture.
 import { fail } from "../core/errors.js";
 import { Dataset } from "../data/dataset.js";
-import { loadDataset } from "../data/load.js";
-import { loadMnist } from "../data/mnist.js";
+import { loadDataset } from "../node/data.js";
+import { loadMnist } from "../node/data.js";
 import { isSyntheticSpec, parseSyntheticSpec, syntheticDataset } from "../data/synthetic.js";
 import { sizeOf } from "../core/network.js";
 import { deriveSeed } from "./loop.js";

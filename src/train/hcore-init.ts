@@ -3,7 +3,7 @@
 import { Rng } from "../core/random.js";
 import { affineNodes } from "./arch.js";
 import { TrainConfig } from "./config.js";
-import { hypercoreNumbers, hypercoreScales, edgeMagnitudes, scaleInputs } from "./hypercore.js";
+import { hypercoreNumbers, hypercoreScales, edgeMagnitudes, scaleInputs } from "../core/weights/hypercore.js";
 import { initParams } from "./init/index.js";
 import { TrainModel, assignParams, readParams } from "./model.js";
 

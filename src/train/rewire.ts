@@ -2,27 +2,7 @@
 // following the authors' code (scabini/PArewiring_weights): only the positions of the weights
 // change, so the multiset of values is kept exactly while the neurons' strengths are balanced.
 import { Rng } from "../core/random.js";
-
-/** Strength of every input (column sums) and output (row sums) of a rows × cols matrix; strength is the signed sum of weights. */
-export function strengths(w: Float64Array, rows: number, cols: number): { input: Float64Array; output: Float64Array } {
-  const input = new Float64Array(cols), output = new Float64Array(rows);
-  for (let r = 0; r < rows; r++) {
-    let s = 0;
-    for (let c = 0; c < cols; c++) { const v = w[r * cols + c]!; s += v; input[c] += v; }
-    output[r] = s;
-  }
-  return { input, output };
-}
-
-/** Population variance. */
-export function variance(a: ArrayLike<number>): number {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m += a[i]!;
-  m /= a.length;
-  let v = 0;
-  for (let i = 0; i < a.length; i++) v += (a[i]! - m) ** 2;
-  return v / a.length;
-}
+import { strengthScore } from "../core/weights/strength.js";
 
 /**
  * A random permutation drawn like successive sampling without replacement with probabilities ∝ p
@@ -71,12 +51,6 @@ export function paRewire(w: Float64Array, rows: number, cols: number, rng: Rng):
   rewireRows(w, rows, cols, (r, c) => r * cols + c, rng);
   rewireRows(w, cols, rows, (r, c) => c * cols + r, rng);
   return w;
-}
-
-/** The authors' strength score of a matrix: mean of the input- and output-strength variances. */
-export function strengthScore(w: Float64Array, rows: number, cols: number): number {
-  const s = strengths(w, rows, cols);
-  return (variance(s.input) + variance(s.output)) / 2;
 }
 
 /** Random search over k fresh draws keeping the one with the lowest strength score (the authors' stabilize_strength, used before PA rewiring). */

@@ -6,7 +6,7 @@ import { fail, isNetsizeError, NetsizeError } from "../core/errors.js";
 import { LensContext, since } from "../core/lens.js";
 import { Network, inputSize as netInputSize } from "../core/network.js";
 import { createRng } from "../core/random.js";
-import { writeFileAtomic } from "../core/io/atomic.js";
+import { writeFileAtomic } from "../node/atomic.js";
 import { tf, initBackend } from "./backend.js";
 import { parseArch, archOutputSize } from "./arch.js";
 import { RESUMABLE_KEYS, TrainConfig, epochSnapshotDue, resolveConfig, stepSnapshotDue } from "./config.js";

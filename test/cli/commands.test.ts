@@ -5,8 +5,8 @@ import ort from "onnxruntime-node";
 import { describe, expect, it } from "vitest";
 import { randomMlp } from "../../src/core/build.js";
 import { forwardBatchReference } from "../../src/core/engine/reference.js";
-import { loadNetwork, saveNetwork } from "../../src/core/io/index.js";
-import { loadMnist } from "../../src/data/mnist.js";
+import { loadNetwork, saveNetwork } from "../../src/node/files.js";
+import { loadMnist } from "../../src/node/data.js";
 import { HAVE_SHARED, model } from "../helpers/shared.js";
 import { errorLine, netsizeAll } from "./run.js";
 

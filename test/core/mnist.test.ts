@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { loadMnist, loadMnistAll, firstOfClass } from "../../src/data/mnist.js";
+import { loadMnist, loadMnistAll, firstOfClass } from "../../src/node/data.js";
 
 describe("mnist package data", () => {
   it("has 10,000 digits in [0,1] and a fixed 8,000/2,000 split", () => {

@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { loadCsv, parseCsv } from "../../src/data/csv.js";
+import { loadCsv } from "../../src/node/data.js";
+import { parseCsv } from "../../src/data/csv.js";
 import { codeOf } from "../helpers/errors.js";
 
 describe("CSV loader", () => {

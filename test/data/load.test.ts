@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadDataset } from "../../src/data/load.js";
+import { loadDataset } from "../../src/node/data.js";
 import { encodeNpy } from "../../src/data/npy.js";
 import { codeOf } from "../helpers/errors.js";
 

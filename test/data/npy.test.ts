@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { encodeNpy, loadNpy, parseNpy } from "../../src/data/npy.js";
+import { encodeNpy, parseNpy } from "../../src/data/npy.js";
+import { loadNpy } from "../../src/node/data.js";
 import { codeOf } from "../helpers/errors.js";
 
 /** Build .npy bytes by hand (independent of encodeNpy): header dict, padded, then the raw element bytes. */

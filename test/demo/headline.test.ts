@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createNetwork, uniformBox, forward, createRng, summarize } from "../../src/index.js";
-import { headline } from "../../src/demo/headline.js";
-import { approx, renderTable } from "../../src/demo/table.js";
+import { headline } from "../../src/cli/demo/headline.js";
+import { approx, renderTable } from "../../src/cli/demo/table.js";
 
 /** A 4-6-6-3 ReLU net whose first two units of each layer are dead on [0,1]^4 (bias -50) and next two always on (bias +50). */
 function netWithStableUnits() {

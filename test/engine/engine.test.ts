@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { activations, ActivationName } from "../../src/core/activations.js";
 import { randomMlp } from "../../src/core/build.js";
-import { createBatchedEngine } from "../../src/core/engine/onnxruntime.js";
+import { createBatchedEngine } from "../../src/node/engine/onnxruntime.js";
 import { forwardBatchReference } from "../../src/core/engine/reference.js";
 import { isNetsizeError } from "../../src/core/errors.js";
 import { createNetwork, inputSize, Network } from "../../src/core/network.js";

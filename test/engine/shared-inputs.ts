@@ -1,8 +1,9 @@
 // Inputs in each shared model's natural range, and the agreement check both shared-model test files run.
 import { readFileSync } from "node:fs";
 import { expect } from "vitest";
-import { createBatchedEngine } from "../../src/core/engine/onnxruntime.js";
-import { loadNetwork, parseVnnlib } from "../../src/core/io/index.js";
+import { createBatchedEngine } from "../../src/node/engine/onnxruntime.js";
+import { loadNetwork } from "../../src/node/files.js";
+import { parseVnnlib } from "../../src/core/io/index.js";
 import { inputSize } from "../../src/core/network.js";
 import { createRng } from "../../src/core/random.js";
 import { model } from "../helpers/shared.js";

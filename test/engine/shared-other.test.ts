@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import ort from "onnxruntime-node";
 import { describe, expect, it } from "vitest";
 import { forwardBatchReference } from "../../src/core/engine/reference.js";
-import { loadNetwork } from "../../src/core/io/index.js";
+import { loadNetwork } from "../../src/node/files.js";
 import { inputSize, outputSize } from "../../src/core/network.js";
 import { ALL_MODELS, HAVE_SHARED, model } from "../helpers/shared.js";
 import { maxRelDiff } from "./agree.js";

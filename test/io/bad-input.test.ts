@@ -5,7 +5,8 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { forward } from "../../src/core/engine/reference.js";
 import { NetsizeError } from "../../src/core/errors.js";
-import { loadNetwork, networkFromJson, networkFromOnnx, networkToJson, networkToOnnx, saveNetwork } from "../../src/core/io/index.js";
+import { externalDataBeside, loadNetwork, saveNetwork } from "../../src/node/files.js";
+import { networkFromJson, networkFromOnnx, networkToJson, networkToOnnx } from "../../src/core/io/index.js";
 import { actNet } from "./nets.js";
 import { attr, init, model, node, vinfo } from "./onnx-build.js";
 
@@ -123,14 +124,14 @@ describe("bad files give a NetsizeError with a stable code, naming file and node
     writeFileSync(path.join(dir, "outside.bin"), new Uint8Array(weights.buffer));
     const file = path.join(sub, "m.onnx");
     for (const loc of ["../outside.bin", "/etc/passwd", path.join(dir, "outside.bin"), "sub/../../outside.bin"]) {
-      const e = caught(() => networkFromOnnx(gemmModel(ext(loc)), file));
+      const e = caught(() => networkFromOnnx(gemmModel(ext(loc)), file, externalDataBeside(file)));
       expect(e.code).toBe("EXTERNAL_DATA");
       expect(e.message).toContain("outside the model's folder");
     }
-    expect(caught(() => networkFromOnnx(gemmModel(ext("nope.bin")), file)).code).toBe("EXTERNAL_DATA");
-    expect(caught(() => networkFromOnnx(gemmModel(ext("w.bin", [{ key: "length", value: "8" }])), file)).code).toBe("EXTERNAL_DATA");
+    expect(caught(() => networkFromOnnx(gemmModel(ext("nope.bin")), file, externalDataBeside(file))).code).toBe("EXTERNAL_DATA");
+    expect(caught(() => networkFromOnnx(gemmModel(ext("w.bin", [{ key: "length", value: "8" }])), file, externalDataBeside(file))).code).toBe("EXTERNAL_DATA");
     expect(caught(() => networkFromOnnx(gemmModel(ext("w.bin")))).code).toBe("EXTERNAL_DATA");
-    const net = networkFromOnnx(gemmModel(ext("w.bin")), file);
+    const net = networkFromOnnx(gemmModel(ext("w.bin")), file, externalDataBeside(file));
     expect(net.layers[0]).toMatchObject({ kind: "dense", weight: Float64Array.from(weights) });
   });
 

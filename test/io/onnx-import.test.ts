@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { forward } from "../../src/core/engine/reference.js";
-import { loadNetwork, networkFromOnnx } from "../../src/core/io/index.js";
+import { loadNetwork } from "../../src/node/files.js";
+import { networkFromOnnx } from "../../src/core/io/index.js";
 import { inputSize } from "../../src/core/network.js";
 import { createRng } from "../../src/core/random.js";
 import { summarize } from "../../src/core/summary.js";

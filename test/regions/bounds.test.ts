@@ -1,10 +1,8 @@
 import { describe, it, expect } from "vitest";
 import fc from "fast-check";
-import {
-  binomial, zaslavsky, serraUpperBound, montufar17UpperBound, montufar14LowerBound, lineMaximum, regionBounds, parseArchitecture,
-} from "../../src/lenses/regions/bounds.js";
+import { binomial, zaslavsky, serraUpperBound, montufar17UpperBound, montufar14LowerBound, lineMaximum, regionBounds, parseArchitecture } from "../../src/lenses/regions/bounds.js";
 import { isNetsizeError } from "../../src/core/errors.js";
-import { architectureOf } from "../../src/cli/commands/bounds.js";
+import { architectureOf } from "../../src/lenses/regions/bounds.js";
 import { randomMlp } from "../../src/core/build.js";
 import { createNetwork } from "../../src/core/network.js";
 

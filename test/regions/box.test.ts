@@ -13,9 +13,10 @@ import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { loadNetwork, parseVnnlib, saveNetwork } from "../../src/core/io/index.js";
+import { loadNetwork, saveNetwork } from "../../src/node/files.js";
+import { parseVnnlib } from "../../src/core/io/index.js";
 import { HAVE_SHARED, ROOT, model } from "../helpers/shared.js";
-import { parseBoxSpec } from "../../src/cli/commands/regions-sampled.js";
+import { parseBoxSpec } from "../../src/cli/domain.js";
 import { sliceRegions } from "../../src/lenses/regions/slice.js";
 import { lineRegions } from "../../src/lenses/regions/line.js";
 

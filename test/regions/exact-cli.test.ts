@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { parseLineSpec, parsePlaneSpec } from "../../src/cli/commands/regions-exact.js";
 import { randomMlp } from "../../src/core/build.js";
 import { isNetsizeError } from "../../src/core/errors.js";
-import { saveNetwork } from "../../src/core/io/index.js";
+import { saveNetwork } from "../../src/node/files.js";
 import { Dataset } from "../../src/data/dataset.js";
 import { planeThrough } from "../../src/lenses/regions/anchors.js";
 import { sliceRegions } from "../../src/lenses/regions/slice.js";

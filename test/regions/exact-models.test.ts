@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { forwardBatchReference } from "../../src/core/engine/reference.js";
-import { loadNetwork } from "../../src/core/io/index.js";
+import { loadNetwork } from "../../src/node/files.js";
 import { inputSize, Network } from "../../src/core/network.js";
 import { createRng } from "../../src/core/random.js";
 import { sample } from "../../src/data/dataset.js";
-import { firstOfClass, loadMnistAll } from "../../src/data/mnist.js";
+import { firstOfClass, loadMnistAll } from "../../src/node/data.js";
 import { planeThrough } from "../../src/lenses/regions/anchors.js";
 import { lineRegions } from "../../src/lenses/regions/line.js";
 import { sliceRegions } from "../../src/lenses/regions/slice.js";

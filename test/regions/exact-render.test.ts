@@ -4,7 +4,7 @@ import { planeThrough } from "../../src/lenses/regions/anchors.js";
 import { lineRegions } from "../../src/lenses/regions/line.js";
 import { sliceRegions } from "../../src/lenses/regions/slice.js";
 import { renderLineSvg } from "../../src/report/line-svg.js";
-import { svgToPng } from "../../src/report/png.js";
+import { svgToPng } from "../../src/node/png.js";
 import { renderSliceSvg } from "../../src/report/slice-svg.js";
 
 const count = (s: string, needle: string): number => s.split(needle).length - 1;

@@ -197,7 +197,7 @@ describe("netsize regions --sample (CLI)", () => {
     const { mkdtempSync, readFileSync } = await import("node:fs");
     const { tmpdir } = await import("node:os");
     const path = (await import("node:path")).default;
-    const { saveNetwork } = await import("../../src/core/io/index.js");
+    const { saveNetwork } = await import("../../src/node/files.js");
     const { ROOT } = await import("../helpers/shared.js");
     const cli = (args: string[]): Promise<{ code: number; stdout: string; stderr: string }> => new Promise((resolve) => {
       execFile(process.execPath, [path.join(ROOT, "bin/netsize.js"), ...args], { cwd: ROOT }, (err, stdout, stderr) =>

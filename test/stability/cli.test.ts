@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { loadNetwork, saveNetwork } from "../../src/core/io/index.js";
+import { loadNetwork, saveNetwork } from "../../src/node/files.js";
 import { randomMlp } from "../../src/core/build.js";
 import { summarize } from "../../src/core/summary.js";
 import { domainFromOptions, parseBoxSpec } from "../../src/cli/domain.js";

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { linfBall, uniformBox } from "../../src/core/domain.js";
-import { loadNetwork } from "../../src/core/io/index.js";
+import { loadNetwork } from "../../src/node/files.js";
 import { inputSize } from "../../src/core/network.js";
 import { sample } from "../../src/data/dataset.js";
-import { loadMnist } from "../../src/data/mnist.js";
+import { loadMnist } from "../../src/node/data.js";
 import { compress } from "../../src/lenses/stability/compress.js";
 import { checkEquivalence } from "../../src/lenses/stability/equivalence.js";
 import { stability } from "../../src/lenses/stability/stability.js";

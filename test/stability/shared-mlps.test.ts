@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { loadNetwork } from "../../src/core/io/index.js";
+import { loadNetwork } from "../../src/node/files.js";
 import { StabilityMethod } from "../../src/lenses/stability/report.js";
 import { stability } from "../../src/lenses/stability/stability.js";
 import { HAVE_SHARED, model } from "../helpers/shared.js";

@@ -3,11 +3,11 @@
 import { readFileSync } from "node:fs";
 import { expect } from "vitest";
 import { Box, inBox, uniformBox } from "../../src/core/domain.js";
-import { createBatchedEngine } from "../../src/core/engine/onnxruntime.js";
+import { createBatchedEngine } from "../../src/node/engine/onnxruntime.js";
 import { parseVnnlib } from "../../src/core/io/index.js";
 import { inputSize, Network } from "../../src/core/network.js";
 import { createRng } from "../../src/core/random.js";
-import { loadMnist } from "../../src/data/mnist.js";
+import { loadMnist } from "../../src/node/data.js";
 import { StabilityResult } from "../../src/lenses/stability/report.js";
 import { model } from "../helpers/shared.js";
 

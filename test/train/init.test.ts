@@ -4,7 +4,7 @@ import { parseArch } from "../../src/train/arch.js";
 import { activationMoments, gaussianExpectation, planAutoInit } from "../../src/train/init/autoinit.js";
 import { initParams, weightDraws } from "../../src/train/init/index.js";
 import { drawVariance, sampleDraw, standardDraw } from "../../src/train/init/standard.js";
-import { variance } from "../../src/train/rewire.js";
+import { variance } from "../../src/core/weights/strength.js";
 
 describe("AutoInit variance propagation", () => {
   it("moments of ReLU on N(0,1) by quadrature", () => {

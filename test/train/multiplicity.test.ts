@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { multiplicityOf } from "../../src/train/multiplicity.js";
+import { multiplicityOf } from "../../src/core/weights/multiplicity.js";
 import { trainActivations } from "../../src/train/activations.js";
 
 describe("activation multiplicity (first non-zero derivative at 0, computed)", () => {

@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { createRng } from "../../src/core/random.js";
-import { paRewire, stabilizeStrength, strengthScore, strengths, variance } from "../../src/train/rewire.js";
-import { edgeMagnitudes, hypercoreNumbers, hypercoreScales, scaleInputs } from "../../src/train/hypercore.js";
+import { paRewire, stabilizeStrength } from "../../src/train/rewire.js";
+import { strengthScore, strengths, variance } from "../../src/core/weights/strength.js";
+import { edgeMagnitudes, hypercoreNumbers, hypercoreScales, scaleInputs } from "../../src/core/weights/hypercore.js";
 
 function heMatrix(rows: number, cols: number, seed: number): Float64Array {
   const rng = createRng(seed);

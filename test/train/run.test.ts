@@ -3,10 +3,10 @@ import { mkdtempSync, readFileSync, readdirSync, existsSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { train } from "../../src/train/run.js";
-import { loadNetwork } from "../../src/core/io/index.js";
+import { loadNetwork } from "../../src/node/files.js";
 import { forward } from "../../src/core/engine/reference.js";
 import { Network } from "../../src/core/network.js";
-import { loadMnist } from "../../src/data/mnist.js";
+import { loadMnist } from "../../src/node/data.js";
 import { isNetsizeError } from "../../src/core/errors.js";
 
 const tmp = (): string => mkdtempSync(path.join(os.tmpdir(), "netsize-train-"));

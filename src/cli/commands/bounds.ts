@@ -2,32 +2,15 @@
 import { existsSync } from "node:fs";
 import { Command } from "commander";
 import { action } from "../errors.js";
-import { formatTable, parseIntOption, toJson, writeOutput } from "../shared.js";
+import { emitResult, formatTable, parseIntOption } from "../shared.js";
 import { fail } from "../../core/errors.js";
-import { loadNetwork } from "../../core/io/index.js";
-import { Network, inputSize, outputSize, sizeOf } from "../../core/network.js";
-import { unitLayerIndices } from "../../core/summary.js";
-import { BoundsResult, parseArchitecture, regionBounds } from "../../lenses/regions/bounds.js";
+import { loadNetwork } from "../../node/files.js";
+import { architectureOf, BoundsResult, parseArchitecture, regionBounds } from "../../lenses/regions/index.js";
 
 interface BoundsCliOptions {
   output: boolean;
   measured?: string;
   json?: string | boolean;
-}
-
-/** Widths [n0, hidden...] and output width of a fully-connected ReLU network (the only kind the bounds describe). */
-export function architectureOf(net: Network, file?: string): { widths: number[]; outputWidth: number } {
-  const hidden: number[] = [];
-  for (const i of unitLayerIndices(net)) {
-    const layer = net.layers[i]!;
-    const src = layer.inputs[0]! >= 0 ? net.layers[layer.inputs[0]!] : undefined;
-    if (layer.kind !== "activation" || src?.kind !== "dense") {
-      fail("BAD_ARGUMENT", `the bounds describe fully-connected networks, but unit layer ${layer.name} (${layer.kind}) is fed by ${src ? `a ${src.kind} layer` : "the input"}; give the widths instead, e.g. 784-100-100-10`, { file });
-    }
-    hidden.push(sizeOf(layer.shape));
-  }
-  if (hidden.length === 0) fail("BAD_ARGUMENT", "the network has no hidden units, so it has a single linear region", { file });
-  return { widths: [inputSize(net), ...hidden], outputWidth: outputSize(net) };
 }
 
 function render(r: BoundsResult): string {
@@ -79,8 +62,7 @@ export function register(program: Command): void {
           ...(spec.outputWidth !== undefined ? { outputWidth: spec.outputWidth } : {}),
           ...(measured !== undefined ? { measured } : {}),
         });
-        if (opts.json !== undefined) await writeOutput(opts.json, toJson(result));
-        else process.stdout.write(render(result));
+        await emitResult({ json: opts.json, quiet: true }, result, render(result));
       }),
     );
 }

@@ -1,17 +1,16 @@
 // `netsize convert IN OUT`: ONNX ⇄ netsize JSON; the output is written atomically, so a failure leaves nothing.
-import path from "node:path";
 import { Command } from "commander";
 import { action } from "../errors.js";
 import { fmtInt, parseFloatBits } from "../shared.js";
 import { fail } from "../../core/errors.js";
-import { loadNetwork, saveNetwork } from "../../core/io/index.js";
+import { loadNetwork, saveNetwork } from "../../node/files.js";
 import { summarize } from "../../core/summary.js";
+import { formatOfName } from "../../core/io/index.js";
 
 /** Output format from the file extension: .onnx or .json. */
 export function formatOf(file: string): "onnx" | "json" {
-  const ext = path.extname(file).toLowerCase();
-  if (ext === ".onnx") return "onnx";
-  if (ext === ".json") return "json";
+  const f = formatOfName(file);
+  if (f) return f;
   fail("BAD_ARGUMENT", `cannot tell the output format of '${file}': name it *.onnx or *.json`);
 }
 

@@ -3,11 +3,12 @@ import path from "node:path";
 import { Command } from "commander";
 import { action } from "../errors.js";
 import { progressBar } from "../progress.js";
-import { fmtInt, parseChoice, parseFloatBits, parseIntOption, toJson, writeOutput } from "../shared.js";
+import { emitResult, fmtInt, lensDefault, parseChoice, parseFloatBits, parseIntOption } from "../shared.js";
 import { fail } from "../../core/errors.js";
-import { evaluate } from "../../core/engine/evaluate.js";
-import { loadNetwork } from "../../core/io/index.js";
-import { loadDataset } from "../../data/load.js";
+import { evalLens } from "../../lenses/registry.js";
+import { onnxruntimeEngine } from "../../node/engine/onnxruntime.js";
+import { loadNetwork } from "../../node/files.js";
+import { loadDataset } from "../../node/data.js";
 
 interface EvalCliOptions {
   data: string;
@@ -39,8 +40,8 @@ export function register(program: Command): void {
     .option("--split <part>", "mnist part: all (default, 10,000 digits), train (8,000) or test (2,000)")
     .option("--label-column <col>", "CSV: label column (0-based index, negative from the end, or header name); NPY: column index of a 2-D array")
     .option("--labels <file>", "NPY: a second .npy file with one label per sample")
-    .option("--float <bits>", "engine precision: 64 (default, exact) or 32 (faster)")
-    .option("--chunk <n>", "samples per onnxruntime run")
+    .option("--float <bits>", evalLens.options.float.description, lensDefault(evalLens.options.float))
+    .option("--chunk <n>", evalLens.options.chunkSize.description)
     .option("--json [file]", "write the result JSON (schema netsize.eval/1, per-class counts and confusion matrix) to a file, or stdout without one")
     .option("--quiet", "no progress bar")
     .action(
@@ -56,16 +57,12 @@ export function register(program: Command): void {
         const bar = progressBar("eval", { quiet: opts.quiet ?? false });
         let r;
         try {
-          r = await evaluate(net, ds, { float, ...(chunk ? { chunkSize: chunk } : {}) }, { onProgress: bar.onProgress });
+          r = await evalLens.run(net, ds, { float, ...(chunk ? { chunkSize: chunk } : {}) }, { onProgress: bar.onProgress, engine: onnxruntimeEngine });
         } finally {
           bar.stop();
         }
-        if (opts.json !== undefined) {
-          await writeOutput(opts.json, toJson({ ...r, model }));
-          if (opts.json === true || opts.json === "-") return;
-        }
         const what = spec.startsWith("mnist:") ? `mnist ${spec.slice(6)} (${fmtInt(r.n)} digits)` : `${ds.name} (${fmtInt(r.n)} samples)`;
-        process.stdout.write(`accuracy ${r.accuracy.toFixed(4)} (${fmtInt(r.correct)} / ${fmtInt(r.n)}) of ${path.basename(model)} on ${what}, float${float}\n`);
+        await emitResult({ json: opts.json, quiet: true }, { ...r, model }, `accuracy ${r.accuracy.toFixed(4)} (${fmtInt(r.correct)} / ${fmtInt(r.n)}) of ${path.basename(model)} on ${what}, float${float}\n`);
       }),
     );
 }

@@ -2,42 +2,11 @@
 import path from "node:path";
 import { Command } from "commander";
 import { action } from "../errors.js";
-import { fmtInt, formatTable, toJson, writeOutput } from "../shared.js";
-import { loadNetwork } from "../../core/io/index.js";
+import { emitResult, fmtInt, formatTable } from "../shared.js";
+import { loadNetwork } from "../../node/files.js";
 import { Network, outputSize, sizeOf } from "../../core/network.js";
-import { LayerSummary, summarize, unitLayerIndices } from "../../core/summary.js";
-
-/** The JSON `netsize info --json` writes. */
-export interface InfoResult {
-  schema: "netsize.info/1";
-  file: string;
-  inputShape: number[];
-  outputShape: number[];
-  params: number;
-  units: number;
-  /** Units plus max-pool outputs: every element with an activation state. */
-  unitLayers: number[];
-  piecewiseLinear: boolean;
-  layers: LayerSummary[];
-  meta: Record<string, unknown>;
-}
-
-/** Summarise a loaded network as the info JSON. */
-export function infoOf(net: Network, file: string): InfoResult {
-  const s = summarize(net);
-  return {
-    schema: "netsize.info/1",
-    file,
-    inputShape: [...net.inputShape],
-    outputShape: [...net.layers[net.layers.length - 1]!.shape],
-    params: s.params,
-    units: s.units,
-    unitLayers: unitLayerIndices(net),
-    piecewiseLinear: s.piecewiseLinear,
-    layers: s.layers,
-    meta: net.meta,
-  };
-}
+import { InfoResult } from "../../lenses/info/index.js";
+import { infoLens } from "../../lenses/registry.js";
 
 function render(r: InfoResult, net: Network): string {
   const rows = r.layers.map((l) => [
@@ -68,9 +37,8 @@ export function register(program: Command): void {
     .action(
       action(async (model: string, opts: { json?: string | boolean }) => {
         const net = await loadNetwork(model);
-        const r = infoOf(net, model);
-        if (opts.json !== undefined) await writeOutput(opts.json, toJson(r));
-        else process.stdout.write(render(r, net));
+        const r = await infoLens.run(net, { file: model });
+        await emitResult({ json: opts.json, quiet: true }, r, render(r, net));
       }),
     );
 }

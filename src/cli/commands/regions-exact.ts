@@ -1,18 +1,16 @@
 // `netsize regions MODEL --line SPEC` and `--plane SPEC`: exact regions along a path or on a 2-D slice.
-import type { RegionsCliOptions } from "./regions.js";
+import type { RegionsCliOptions } from "./regions-options.js";
 import { progressBar } from "../progress.js";
-import { fmtInt, parseChoice, parseIntOption, parseNumberOption, toJson, writeOutput } from "../shared.js";
+import { emitResult, fmtInt, parseChoice, parseIntOption, parseNumberOption, rejectOptions, writeOutput } from "../shared.js";
 import { fail } from "../../core/errors.js";
-import { loadNetwork } from "../../core/io/index.js";
+import { loadNetwork } from "../../node/files.js";
 import { inputSize, Network } from "../../core/network.js";
 import { Dataset, sample } from "../../data/dataset.js";
-import { loadDataset } from "../../data/load.js";
-import { LinePath, planeFromDirections, planeThrough } from "../../lenses/regions/anchors.js";
-import { LineResult, lineRegions } from "../../lenses/regions/line.js";
-import { SliceResult, sliceRegions } from "../../lenses/regions/slice.js";
-import { Verification } from "../../lenses/regions/verify.js";
+import { loadDataset } from "../../node/data.js";
+import { LinePath, LineResult, planeFromDirections, planeThrough, SliceResult, Verification } from "../../lenses/regions/index.js";
+import { lineLens, sliceLens } from "../../lenses/registry.js";
 import { renderLineSvg } from "../../report/line-svg.js";
-import { svgToPng } from "../../report/png.js";
+import { svgToPng } from "../../node/png.js";
 import { renderSliceSvg } from "../../report/slice-svg.js";
 
 /** A parsed point with a label for pictures ("idx:17 (label 3)" or "point 2"). */
@@ -50,32 +48,19 @@ function dataLoader(opts: RegionsCliOptions): () => Dataset {
   return () => (ds ??= loadDataset(opts.data ?? "mnist"));
 }
 
-function rejectOptions(opts: RegionsCliOptions, mode: string, names: (keyof RegionsCliOptions)[]): void {
-  for (const k of names) {
-    if (opts[k] !== undefined) fail("BAD_ARGUMENT", `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} does not apply to ${mode}`);
-  }
-}
-
 function verifyLine(v: Verification | undefined): string {
   if (!v) return "";
   return `; checked ${fmtInt(v.checked)} at interior points: ${fmtInt(v.mismatches)} pattern mismatches, ${fmtInt(v.ambiguous)} ambiguous units, max output error ${v.maxOutputError.toExponential(1)}`;
 }
 
-/** Write JSON (file or stdout) and pictures; the summary goes to stdout when the JSON went to a file, else to stderr. */
+/** Write pictures first (a failure there must not leave a JSON file claiming success), then the JSON and summary. */
 async function emit(opts: RegionsCliOptions, result: LineResult | SliceResult, svg: (() => Promise<string>) | undefined, summary: string): Promise<void> {
-  // Pictures first: a failure there must not leave a JSON file claiming success.
   if (svg && (opts.svg !== undefined || opts.png !== undefined)) {
     const text = await svg();
     if (opts.svg !== undefined) await writeOutput(opts.svg, text);
     if (opts.png !== undefined) await writeOutput(opts.png, svgToPng(text));
   }
-  if (opts.json !== undefined && opts.json !== "-") {
-    await writeOutput(opts.json, toJson(result));
-    process.stdout.write(summary);
-  } else {
-    await writeOutput(undefined, toJson(result));
-    if (!opts.quiet) process.stderr.write(summary);
-  }
+  await emitResult({ json: opts.json, jsonByDefault: true, quiet: opts.quiet ?? false }, result, summary);
 }
 
 async function load(model: string): Promise<Network> {
@@ -106,17 +91,17 @@ export function parseLineSpec(spec: string, d: number, data: () => Dataset): { p
 /** `regions --line`: breakpoints, intervals and knots along a segment or polyline. */
 export async function runLine(model: string, opts: RegionsCliOptions): Promise<void> {
   rejectOptions(opts, "--line", ["radius", "count", "maxDims"]);
-  const maxRegions = parseIntOption(opts.maxRegions, "--max-regions", { min: 1 }) ?? 1_000_000;
+  const maxRegions = parseIntOption(opts.maxRegions, "--max-regions", { min: 1 });
   const net = await load(model);
   const { path, labels } = parseLineSpec(opts.line!, inputSize(net), dataLoader(opts));
   const bar = progressBar("regions", { quiet: opts.quiet ?? false });
   let r: LineResult;
   try {
-    r = lineRegions(net, path, { maxRegions, verify: opts.verify ?? false }, { onProgress: bar.onProgress });
+    r = await lineLens.run(net, path, { ...(maxRegions !== undefined ? { maxRegions } : {}), verify: opts.verify ?? false }, { onProgress: bar.onProgress });
   } finally {
     bar.stop();
   }
-  const summary = `line through ${labels.join(", ")}: ${fmtInt(r.count)} regions, ${fmtInt(r.breakpoints.length)} breakpoints, ${fmtInt(r.knots.length)} knots (${fmtInt(r.pieces)} linear pieces) in ${(r.timings.total! / 1000).toFixed(2)} s${verifyLine(r.verification)}\n`;
+  const summary = `line through ${labels.join(", ")}: ${fmtInt(r.count)} regions, ${fmtInt(r.breakpoints.length)} breakpoints, ${fmtInt(r.knots.length)} knots (${fmtInt(r.pieces)} linear pieces) in ${(r.timings.total / 1000).toFixed(2)} s${verifyLine(r.verification)}\n`;
   await emit(opts, r, () => renderLineSvg(r), summary);
 }
 
@@ -137,8 +122,8 @@ export function parsePlaneSpec(spec: string, d: number, data: () => Dataset, mod
 /** `regions --plane`: the exact partition of a square of a 2-D slice, with the decision boundary. */
 export async function runPlane(model: string, opts: RegionsCliOptions): Promise<void> {
   rejectOptions(opts, "--plane", ["radius", "count", "maxDims"]);
-  const maxRegions = parseIntOption(opts.maxRegions, "--max-regions", { min: 1 }) ?? 1_000_000;
-  const halfWidth = parseNumberOption(opts.halfWidth, "--half-width") ?? 10;
+  const maxRegions = parseIntOption(opts.maxRegions, "--max-regions", { min: 1 });
+  const halfWidth = parseNumberOption(opts.halfWidth, "--half-width") ?? sliceLens.options.halfWidth.default!;
   if (!(halfWidth > 0)) fail("BAD_ARGUMENT", `--half-width must be positive, got ${halfWidth}`);
   const colorBy = parseChoice(opts.colorBy, "--color-by", ["class", "slope"] as const) ?? "class";
   const mode = parseChoice(opts.planeMode, "--plane-mode", ["points", "dirs"] as const) ?? "points";
@@ -147,10 +132,10 @@ export async function runPlane(model: string, opts: RegionsCliOptions): Promise<
   const bar = progressBar("regions", { quiet: opts.quiet ?? false });
   let r: SliceResult;
   try {
-    r = sliceRegions(net, plane, { halfWidth, maxRegions, verify: opts.verify ?? false }, { onProgress: bar.onProgress });
+    r = await sliceLens.run(net, plane, { halfWidth, ...(maxRegions !== undefined ? { maxRegions } : {}), verify: opts.verify ?? false }, { onProgress: bar.onProgress });
   } finally {
     bar.stop();
   }
-  const summary = `slice through ${labels.join(", ")} (half-width ${halfWidth}): ${fmtInt(r.count)} regions (${r.perLayer.map((p) => fmtInt(p.regions)).join(" → ")} after each unit layer), area ${r.areaSum.toPrecision(12)} of ${r.domain.area}, decision boundary ${r.decisionBoundary.length.toFixed(3)} long in ${fmtInt(r.decisionBoundary.segments.length)} segments, ${(r.timings.total! / 1000).toFixed(2)} s${verifyLine(r.verification)}\n`;
+  const summary = `slice through ${labels.join(", ")} (half-width ${halfWidth}): ${fmtInt(r.count)} regions (${r.perLayer.map((p) => fmtInt(p.regions)).join(" → ")} after each unit layer), area ${r.areaSum.toPrecision(12)} of ${r.domain.area}, decision boundary ${r.decisionBoundary.length.toFixed(3)} long in ${fmtInt(r.decisionBoundary.segments.length)} segments, ${(r.timings.total / 1000).toFixed(2)} s${verifyLine(r.verification)}\n`;
   await emit(opts, r, async () => renderSliceSvg(r, { colorBy, anchorLabels: labels }), summary);
 }

@@ -1,30 +1,11 @@
 import { Command } from "commander";
+import type { RegionsCliOptions } from "./regions-options.js";
 import { action } from "../errors.js";
 import { fail } from "../../core/errors.js";
+import { boxRegionsLens, sliceLens } from "../../lenses/registry.js";
+import { lensDefault } from "../shared.js";
 import { runLine, runPlane } from "./regions-exact.js";
 import { runBox, runSample } from "./regions-sampled.js";
-
-/** Options shared by every regions mode (each mode's handler parses its own spec). */
-export interface RegionsCliOptions {
-  line?: string;
-  plane?: string;
-  box?: string;
-  sample?: string;
-  data?: string;
-  halfWidth?: string;
-  maxRegions?: string;
-  maxDims?: string;
-  radius?: string;
-  count?: string;
-  seed?: string;
-  json?: string;
-  svg?: string;
-  png?: string;
-  colorBy?: string;
-  quiet?: boolean;
-  verify?: boolean;
-  planeMode?: string;
-}
 
 /** Register `netsize regions MODEL --line|--plane|--box|--sample ...`. */
 export function register(program: Command): void {
@@ -37,12 +18,12 @@ export function register(program: Command): void {
     .option("--box <spec>", "input box 'lo:hi' for every input, or per input 'lo1:hi1,lo2:hi2,...', or a VNN-LIB file")
     .option("--sample <spec>", "sampled patterns: 'data' (the --data set), 'box:lo:hi' uniform, or 'around:SIGMA' (Gaussian of std SIGMA around data points)")
     .option("--data <name>", "dataset for idx: points and sampling (mnist, or a CSV/NPY file)", "mnist")
-    .option("--half-width <w>", "slice: half-width of the square domain in slice coordinates", "10")
-    .option("--max-regions <n>", "stop with LIMIT_EXCEEDED after this many regions", "1000000")
-    .option("--max-dims <n>", "box: refuse boxes with more free inputs than this (default 8; the count grows like units^d)")
+    .option("--half-width <w>", `slice: ${sliceLens.options.halfWidth.description}`, lensDefault(sliceLens.options.halfWidth))
+    .option("--max-regions <n>", "stop with LIMIT_EXCEEDED after this many regions", lensDefault(sliceLens.options.maxRegions))
+    .option("--max-dims <n>", `box: ${boxRegionsLens.options.maxDims.description} (default ${lensDefault(boxRegionsLens.options.maxDims)})`)
     .option("--radius <r>", "local complexity radius (sampled mode)")
     .option("--count <n>", "number of samples (sampled mode)")
-    .option("--seed <n>", "random seed", "0")
+    .option("--seed <n>", "random seed", lensDefault(boxRegionsLens.options.seed))
     .option("--json <file>", "write the JSON result here (default: stdout)")
     .option("--svg <file>", "write a picture (slice partition or line plot) as SVG")
     .option("--png <file>", "write the picture as PNG")

@@ -1,15 +1,14 @@
 // `netsize stability MODEL --box 0:1 [--method ...]`: stably active / inactive / unstable units per layer on a domain.
 import path from "node:path";
 import { Command } from "commander";
-import { loadNetwork } from "../../core/io/index.js";
+import { loadNetwork } from "../../node/files.js";
 import { inputSize, Network } from "../../core/network.js";
-import { StabilityMethod, StabilityResult } from "../../lenses/stability/report.js";
-import { CERTIFIERS } from "../../lenses/stability/state.js";
-import { stability, StabilityOptions } from "../../lenses/stability/stability.js";
+import { CERTIFIERS, StabilityMethod, StabilityOptions, StabilityResult } from "../../lenses/stability/index.js";
+import { stabilityLens } from "../../lenses/registry.js";
 import { CliDomain, DomainCliOptions, domainFromOptions } from "../domain.js";
 import { action } from "../errors.js";
 import { progressBar } from "../progress.js";
-import { fmtInt, formatTable, parseChoice, parseIntOption, parseNumberOption, toJson, writeOutput } from "../shared.js";
+import { emitResult, fmtInt, formatTable, lensDefault, parseChoice, parseIntOption, parseNumberOption } from "../shared.js";
 
 /** Options shared by `stability` and `compress`. */
 export interface StabilityCliOptions extends DomainCliOptions {
@@ -23,6 +22,8 @@ export interface StabilityCliOptions extends DomainCliOptions {
   quiet?: boolean;
 }
 
+const O = stabilityLens.options;
+
 /** Add the domain and method options to a command. */
 export function addStabilityOptions(cmd: Command): Command {
   return cmd
@@ -32,39 +33,37 @@ export function addStabilityOptions(cmd: Command): Command {
     .option("--data <spec>", "data set: mnist, mnist:test, mnist:train, or a CSV/NPY file (centre of --ball; its points inside the box are sampled)")
     .option("--index <i>", "index of the ball's centre in --data")
     .option("--clip <lo:hi>", "clip the ball to this range (default 0:1 for mnist)")
-    .option("--method <m>", "ibp | crown | lp | milp | auto (auto: sampling pre-pass, then IBP, CROWN, LP, MILP on the candidates)", "auto")
-    .option("--time-limit <s>", "seconds for the LP and MILP stages together; units left are reported unknown", "600")
-    .option("--unit-time-limit <s>", "seconds per MILP decision", "60")
-    .option("--samples <n>", "points of the sampling pre-pass (default 2000 with auto, else 0)")
-    .option("--seed <n>", "seed of the sampling", "0")
-    .option("--milp-bounds", "solve each MILP to optimality for exact intervals instead of deciding the sign (slower)")
+    .option("--method <m>", O.method.description, lensDefault(O.method))
+    .option("--time-limit <s>", O.timeLimit.description, lensDefault(O.timeLimit))
+    .option("--unit-time-limit <s>", O.unitTimeLimit.description, lensDefault(O.unitTimeLimit))
+    .option("--samples <n>", O.samples.description)
+    .option("--seed <n>", O.seed.description, lensDefault(O.seed))
+    .option("--milp-bounds", O.milpBounds.description)
     .option("--quiet", "no progress bar");
 }
 
-/** Load the model and domain, and run the stability lens with the parsed options. */
-export async function runStability(model: string, opts: StabilityCliOptions): Promise<{ net: Network; domain: CliDomain; result: StabilityResult }> {
-  const method = parseChoice(opts.method, "--method", ["ibp", "crown", "lp", "milp", "auto"] as const) ?? "auto";
+/** Parse the stability options of a command (every default is the lens's own). */
+export function stabilityOptionsFrom(opts: StabilityCliOptions, domain: CliDomain): StabilityOptions {
+  const method = parseChoice(opts.method, "--method", ["ibp", "crown", "lp", "milp", "auto"] as const);
   const timeLimit = parseNumberOption(opts.timeLimit, "--time-limit");
   const unitTimeLimit = parseNumberOption(opts.unitTimeLimit, "--unit-time-limit");
   const samples = parseIntOption(opts.samples, "--samples", { min: 0 });
-  const seed = parseIntOption(opts.seed, "--seed") ?? 0;
-  const net = await loadNetwork(model);
-  const domain = domainFromOptions(opts, inputSize(net));
-  const sopts: StabilityOptions = {
-    method: method as StabilityMethod, seed,
+  const seed = parseIntOption(opts.seed, "--seed");
+  return {
+    ...(method !== undefined ? { method: method as StabilityMethod } : {}),
+    ...(seed !== undefined ? { seed } : {}),
     ...(timeLimit !== undefined ? { timeLimit } : {}),
     ...(unitTimeLimit !== undefined ? { unitTimeLimit } : {}),
     ...(samples !== undefined ? { samples } : {}),
     ...(opts.milpBounds ? { milpBounds: true } : {}),
     ...(domain.data ? { data: { x: domain.data.x, n: domain.data.n } } : {}),
   };
-  const bar = progressBar("stability", { quiet: opts.quiet ?? false });
-  try {
-    const result = await stability(net, domain.box, sopts, { onProgress: bar.onProgress });
-    return { net, domain, result };
-  } finally {
-    bar.stop();
-  }
+}
+
+/** Load the model and the domain of a stability-style command. */
+export async function loadWithDomain(model: string, opts: StabilityCliOptions): Promise<{ net: Network; domain: CliDomain }> {
+  const net = await loadNetwork(model);
+  return { net, domain: domainFromOptions(opts, inputSize(net)) };
 }
 
 /** The per-layer and per-stage tables of a stability result. */
@@ -99,9 +98,16 @@ export function register(program: Command): void {
     .option("--json <file>", "write the JSON result (schema netsize.stability/1) to this file ('-' for stdout)")
     .action(
       action(async (model: string, opts: StabilityCliOptions) => {
-        const { result } = await runStability(model, opts);
-        if (opts.json !== undefined) await writeOutput(opts.json, toJson({ ...result, model }));
-        if (opts.json !== "-") process.stdout.write(renderStability(result, model));
+        const { net, domain } = await loadWithDomain(model, opts);
+        const sopts = stabilityOptionsFrom(opts, domain);
+        const bar = progressBar("stability", { quiet: opts.quiet ?? false });
+        let result: StabilityResult;
+        try {
+          result = await stabilityLens.run(net, domain.box, sopts, { onProgress: bar.onProgress });
+        } finally {
+          bar.stop();
+        }
+        await emitResult({ json: opts.json, quiet: true }, { ...result, model }, renderStability(result, model));
       }),
     );
 }

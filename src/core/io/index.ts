@@ -1,12 +1,11 @@
-// Reading and writing networks (ONNX, netsize JSON) and VNN-LIB properties.
-import { promises as fs } from "node:fs";
-import path from "node:path";
+// Networks (ONNX, netsize JSON) and VNN-LIB properties from and to bytes; files are the Node side's (node/files.ts).
 import { Network } from "../network.js";
 import { fail } from "../errors.js";
-import { writeFileAtomic } from "./atomic.js";
+import { extName } from "../names.js";
 import { networkFromJson, networkToJson } from "./json.js";
 import { exportOnnx } from "./onnx-export.js";
 import { importOnnx } from "./onnx-import.js";
+import type { ExternalDataReader } from "./onnx-tensor.js";
 import { sniffFormat } from "./sniff.js";
 
 export { parseVnnlib } from "./vnnlib.js";
@@ -16,6 +15,7 @@ export { sniffFormat } from "./sniff.js";
 export type { NetworkFormat } from "./sniff.js";
 export { EXPORT_OPSET } from "./onnx-export.js";
 export { CONVERTERS as ONNX_CONVERTERS } from "./onnx-import.js";
+export type { ExternalDataReader } from "./onnx-tensor.js";
 
 /** Options for writing a network. */
 export interface SaveOptions {
@@ -33,32 +33,36 @@ export interface OnnxExportOptions {
   unitOutputs?: boolean;
 }
 
-/** Read a network from an .onnx or netsize .json file (format sniffed from the first bytes). */
-export async function loadNetwork(file: string): Promise<Network> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await fs.readFile(file);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    fail("IO_ERROR", `cannot read (${code ?? (e as Error).message})${code === "ENOENT" ? "; check the path" : ""}`, { file });
-  }
-  if (bytes.length === 0) fail("BAD_MODEL", "the file is empty", { file });
-  if (sniffFormat(bytes) === "json") return networkFromJson(new TextDecoder().decode(bytes), file);
-  return importOnnx(bytes, file);
+/** Where bytes came from, for messages, and how to read external ONNX data (absent: external data is an error). */
+export interface FromBytesOptions {
+  file?: string;
+  readExternal?: ExternalDataReader;
 }
 
-/** Write a network as ONNX or JSON, atomically. */
-export async function saveNetwork(net: Network, file: string, opts: SaveOptions = {}): Promise<void> {
-  const ext = path.extname(file).toLowerCase();
-  const format = opts.format ?? (ext === ".json" ? "json" : ext === ".onnx" ? "onnx" : undefined);
-  if (!format) fail("BAD_ARGUMENT", `cannot tell the format from '${ext || "no extension"}'; use .onnx or .json (or pass format)`, { file });
-  const data = format === "json" ? networkToJson(net) : exportOnnx(net, { float: opts.float });
-  await writeFileAtomic(file, data);
+/** Decode a network from ONNX or netsize JSON bytes (format sniffed from the first bytes). */
+export function networkFromBytes(bytes: Uint8Array, opts: FromBytesOptions = {}): Network {
+  const file = opts.file;
+  if (bytes.length === 0) fail("BAD_MODEL", "the file is empty", { file });
+  if (sniffFormat(bytes) === "json") return networkFromJson(new TextDecoder().decode(bytes), file);
+  return importOnnx(bytes, file, opts.readExternal);
+}
+
+/** The format a file name asks for (.onnx or .json), or undefined. */
+export function formatOfName(file: string): "onnx" | "json" | undefined {
+  const ext = extName(file);
+  return ext === ".json" ? "json" : ext === ".onnx" ? "onnx" : undefined;
+}
+
+/** Encode a network as the bytes (ONNX) or text (JSON) of a file in the given or name-implied format. */
+export function encodeNetwork(net: Network, file: string, opts: SaveOptions = {}): Uint8Array | string {
+  const format = opts.format ?? formatOfName(file);
+  if (!format) fail("BAD_ARGUMENT", `cannot tell the format from '${extName(file) || "no extension"}'; use .onnx or .json (or pass format)`, { file });
+  return format === "json" ? networkToJson(net) : exportOnnx(net, { float: opts.float });
 }
 
 /** Decode ONNX bytes into a network (file/folder used in messages and for external data). */
-export function networkFromOnnx(bytes: Uint8Array, file?: string): Network {
-  return importOnnx(bytes, file);
+export function networkFromOnnx(bytes: Uint8Array, file?: string, readExternal?: ExternalDataReader): Network {
+  return importOnnx(bytes, file, readExternal);
 }
 
 /** Encode a network as ONNX bytes (opset >= 13, dynamic batch). */
@@ -66,5 +70,3 @@ export function networkToOnnx(net: Network, opts: OnnxExportOptions = {}): Uint8
   return exportOnnx(net, opts);
 }
 
-/** Read a network from an ONNX file (the design's name for loadNetwork; netsize JSON is accepted too). */
-export const loadOnnx = loadNetwork;

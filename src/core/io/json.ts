@@ -15,6 +15,7 @@
 // -0 and subnormals included. On reading, a plain array of numbers is accepted too (hand-written
 // files), and so is {"dtype": "float32", "base64": ...}. Numbers JSON cannot write (-0, ±Infinity,
 // NaN) are stored as {"$number": "-0"} etc., so scalar parameters survive exactly too.
+import { decodeBase64, encodeBase64 } from "../base64.js";
 import { NetsizeError, fail } from "../errors.js";
 import { LayerSpec, Network, createNetwork } from "../network.js";
 
@@ -37,7 +38,7 @@ function encodeArray(a: Float64Array | Float32Array): EncodedArray {
     if (size === 8) dv.setFloat64(8 * i, a[i]!, true);
     else dv.setFloat32(4 * i, a[i]!, true);
   }
-  return { dtype: size === 8 ? "float64" : "float32", base64: Buffer.from(bytes).toString("base64") };
+  return { dtype: size === 8 ? "float64" : "float32", base64: encodeBase64(bytes) };
 }
 
 function isEncoded(v: unknown): v is EncodedArray {
@@ -46,7 +47,8 @@ function isEncoded(v: unknown): v is EncodedArray {
 }
 
 function decodeArray(v: EncodedArray, where: { file?: string; node?: string }): Float64Array | Float32Array {
-  const bytes = Buffer.from(v.base64, "base64");
+  const bytes = decodeBase64(v.base64);
+  if (!bytes) fail("BAD_MODEL", `${v.dtype} data is not valid base64; the file is corrupt`, where);
   const size = v.dtype === "float64" ? 8 : 4;
   if (bytes.length % size !== 0) fail("BAD_MODEL", `${v.dtype} data of ${bytes.length} bytes is not a whole number of values; the file is corrupt`, where);
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);

@@ -3,7 +3,7 @@
 import onnxp from "onnx-proto";
 import { ErrorCode, fail } from "../errors.js";
 import { IrOp, Ir } from "./ir.js";
-import { Attributes, Tensor } from "./onnx-tensor.js";
+import { Attributes, ExternalDataReader, Tensor } from "./onnx-tensor.js";
 import { Shape } from "../network.js";
 
 type NodeProto = onnxp.onnx.INodeProto;
@@ -30,6 +30,8 @@ export interface ImportState {
   /** True when ONNX tensors carry a leading batch axis the network model leaves out. */
   batched: boolean;
   file?: string;
+  /** Reads external tensor data (absent: external data is an error). */
+  readExternal?: ExternalDataReader;
   opset: number;
   values: Map<string, Value>;
 }
@@ -49,7 +51,7 @@ export class NodeCtx {
   ) {
     this.op = node.opType ?? "";
     this.name = node.name || `${this.op}_${index}`;
-    this.attrs = new Attributes(node.attribute, { file: state.file, node: this.where });
+    this.attrs = new Attributes(node.attribute, { file: state.file, node: this.where, ...(state.readExternal ? { readExternal: state.readExternal } : {}) });
   }
 
   /** How messages name this node: "<name> (<OpType>)". */

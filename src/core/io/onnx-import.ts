@@ -1,6 +1,5 @@
 // ONNX → Network: decode the protobuf, walk the graph in topological order converting each node,
 // fold normalisation into affine layers, and validate the result.
-import path from "node:path";
 import onnxp from "onnx-proto";
 import { NetsizeError, fail } from "../errors.js";
 import { Network, createNetwork } from "../network.js";
@@ -9,7 +8,8 @@ import { Ir, withFile } from "./ir.js";
 import { ImportState, NodeCtx, Value } from "./onnx-context.js";
 import { arithmetic, batchNorm, conv, gemm, matMul, neg, pad, pool } from "./onnx-ops-linear.js";
 import { act, clipOp, constantOp, flatten, maxMin, passThrough, reshape, squeeze, unaryConst } from "./onnx-ops-misc.js";
-import { decodeTensor, toNum } from "./onnx-tensor.js";
+import { decodeTensor, ExternalDataReader, toNum } from "./onnx-tensor.js";
+import { baseName } from "../names.js";
 import { applyLayerRecords, readLayerRecords } from "./onnx-meta.js";
 
 const { onnx } = onnxp;
@@ -34,14 +34,14 @@ class Values extends Map<string, Value> {
   /** The node being converted, so a bad initializer is reported where it is used. */
   user = "";
 
-  constructor(private readonly inits: Map<string, onnxp.onnx.ITensorProto>, private readonly file?: string) {
+  constructor(private readonly inits: Map<string, onnxp.onnx.ITensorProto>, private readonly file?: string, private readonly readExternal?: ExternalDataReader) {
     super();
   }
 
   override get(name: string): Value | undefined {
     let v = super.get(name);
     if (!v && this.inits.has(name)) {
-      v = { kind: "const", t: decodeTensor(this.inits.get(name)!, { file: this.file, node: this.user || `initializer ${name}` }) };
+      v = { kind: "const", t: decodeTensor(this.inits.get(name)!, { file: this.file, node: this.user || `initializer ${name}`, ...(this.readExternal ? { readExternal: this.readExternal } : {}) }) };
       super.set(name, v);
     }
     return v;
@@ -102,7 +102,7 @@ function dimsOf(v: onnxp.onnx.IValueInfoProto): Dim[] | undefined {
 }
 
 /** Decode ONNX bytes into a network (see networkFromOnnx in io/index.ts). */
-export function importOnnx(bytes: Uint8Array, file?: string): Network {
+export function importOnnx(bytes: Uint8Array, file?: string, readExternal?: ExternalDataReader): Network {
   const model = decodeModel(bytes, file);
   const g = model.graph!;
   const opsetEntry = (model.opsetImport ?? []).find((o) => !o.domain || o.domain === "ai.onnx");
@@ -124,8 +124,8 @@ export function importOnnx(bytes: Uint8Array, file?: string): Network {
   const inputShape = perSample as number[];
   const records = readLayerRecords(model, g.node!.length);
   const ir = new Ir(inputShape, file);
-  const values = new Values(inits as Map<string, onnxp.onnx.ITensorProto>, file);
-  const state: ImportState = { ir, batched, file, opset, values };
+  const values = new Values(inits as Map<string, onnxp.onnx.ITensorProto>, file, readExternal);
+  const state: ImportState = { ir, batched, file, opset, values, ...(readExternal ? { readExternal } : {}) };
   state.values.set(input.name ?? "", { kind: "dyn", id: -1, shape: inputShape });
   for (const i of topoOrder(g.node!, file)) {
     const node = g.node![i]!;
@@ -166,7 +166,7 @@ function defaultMeta(
 ): Record<string, unknown> {
   const producer = [model.producerName, model.producerVersion].filter(Boolean).join(" ");
   return {
-    ...(file ? { source: path.basename(file) } : {}),
+    ...(file ? { source: baseName(file) } : {}),
     onnx: {
       inputName: input.name ?? "input",
       inputShape: dimsOf(input),

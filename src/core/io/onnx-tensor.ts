@@ -1,8 +1,6 @@
 // Decoding ONNX tensors and attributes into float64, defensively: sizes are checked against the
-// bytes actually present before anything is allocated, and external data may only come from the
-// model's own folder.
-import { closeSync, fstatSync, openSync, readSync } from "node:fs";
-import path from "node:path";
+// bytes actually present before anything is allocated. External data is read through a callback the
+// caller hands in (the Node side reads only beside the model's file); core never touches files.
 import onnxp from "onnx-proto";
 import { fail } from "../errors.js";
 
@@ -26,10 +24,17 @@ export const ELEM_NAMES: Record<number, string> = {
 /** Largest tensor netsize will materialise (elements); far beyond any real model it handles. */
 export const MAX_ELEMENTS = 2 ** 28;
 
-/** Where a tensor is decoded: the model file (for messages and external data) and the node. */
+/**
+ * Reads `length` bytes at `offset` of an external-data file named by a tensor (`location` exactly as the
+ * model wrote it); it decides what may be read and fails with EXTERNAL_DATA otherwise.
+ */
+export type ExternalDataReader = (location: string, offset: number, length: number, what: string) => Uint8Array;
+
+/** Where a tensor is decoded: the model file (for messages), the node, and the external-data reader. */
 export interface TensorContext {
   file?: string;
   node?: string;
+  readExternal?: ExternalDataReader;
 }
 
 /** A protobuf int64 (number or Long-like) as a JS number. */
@@ -76,40 +81,21 @@ function decodeRaw(bytes: Uint8Array, type: number, n: number, data: Float64Arra
   }
 }
 
-/** Resolve and read an external-data tensor, refusing any location outside the model's folder. */
+/** Read an external-data tensor through the context's reader, after checking its offset and length. */
 function readExternal(t: onnxp.onnx.ITensorProto, byteLen: number, ctx: TensorContext, what: string): Uint8Array {
   const entries = new Map((t.externalData ?? []).map((e) => [e.key ?? "", e.value ?? ""]));
   const loc = entries.get("location");
-  if (!loc) fail("EXTERNAL_DATA", `${what} is stored externally but names no location; re-export with the data embedded`, ctx);
-  if (!ctx.file) fail("EXTERNAL_DATA", `${what} is stored in external file '${loc}', but the model was given as bytes with no folder; load it from its file`, ctx);
-  const dir = path.dirname(path.resolve(ctx.file));
-  const target = path.resolve(dir, loc);
-  const rel = path.relative(dir, target);
-  if (path.isAbsolute(loc) || rel === "" || rel.startsWith("..") || path.isAbsolute(rel)) {
-    fail("EXTERNAL_DATA", `${what} points to external data '${loc}' outside the model's folder; netsize only reads external data beside the model`, ctx);
-  }
+  const where = { file: ctx.file, node: ctx.node };
+  if (!loc) fail("EXTERNAL_DATA", `${what} is stored externally but names no location; re-export with the data embedded`, where);
+  if (!ctx.readExternal) fail("EXTERNAL_DATA", `${what} is stored in external file '${loc}', but the model was given as bytes with no external-data reader; load it from its file`, where);
   const offset = toNum(entries.get("offset") ?? 0);
   const declared = entries.has("length") ? toNum(entries.get("length")) : byteLen;
   if (!Number.isSafeInteger(offset) || offset < 0 || declared !== byteLen) {
-    fail("EXTERNAL_DATA", `${what}: external offset/length (${entries.get("offset") ?? 0}/${entries.get("length")}) do not fit a tensor of ${byteLen} bytes`, ctx);
+    fail("EXTERNAL_DATA", `${what}: external offset/length (${entries.get("offset") ?? 0}/${entries.get("length")}) do not fit a tensor of ${byteLen} bytes`, where);
   }
-  let fd: number;
-  try {
-    fd = openSync(target, "r");
-  } catch (e) {
-    fail("EXTERNAL_DATA", `${what}: cannot open external data '${loc}' (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); keep it beside the model`, ctx);
-  }
-  try {
-    const size = fstatSync(fd).size;
-    if (offset + byteLen > size) {
-      fail("EXTERNAL_DATA", `${what}: external file '${loc}' has ${size} bytes, the tensor needs ${offset + byteLen}`, ctx);
-    }
-    const buf = new Uint8Array(byteLen);
-    readSync(fd, buf, 0, byteLen, offset);
-    return buf;
-  } finally {
-    closeSync(fd);
-  }
+  const buf = ctx.readExternal(loc, offset, byteLen, what);
+  if (buf.length !== byteLen) fail("EXTERNAL_DATA", `${what}: external file '${loc}' gave ${buf.length} bytes, the tensor needs ${byteLen}`, where);
+  return buf;
 }
 
 /** Decode a TensorProto to float64, checking the declared size against the data present before allocating. */

@@ -1,5 +1,5 @@
 // VNN-LIB properties: the input box from the bounds on X_i, the output condition kept as text.
-import path from "node:path";
+import { baseName } from "../names.js";
 import { Box, makeBox } from "../domain.js";
 import { fail } from "../errors.js";
 
@@ -116,5 +116,5 @@ export function parseVnnlib(text: string, file?: string): VnnlibProperty {
   const lo = Float64Array.from([...Array(n).keys()].map((i) => lower.get(i)!));
   const hi = Float64Array.from([...Array(n).keys()].map((i) => upper.get(i)!));
   for (let i = 0; i < n; i++) if (lo[i]! > hi[i]!) fail("DOMAIN_MISMATCH", `X_${i} has lower bound ${lo[i]} above its upper bound ${hi[i]}`, where);
-  return { box: makeBox(lo, hi, `vnnlib ${file ? path.basename(file) : ""}`.trim()), outputCondition, numInputs: n, numOutputs: m };
+  return { box: makeBox(lo, hi, `vnnlib ${file ? baseName(file) : ""}`.trim()), outputCondition, numInputs: n, numOutputs: m };
 }

@@ -7,6 +7,9 @@
  * Every bound is about "linear regions" in the sense of distinct full-dimensional activation
  * patterns of the hidden units over all of R^n0, for generic weights.
  */
+import { inputSize, Network, outputSize, sizeOf } from "../../core/network.js";
+import { unitLayerIndices } from "../../core/summary.js";
+import { LensResultBase, since } from "../../core/lens.js";
 import { fail } from "../../core/errors.js";
 
 /** Binomial coefficient C(n, k) as a BigInt (0 when k < 0 or k > n). */
@@ -90,7 +93,7 @@ export function lineMaximum(widths: readonly number[]): bigint {
 }
 
 /** The theoretical figures for one architecture (BigInts as decimal strings, so the result is JSON). */
-export interface BoundsResult {
+export interface BoundsResult extends LensResultBase {
   schema: "netsize.bounds/1";
   /** [n0, hidden widths...]: the input dimension and the hidden layers that create regions. */
   widths: number[];
@@ -127,11 +130,15 @@ function ratio(a: bigint, b: bigint): number {
 
 /** All bounds for `widths` = [n0, hidden...] (see the file doc); `measured` is a count to set beside them. */
 export function regionBounds(widths: readonly number[], opts: { outputWidth?: number; measured?: number } = {}): BoundsResult {
+  const t0 = performance.now();
   checkWidths(widths);
   const n0 = widths[0]!, T = widths.slice(1).reduce((s, w) => s + w, 0);
   const serra = serraUpperBound(widths), shallow = zaslavsky(T, n0), m14 = montufar14LowerBound(widths);
   const result: BoundsResult = {
     schema: "netsize.bounds/1",
+    options: { ...(opts.outputWidth !== undefined ? { outputWidth: opts.outputWidth } : {}), ...(opts.measured !== undefined ? { measured: opts.measured } : {}) },
+    tolerance: {},
+    timings: { total: 0 },
     widths: [...widths],
     ...(opts.outputWidth !== undefined ? { outputWidth: opts.outputWidth } : {}),
     inputDim: n0,
@@ -156,6 +163,7 @@ export function regionBounds(widths: readonly number[], opts: { outputWidth?: nu
       ...(m14 !== undefined && m14 > 0n ? { ofMontufar14Lower: ratio(m, m14) } : {}),
     };
   }
+  result.timings.total = since(t0);
   return result;
 }
 
@@ -174,4 +182,19 @@ export function parseArchitecture(spec: string, hasOutput = true): { widths: num
       : `architecture '${spec}' needs the input dimension and at least one hidden width`);
   }
   return hasOutput ? { widths: nums.slice(0, -1), outputWidth: nums[nums.length - 1]! } : { widths: nums };
+}
+
+/** Widths [n0, hidden...] and output width of a fully-connected ReLU network (the only kind the bounds describe). */
+export function architectureOf(net: Network, file?: string): { widths: number[]; outputWidth: number } {
+  const hidden: number[] = [];
+  for (const i of unitLayerIndices(net)) {
+    const layer = net.layers[i]!;
+    const src = layer.inputs[0]! >= 0 ? net.layers[layer.inputs[0]!] : undefined;
+    if (layer.kind !== "activation" || src?.kind !== "dense") {
+      fail("BAD_ARGUMENT", `the bounds describe fully-connected networks, but unit layer ${layer.name} (${layer.kind}) is fed by ${src ? `a ${src.kind} layer` : "the input"}; give the widths instead, e.g. 784-100-100-10`, { file });
+    }
+    hidden.push(sizeOf(layer.shape));
+  }
+  if (hidden.length === 0) fail("BAD_ARGUMENT", "the network has no hidden units, so it has a single linear region", { file });
+  return { widths: [inputSize(net), ...hidden], outputWidth: outputSize(net) };
 }

@@ -12,7 +12,7 @@
  */
 import { fail, NetsizeError } from "../../core/errors.js";
 import { Box, checkBoxFits } from "../../core/domain.js";
-import { LensContext, LensResultBase, checkAborted, since } from "../../core/lens.js";
+import { LensContext, LensOptions, LensResultBase, checkAborted, since } from "../../core/lens.js";
 import { loadLpSolver } from "../../core/lp/highs.js";
 import { Network, inputSize, isPiecewiseLinear, sizeOf } from "../../core/network.js";
 import { createRng } from "../../core/random.js";
@@ -33,6 +33,14 @@ export interface BoxRegionsOptions {
   /** Seed for the fallback starting points when the box centre lies on a boundary (default 0). */
   seed?: number;
 }
+
+/** The box lens's options, each default stated once. */
+export const BOX_REGIONS_OPTIONS: LensOptions<BoxRegionsOptions> = {
+  maxRegions: { default: 1_000_000, description: "stop with LIMIT_EXCEEDED (partial result attached) after this many regions" },
+  maxDims: { default: 8, description: "refuse boxes with more free inputs than this: the count grows like units^d" },
+  listRegions: { default: true, description: "list every region (pattern, interior point, radius) in the result" },
+  seed: { default: 0, description: "seed for the fallback starting points when the box centre lies on a boundary" },
+};
 
 /** One region of the box. */
 export interface BoxRegion {
@@ -98,8 +106,8 @@ function keyPatterns(key: string, net: Network, unitLayers: number[]): LayerPatt
 /** Every full-dimensional linear region of a piecewise-linear network on a low-dimensional box. */
 export async function boxRegions(net: Network, box: Box, options: BoxRegionsOptions = {}, ctx: LensContext = {}): Promise<BoxRegionsResult> {
   const t0 = performance.now();
-  const maxRegions = options.maxRegions ?? 1_000_000, maxDims = options.maxDims ?? 8;
-  const listRegions = options.listRegions ?? true, seed = options.seed ?? 0;
+  const maxRegions = options.maxRegions ?? BOX_REGIONS_OPTIONS.maxRegions.default!, maxDims = options.maxDims ?? BOX_REGIONS_OPTIONS.maxDims.default!;
+  const listRegions = options.listRegions ?? BOX_REGIONS_OPTIONS.listRegions.default!, seed = options.seed ?? BOX_REGIONS_OPTIONS.seed.default!;
   if (!isPiecewiseLinear(net)) fail("NOT_PIECEWISE_LINEAR", "exact box regions need a piecewise-linear network (ReLU, leaky ReLU, abs, hard tanh, max pool); use --sample for sampled patterns");
   if (!(Number.isInteger(maxRegions) && maxRegions >= 1)) fail("BAD_ARGUMENT", `maxRegions must be a positive integer, got ${maxRegions}`);
   checkBoxFits(box, inputSize(net));
@@ -145,7 +153,7 @@ export async function boxRegions(net: Network, box: Box, options: BoxRegionsOpti
     schema: "netsize.regions.box/1",
     options: { maxRegions, maxDims, listRegions, seed },
     tolerance,
-    timings: { totalMs: since(t0) },
+    timings: { total: since(t0) },
     seed,
     count: regions.length,
     complete,

@@ -3,7 +3,7 @@
  * breakpoint where some unit changes state, the intervals (linear regions) between them with their
  * affine output, and the knots — breakpoints where the output's slope actually changes.
  */
-import { LensContext, LensResultBase, since } from "../../core/lens.js";
+import { LensContext, LensOptions, LensResultBase, since, Timings } from "../../core/lens.js";
 import { inputSize, Network, outputSize } from "../../core/network.js";
 import { TOLERANCE } from "../../core/tolerance.js";
 import { LinePath, pathSegments } from "./anchors.js";
@@ -21,6 +21,14 @@ export interface LineOptions {
   /** Include each interval's pattern string (default true). */
   patterns?: boolean;
 }
+
+/** The line lens's options, each default stated once. */
+export const LINE_OPTIONS: LensOptions<LineOptions> = {
+  maxRegions: { default: 1_000_000, description: "stop with LIMIT_EXCEEDED above this many intervals per segment" },
+  verify: { default: false, description: "confirm every interval's pattern and output with the reference forward pass at an interior point" },
+  details: { default: true, description: "include the interval list" },
+  patterns: { default: true, description: "include each interval's pattern string" },
+};
 
 /** One interval of constant activation pattern along the path. */
 export interface LineInterval {
@@ -82,10 +90,10 @@ export function lineRegions(net: Network, path: LinePath, opts: LineOptions = {}
   const d = inputSize(net), m = outputSize(net);
   const segs = pathSegments(path, d);
   const parts: { P: Partition; order: number[]; shift: number }[] = [];
-  const timings: Record<string, number> = {};
+  const timings: Timings = { total: 0 };
   let verification: Verification | undefined;
   for (const seg of segs) {
-    const P = partition(net, { origin: seg.origin, basis: [seg.direction], domain: Float64Array.from([seg.t0, seg.t1]) }, { maxRegions: opts.maxRegions }, ctx);
+    const P = partition(net, { origin: seg.origin, basis: [seg.direction], domain: Float64Array.from([seg.t0, seg.t1]) }, { maxRegions: opts.maxRegions ?? LINE_OPTIONS.maxRegions.default! }, ctx);
     const order = Array.from({ length: P.count }, (_, i) => i).sort((a, b) => P.verts[P.cellOff[a]!]! - P.verts[P.cellOff[b]!]!);
     parts.push({ P, order, shift: seg.shift });
     if (opts.verify) {
@@ -133,7 +141,7 @@ export function lineRegions(net: Network, path: LinePath, opts: LineOptions = {}
   const first = parts[0]!.P;
   return {
     schema: "netsize.regions.line/1",
-    options: { ...opts, maxRegions: opts.maxRegions ?? 1_000_000 },
+    options: { ...opts, maxRegions: opts.maxRegions ?? LINE_OPTIONS.maxRegions.default! },
     tolerance: { ...TOLERANCE },
     timings,
     path: {

@@ -6,11 +6,12 @@
  */
 import { Box, checkBoxFits } from "../../core/domain.js";
 import { fail } from "../../core/errors.js";
-import { LensContext, LensResultBase, since } from "../../core/lens.js";
+import { LensContext, LensOptions, LensResultBase, since } from "../../core/lens.js";
 import { Network, inputSize, sizeOf } from "../../core/network.js";
 import { createRng } from "../../core/random.js";
 import { TOLERANCE } from "../../core/tolerance.js";
-import { BatchResult, forwardBatchReference } from "../../core/engine/reference.js";
+import { BatchResult } from "../../core/engine/reference.js";
+import { engineOf, referenceEngine } from "../../core/engine/batch.js";
 import { Dataset } from "../../data/dataset.js";
 import { localComplexityRaw } from "./local-complexity.js";
 
@@ -67,9 +68,16 @@ export interface SampledRegionsOptions {
   radius?: number;
   /** Local complexity on the first this-many samples only (default 1000): it costs a gradient per unit. */
   localSamples?: number;
-  /** Forward engine: "auto" (onnxruntime when it can run the net, else the reference), "onnxruntime" or "reference". */
+  /** Forward engine: "auto" (the context's engine, default the float64 reference), "onnxruntime" (the context's engine must be it) or "reference". */
   engine?: "auto" | "onnxruntime" | "reference";
 }
+
+/** The sampled lens's options, each default stated once. */
+export const SAMPLED_OPTIONS: LensOptions<SampledRegionsOptions> = {
+  radius: { description: "local-complexity radius r (omit to skip local complexity)" },
+  localSamples: { default: 1000, description: "local complexity on the first this-many samples only (it costs a gradient per unit)" },
+  engine: { default: "auto", description: "forward engine: auto (the context's engine), onnxruntime (required) or reference" },
+};
 
 /** Summary statistics of a per-sample quantity. */
 export interface SampleStats { mean: number; median: number; min: number; max: number }
@@ -78,7 +86,8 @@ export interface SampleStats { mean: number; median: number; min: number; max: n
 export interface SampledRegionsResult extends LensResultBase {
   schema: "netsize.regions.sampled/1";
   samples: { n: number; source: string };
-  engine: "onnxruntime" | "reference";
+  /** The engine that ran the samples. */
+  engine: string;
   units: number;
   /** Distinct activation patterns over all unit layers among the samples (a lower bound on regions met). */
   distinctPatterns: number;
@@ -109,17 +118,21 @@ function stats(v: ArrayLike<number>): SampleStats {
   return { mean: s / a.length, median: a.length % 2 ? a[mid]! : (a[mid - 1]! + a[mid]!) / 2, min: a[0]!, max: a[a.length - 1]! };
 }
 
-async function runForward(net: Network, set: SampleSet, engine: SampledRegionsOptions["engine"], ctx: LensContext): Promise<{ batch: BatchResult; used: "onnxruntime" | "reference" }> {
-  if (engine !== "reference") {
-    try {
-      const { createBatchedEngine } = await import("../../core/engine/onnxruntime.js");
-      const e = await createBatchedEngine(net, { float: 64 });
-      try { return { batch: await e.run(set.X, set.n, { ...ctx }), used: "onnxruntime" }; } finally { await e.dispose(); }
-    } catch (e) {
-      if (engine === "onnxruntime") throw e;
-    }
+async function runForward(net: Network, set: SampleSet, engine: SampledRegionsOptions["engine"], ctx: LensContext): Promise<{ batch: BatchResult; used: string }> {
+  const provider = engine === "reference" ? referenceEngine : engineOf(ctx);
+  if (engine === "onnxruntime" && provider.name !== "onnxruntime") {
+    fail("BAD_ARGUMENT", `engine 'onnxruntime' was asked for, but the context's engine is '${provider.name}'; hand in the onnxruntime engine of netsize/node (ctx.engine)`);
   }
-  return { batch: forwardBatchReference(net, set.X, set.n), used: "reference" };
+  // A failing engine is an error, never a silent fallback to another one (and a cancel stays ABORTED).
+  const e = await provider.create(net, { float: 64 });
+  try { return { batch: await e.run(set.X, set.n, { signal: ctx.signal, onProgress: ctx.onProgress }), used: e.name }; } finally { await e.dispose(); }
+}
+
+/** The bytes as a string of char codes 0..255: a compact, exact map key. */
+function latin1(bytes: Uint8Array): string {
+  let s = "";
+  for (let i = 0; i < bytes.length; i += 4096) s += String.fromCharCode.apply(null, bytes.subarray(i, i + 4096) as unknown as number[]);
+  return s;
 }
 
 /** Distinct activation patterns of a sample set, per layer and overall, and (with `radius`) local complexity. */
@@ -128,7 +141,7 @@ export async function sampledRegions(net: Network, set: SampleSet, options: Samp
   const d = inputSize(net);
   if (set.X.length !== set.n * d) fail("DOMAIN_MISMATCH", `the samples have ${set.X.length / Math.max(set.n, 1)} features, the network expects ${d} ([${net.inputShape.join(",")}])`);
   if (set.n < 1) fail("BAD_ARGUMENT", "need at least one sample");
-  const { batch, used } = await runForward(net, set, options.engine ?? "auto", ctx);
+  const { batch, used } = await runForward(net, set, options.engine ?? SAMPLED_OPTIONS.engine.default!, ctx);
   const tForward = since(t0);
   const n = set.n;
   const layers: SampledRegionsResult["layers"] = [];
@@ -147,7 +160,7 @@ export async function sampledRegions(net: Network, set: SampleSet, options: Samp
         bytes[i >> 1]! |= p << ((i & 1) * 4);
         if (p > 0) active[i]!++;
       }
-      const key = Buffer.from(bytes).toString("latin1");
+      const key = latin1(bytes);
       own.add(key);
       running[s] += key;
       upTo.add(running[s]!);
@@ -163,7 +176,7 @@ export async function sampledRegions(net: Network, set: SampleSet, options: Samp
   const tPatterns = since(t0) - tForward;
   let localComplexity: SampledRegionsResult["localComplexity"];
   if (options.radius !== undefined) {
-    const m = Math.min(n, options.localSamples ?? 1000);
+    const m = Math.min(n, options.localSamples ?? SAMPLED_OPTIONS.localSamples.default!);
     const lc = await localComplexityRaw(net, set.X.subarray(0, m * d), m, options.radius, ctx);
     localComplexity = {
       radius: options.radius,
@@ -176,9 +189,9 @@ export async function sampledRegions(net: Network, set: SampleSet, options: Samp
   }
   return {
     schema: "netsize.regions.sampled/1",
-    options: { ...options, engine: options.engine ?? "auto" },
+    options: { ...options, engine: options.engine ?? SAMPLED_OPTIONS.engine.default! },
     tolerance: { patternAgree: TOLERANCE.patternAgree },
-    timings: { forwardMs: tForward, patternsMs: Math.round(tPatterns * 1000) / 1000, totalMs: since(t0) },
+    timings: { forward: tForward, patterns: Math.round(tPatterns * 1000) / 1000, total: since(t0) },
     ...(set.seed !== undefined ? { seed: set.seed } : {}),
     samples: { n, source: set.source },
     engine: used,

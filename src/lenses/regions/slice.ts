@@ -3,7 +3,7 @@
  * space into linear regions, each with its polygon, pattern, affine output map and area, plus the
  * decision boundary.
  */
-import { LensContext, LensResultBase, since } from "../../core/lens.js";
+import { LensContext, LensOptions, LensResultBase, since, Timings } from "../../core/lens.js";
 import { inputSize, Network, outputSize } from "../../core/network.js";
 import { TOLERANCE } from "../../core/tolerance.js";
 import { convexPolygon, Plane, planePoint, squareDomain } from "./anchors.js";
@@ -29,6 +29,17 @@ export interface SliceOptions {
   /** Include each region's pattern string in the list (default true). */
   patterns?: boolean;
 }
+
+/** The slice lens's options, each default stated once. */
+export const SLICE_OPTIONS: LensOptions<SliceOptions> = {
+  halfWidth: { default: 10, description: "half-width of the square domain [−h, h]² in slice coordinates" },
+  polygon: { description: "a convex polygon in slice coordinates as the domain instead of the square" },
+  maxRegions: { default: 1_000_000, description: "stop with LIMIT_EXCEEDED above this many regions" },
+  maxBytes: { default: 2 ** 30, description: "stop with LIMIT_EXCEEDED when per-region storage would exceed this many bytes" },
+  verify: { default: false, description: "confirm every region's pattern and output with the reference forward pass at an interior point" },
+  details: { default: true, description: "include the per-region list (false keeps only counts and the boundary)" },
+  patterns: { default: true, description: "include each region's pattern string in the list" },
+};
 
 /** One linear region of a slice. */
 export interface SliceRegion {
@@ -79,9 +90,9 @@ export function sliceRegions(net: Network, plane: Plane, opts: SliceOptions = {}
 /** sliceRegions plus the raw partition (flat arrays), for callers that need more than the JSON. */
 export function sliceCompute(net: Network, plane: Plane, opts: SliceOptions = {}, ctx: LensContext = {}): SliceComputation & { result: SliceResult } {
   const t0 = performance.now();
-  const domain = opts.polygon ? convexPolygon(opts.polygon) : squareDomain(opts.halfWidth ?? 10);
-  const P = partition(net, { origin: plane.origin, basis: plane.basis, domain }, { maxRegions: opts.maxRegions, maxBytes: opts.maxBytes }, ctx);
-  const timings: Record<string, number> = { partition: since(t0) };
+  const domain = opts.polygon ? convexPolygon(opts.polygon) : squareDomain(opts.halfWidth ?? SLICE_OPTIONS.halfWidth.default!);
+  const P = partition(net, { origin: plane.origin, basis: plane.basis, domain }, { maxRegions: opts.maxRegions ?? SLICE_OPTIONS.maxRegions.default!, maxBytes: opts.maxBytes ?? SLICE_OPTIONS.maxBytes.default! }, ctx);
+  const timings: Timings = { total: 0, partition: since(t0) };
   let t = performance.now();
   const boundary = decisionBoundary(P);
   timings.boundary = since(t);
@@ -133,7 +144,7 @@ export function sliceCompute(net: Network, plane: Plane, opts: SliceOptions = {}
   for (let q = 0; q < domain.length / 2; q++) poly.push([domain[2 * q]!, domain[2 * q + 1]!]);
   const result: SliceResult = {
     schema: "netsize.regions.slice/1",
-    options: { ...opts, halfWidth: opts.polygon ? undefined : opts.halfWidth ?? 10, maxRegions: opts.maxRegions ?? 1_000_000 },
+    options: { ...opts, halfWidth: opts.polygon ? undefined : opts.halfWidth ?? SLICE_OPTIONS.halfWidth.default!, maxRegions: opts.maxRegions ?? SLICE_OPTIONS.maxRegions.default! },
     tolerance: { ...TOLERANCE },
     timings,
     plane: { origin: Array.from(plane.origin), basis: [Array.from(plane.basis[0]), Array.from(plane.basis[1])], anchors: plane.anchors.map((a) => [a[0], a[1]]) },

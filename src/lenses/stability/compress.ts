@@ -3,10 +3,12 @@
 // on others into the next affine map, and merge layers that became entirely linear. The result is
 // a smaller network equal to the original on the domain.
 import { fail } from "../../core/errors.js";
+import { checkAborted, LensContext, LensOptions, LensResultBase, since } from "../../core/lens.js";
+import { TOLERANCE } from "../../core/tolerance.js";
 import { createNetwork, LayerSpec, Network } from "../../core/network.js";
 import { summarize } from "../../core/summary.js";
 import { Chain, ChainLayer, toChain } from "./chain.js";
-import { independentRows } from "./fold.js";
+import { FOLD_DEPENDENCE_REL, independentRows } from "./fold.js";
 import { pieceAffine } from "./pieces.js";
 import { StabilityResult } from "./report.js";
 import { CERTIFIERS, Certifier } from "./state.js";
@@ -24,9 +26,9 @@ export interface CompressedLayer {
   merged: boolean;
 }
 
-/** The report of a compression (schema "netsize.compress/1"). */
-export interface CompressionReport {
-  schema: "netsize.compress/1";
+/** The report of a compression (schema "netsize.compression/1"). */
+export interface CompressionReport extends LensResultBase {
+  schema: "netsize.compression/1";
   before: { units: number; params: number; layers: number };
   after: { units: number; params: number; layers: number };
   layers: CompressedLayer[];
@@ -41,10 +43,17 @@ export interface CompressOptions {
   merge?: "smaller" | "always" | "never";
 }
 
+/** The compression's options, each default stated once. */
+export const COMPRESS_OPTIONS: LensOptions<CompressOptions> = {
+  merge: { default: "smaller", description: "merge an entirely linear layer into the next: smaller (when it does not add parameters), always, never" },
+};
+
 interface Work { W: Float64Array; b: Float64Array; inSize: number; outSize: number; act?: ChainLayer["act"]; piece: Int8Array }
 
 /** Compress `net` with the stable units of `result` (computed on the same network); returns the new network and a report. */
-export function compress(net: Network, result: StabilityResult, opts: CompressOptions = {}): { network: Network; report: CompressionReport } {
+export function compress(net: Network, result: StabilityResult, opts: CompressOptions = {}, ctx: LensContext = {}): { network: Network; report: CompressionReport } {
+  const t0 = performance.now();
+  checkAborted(ctx);
   const chain: Chain = toChain(net);
   const byLayer = new Map(result.layers.map((l) => [l.layer, l]));
   const work: Work[] = chain.layers.map((l) => {
@@ -58,6 +67,8 @@ export function compress(net: Network, result: StabilityResult, opts: CompressOp
   let strongest = 0;
   const certOf = new Map<number, Certifier[]>(result.layers.map((l) => [l.layer, l.by]));
   for (let j = 0; j + 1 < work.length; j++) {
+    checkAborted(ctx);
+    ctx.onProgress?.({ done: j, total: work.length - 1, stage: "compress" });
     const L = work[j]!, N = work[j + 1]!;
     if (!L.act) continue;
     const rep: CompressedLayer = { name: net.layers[L.act.layer]!.name, unitsBefore: L.outSize, unitsAfter: L.outSize, removedConstant: 0, folded: 0, merged: false };
@@ -75,7 +86,7 @@ export function compress(net: Network, result: StabilityResult, opts: CompressOp
       } else linear.push(i);
     }
     const allStable = L.piece.every((p) => p >= 0);
-    if (allStable && shouldMerge(L, N, remove.size, opts.merge ?? "smaller")) {
+    if (allStable && shouldMerge(L, N, remove.size, opts.merge ?? COMPRESS_OPTIONS.merge.default!)) {
       mergeInto(L, N, remove);
       for (const i of linear) used(i);
       rep.merged = true; rep.unitsAfter = 0;
@@ -116,7 +127,10 @@ export function compress(net: Network, result: StabilityResult, opts: CompressOp
   return {
     network,
     report: {
-      schema: "netsize.compress/1",
+      schema: "netsize.compression/1",
+      options: { merge: opts.merge ?? COMPRESS_OPTIONS.merge.default! },
+      tolerance: { foldDependence: FOLD_DEPENDENCE_REL, equivalence: TOLERANCE.equivalence },
+      timings: { total: since(t0) },
       before: { units: sb.units, params: sb.params, layers: net.layers.length },
       after: { units: sa.units, params: sa.params, layers: network.layers.length },
       layers,

@@ -1,12 +1,12 @@
 // The equivalence check of a compression: max |f(x) − f'(x)| over many points of the domain
 // (centre, vertices, data inside the box, uniform), in float64 on the batched engine, and again
-// through onnxruntime on the exported file exactly as a user would load it.
-import ort from "onnxruntime-node";
+// through an outside runtime on the exported file exactly as a user would load it (onnxruntime, handed in
+// by the Node side as ctx.engine; without one, netsize decodes the bytes itself).
 import { Box, inBox } from "../../core/domain.js";
-import { createBatchedEngine } from "../../core/engine/onnxruntime.js";
-import { forwardBatchReference } from "../../core/engine/reference.js";
+import { engineOf, OnnxRunner, referenceEngine } from "../../core/engine/batch.js";
+import { networkFromOnnx } from "../../core/io/index.js";
 import { fail } from "../../core/errors.js";
-import { checkAborted, LensContext } from "../../core/lens.js";
+import { checkAborted, LensContext, LensOptions, LensResultBase, since } from "../../core/lens.js";
 import { inputSize, Network, outputSize } from "../../core/network.js";
 import { createRng } from "../../core/random.js";
 import { TOLERANCE } from "../../core/tolerance.js";
@@ -18,30 +18,43 @@ export interface EquivalenceOptions {
   seed?: number;
   /** Data points (n × inputSize); those inside the box are used. */
   data?: { x: Float64Array; n: number };
-  /** "batched" (onnxruntime float64, default) or "reference" (the TypeScript reference engine; slow, for tests). */
+  /** "batched" (the context's engine in float64, default) or "reference" (always the TypeScript reference engine). */
   engine?: "batched" | "reference";
-  /** Exported ONNX bytes of the compressed network, to be run through onnxruntime as well. */
+  /** Exported ONNX bytes of the compressed network, to be run by the context's ONNX runtime as well. */
   exported?: Uint8Array;
 }
 
 /** The outcome of the equivalence check. */
-export interface EquivalenceReport {
+export interface EquivalenceReport extends LensResultBase {
+  schema: "netsize.equivalence/1";
   points: number;
   sources: { centre: number; vertices: number; data: number; uniform: number };
   /** max |f(x) − f'(x)| over all points and outputs, float64. */
   maxAbsDiff: number;
   /** The point index where it was reached. */
   worstPoint: number;
-  tolerance: number;
-  /** maxAbsDiff <= tolerance. */
+  /** The equivalence tolerance used (TOLERANCE.equivalence). */
+  tolerance: { equivalence: number };
+  /** maxAbsDiff <= tolerance.equivalence. */
   equal: boolean;
   engine: "batched" | "reference";
-  /** The same against the exported file run by onnxruntime (its own precision). */
-  exported?: { maxAbsDiff: number; float: 32 | 64 };
+  /** The engine that ran both networks ("onnxruntime", "reference", ...). */
+  engineName: string;
+  /** The same against the exported file, run by `runtime` in the file's own precision. */
+  exported?: { maxAbsDiff: number; float: 32 | 64; runtime: string };
   seed: number;
 }
 
 const CHUNK = 2048;
+
+/** The equivalence check's options, each default stated once. */
+export const EQUIVALENCE_OPTIONS: LensOptions<EquivalenceOptions> = {
+  points: { default: 100_000, description: "points of the equivalence check (centre, vertices, data inside the box, uniform)" },
+  seed: { default: 0, description: "seed of the sampled points" },
+  data: { description: "data points (n × inputSize); those inside the box are used" },
+  engine: { default: "batched", description: "batched (the context's engine, float64) or reference" },
+  exported: { description: "exported ONNX bytes of the compressed network, run by the context's ONNX runtime as well" },
+};
 
 /** Generate the check's points chunk by chunk (never all in memory): centre, vertices, data, then uniform. */
 function* pointChunks(box: Box, total: number, seed: number, data?: { x: Float64Array; n: number }): Generator<{ X: Float64Array; n: number; kind: keyof EquivalenceReport["sources"] }> {
@@ -76,21 +89,27 @@ function* pointChunks(box: Box, total: number, seed: number, data?: { x: Float64
 export async function checkEquivalence(a: Network, b: Network, box: Box, opts: EquivalenceOptions = {}, ctx: LensContext = {}): Promise<EquivalenceReport> {
   const d = inputSize(a), m = outputSize(a);
   if (inputSize(b) !== d || outputSize(b) !== m) fail("SHAPE_MISMATCH", `the networks differ in shape: ${d}→${m} and ${inputSize(b)}→${outputSize(b)}`);
-  const total = opts.points ?? 100_000, seed = opts.seed ?? 0, engine = opts.engine ?? "batched";
+  const t0 = performance.now();
+  const total = opts.points ?? EQUIVALENCE_OPTIONS.points.default!, seed = opts.seed ?? EQUIVALENCE_OPTIONS.seed.default!, engine = opts.engine ?? EQUIVALENCE_OPTIONS.engine.default!;
+  const provider = engine === "reference" ? referenceEngine : engineOf(ctx);
+  const disposers: (() => Promise<void>)[] = [];
   const run = async (net: Network): Promise<(X: Float64Array, n: number) => Promise<Float64Array>> => {
-    if (engine === "reference") return async (X, n) => forwardBatchReference(net, X, n, { withUnits: false }).outputs;
-    const e = await createBatchedEngine(net, { float: 64, withUnits: false });
+    const e = await provider.create(net, { float: 64, withUnits: false });
     disposers.push(() => e.dispose());
     return async (X, n) => (await e.run(X, n, { withUnits: false })).outputs;
   };
-  const disposers: (() => Promise<void>)[] = [];
   const sources = { centre: 0, vertices: 0, data: 0, uniform: 0 };
   let maxAbsDiff = 0, worstPoint = -1, seen = 0, exportedMax = 0;
-  let session: ort.InferenceSession | undefined, exportedFloat: 32 | 64 = 64;
+  let exportedFloat: 32 | 64 = 64, runtime = "";
   try {
     const fa = await run(a), fb = await run(b);
+    let runner: OnnxRunner | undefined;
     if (opts.exported) {
-      session = await ort.InferenceSession.create(opts.exported, { graphOptimizationLevel: "basic", logSeverityLevel: 3 });
+      const open = engineOf(ctx).openOnnx;
+      if (open) { runner = await open(opts.exported); runtime = engineOf(ctx).name; }
+      else { runner = await decodedRunner(opts.exported); runtime = "netsize (decoded)"; }
+      const r = runner;
+      disposers.push(() => r.dispose());
     }
     for (const chunk of pointChunks(box, total, seed, opts.data)) {
       checkAborted(ctx);
@@ -99,10 +118,13 @@ export async function checkEquivalence(a: Network, b: Network, box: Box, opts: E
         const diff = Math.abs(ya[k]! - yb[k]!);
         if (!(diff <= maxAbsDiff)) { maxAbsDiff = Number.isNaN(diff) ? Infinity : diff; worstPoint = seen + Math.floor(k / m); }
       }
-      if (session) {
-        const r = await runExported(session, chunk.X, chunk.n, a.inputShape);
+      if (runner) {
+        const r = await runner.run(chunk.X, chunk.n, a.inputShape);
         exportedFloat = r.float;
-        for (let k = 0; k < chunk.n * m; k++) exportedMax = Math.max(exportedMax, Math.abs(ya[k]! - r.y[k]!));
+        for (let k = 0; k < chunk.n * m; k++) {
+          const diff = Math.abs(ya[k]! - r.outputs[k]!);
+          if (!(diff <= exportedMax)) exportedMax = Number.isNaN(diff) ? Infinity : diff;
+        }
       }
       sources[chunk.kind] += chunk.n;
       seen += chunk.n;
@@ -110,40 +132,24 @@ export async function checkEquivalence(a: Network, b: Network, box: Box, opts: E
     }
   } finally {
     for (const f of disposers) await f();
-    await session?.release();
   }
   return {
-    points: seen, sources, maxAbsDiff, worstPoint, tolerance: TOLERANCE.equivalence, equal: maxAbsDiff <= TOLERANCE.equivalence, engine,
-    ...(opts.exported ? { exported: { maxAbsDiff: exportedMax, float: exportedFloat } } : {}),
+    schema: "netsize.equivalence/1",
+    options: { points: total, seed, engine, exported: opts.exported !== undefined, data: opts.data?.n ?? 0 },
+    tolerance: { equivalence: TOLERANCE.equivalence },
+    points: seen, sources, maxAbsDiff, worstPoint, equal: maxAbsDiff <= TOLERANCE.equivalence, engine, engineName: provider.name,
+    ...(opts.exported ? { exported: { maxAbsDiff: exportedMax, float: exportedFloat, runtime } } : {}),
     seed,
+    timings: { total: since(t0) },
   };
 }
 
-async function runExported(session: ort.InferenceSession, X: Float64Array, n: number, inputShape: readonly number[]): Promise<{ y: Float64Array; float: 32 | 64 }> {
-  const name = session.inputNames[0]!;
-  const meta = (session as unknown as { inputMetadata?: { type?: string }[] }).inputMetadata?.[0];
-  const float: 32 | 64 = meta?.type === "float64" || meta?.type === "double" ? 64 : await probeFloat(session, name, inputShape);
-  const feed = float === 64 ? new ort.Tensor("float64", X, [n, ...inputShape]) : new ort.Tensor("float32", Float32Array.from(X), [n, ...inputShape]);
-  const res = await session.run({ [name]: feed });
-  const out = res[session.outputNames[0]!]!;
-  const y = Float64Array.from(out.data as Float64Array | Float32Array);
-  for (const t of Object.values(res)) t.dispose();
-  return { y, float };
-}
-
-const floatOf = new WeakMap<ort.InferenceSession, 32 | 64>();
-
-/** The input precision of a session, found by trying float64 once. */
-async function probeFloat(session: ort.InferenceSession, name: string, inputShape: readonly number[]): Promise<32 | 64> {
-  const known = floatOf.get(session);
-  if (known) return known;
-  let f: 32 | 64 = 32;
-  try {
-    const size = inputShape.reduce((p, q) => p * q, 1);
-    const r = await session.run({ [name]: new ort.Tensor("float64", new Float64Array(size), [1, ...inputShape]) });
-    for (const t of Object.values(r)) t.dispose();
-    f = 64;
-  } catch { f = 32; }
-  floatOf.set(session, f);
-  return f;
+/** Without an outside runtime: decode the bytes with netsize's own ONNX reader and run them on the reference engine. */
+async function decodedRunner(bytes: Uint8Array): Promise<OnnxRunner> {
+  const net = networkFromOnnx(bytes);
+  const e = await referenceEngine.create(net, { withUnits: false });
+  return {
+    run: async (X, n) => ({ outputs: (await e.run(X, n, { withUnits: false })).outputs, float: 64 }),
+    dispose: () => e.dispose(),
+  };
 }

@@ -2,7 +2,7 @@
 // IBP, (sampling), CROWN, LP, MILP — and each only works on what the previous ones left undecided.
 import { Box, checkBoxFits } from "../../core/domain.js";
 import { fail, isNetsizeError } from "../../core/errors.js";
-import { checkAborted, LensContext, since } from "../../core/lens.js";
+import { checkAborted, LensContext, LensOptions, since, Timings } from "../../core/lens.js";
 import { loadLpSolver } from "../../core/lp/highs.js";
 import { inputSize, isPiecewiseLinear, Network } from "../../core/network.js";
 import { TOLERANCE } from "../../core/tolerance.js";
@@ -38,20 +38,33 @@ export interface StabilityOptions {
   split?: boolean;
 }
 
+/** The stability lens's options, each default stated once. */
+export const STABILITY_OPTIONS: LensOptions<StabilityOptions> = {
+  method: { default: "auto", description: "ibp | crown | lp | milp | auto (auto: sampling pre-pass, then IBP, CROWN, LP, MILP on the candidates)" },
+  timeLimit: { default: 600, description: "seconds for the LP and MILP stages together; units left are reported unknown" },
+  unitTimeLimit: { default: 60, description: "seconds per MILP decision" },
+  samples: { description: "points of the sampling pre-pass (default 2000 with auto, else 0)" },
+  search: { description: "local-search iterations per undecided unit after sampling (default 4 with auto, else 0)" },
+  seed: { default: 0, description: "seed of the sampling" },
+  data: { description: "data points to sample first (those inside the box), n × inputSize" },
+  milpBounds: { default: false, description: "solve each MILP to optimality for exact intervals instead of deciding the sign (slower)" },
+  split: { default: true, description: "auto: split the input box before MILP when it has at most 16 inputs" },
+};
+
 const RANK: Record<StabilityMethod, number> = { ibp: 1, crown: 2, lp: 3, milp: 4, auto: 4 };
 
 /** Decide, for every unit of `net` on the box, whether it is stably active, stably inactive or unstable. */
 export async function stability(net: Network, box: Box, options: StabilityOptions = {}, ctx: LensContext = {}): Promise<StabilityResult> {
   checkBoxFits(box, inputSize(net));
-  const method = options.method ?? "auto";
+  const method = options.method ?? STABILITY_OPTIONS.method.default!;
   if (!(method in RANK)) fail("BAD_ARGUMENT", `unknown stability method '${method}'; use ibp, crown, lp, milp or auto`);
   const rank = RANK[method];
   if (rank >= 2 && !isPiecewiseLinear(net)) fail("NOT_PIECEWISE_LINEAR", `method '${method}' needs a piecewise-linear network; use --method ibp for smooth activations`);
   const auto = method === "auto";
-  const seed = options.seed ?? 0;
+  const seed = options.seed ?? STABILITY_OPTIONS.seed.default!;
   const samples = options.samples ?? (auto ? 2000 : 0);
   const search = options.search ?? (auto ? 4 : 0);
-  const timings: Record<string, number> = {};
+  const timings: Timings = { total: 0 };
   const stages: StageReport[] = [];
   const snaps = new Map<StageReport["stage"], StageBounds[]>();
   const t00 = performance.now();
@@ -119,7 +132,7 @@ export async function stability(net: Network, box: Box, options: StabilityOption
     record("crown", t0);
   }
 
-  const deadline = performance.now() + 1000 * (options.timeLimit ?? 600);
+  const deadline = performance.now() + 1000 * (options.timeLimit ?? STABILITY_OPTIONS.timeLimit.default!);
   if (rank >= 3 && chain) {
     const solver = await loadLpSolver();
     t0 = performance.now();
@@ -135,7 +148,7 @@ export async function stability(net: Network, box: Box, options: StabilityOption
     record("lp", t0, { work: solves });
     if (rank >= 4) {
       const split = auto && options.split !== false && inputSize(net) <= SPLIT_MAX_INPUTS;
-      const ex = exactStage(solver, net, chain, cstates, states, box, { unitTimeLimit: options.unitTimeLimit ?? 60, deadline, mode: options.milpBounds ? "bounds" : "decide", split }, ctx);
+      const ex = exactStage(solver, net, chain, cstates, states, box, { unitTimeLimit: options.unitTimeLimit ?? STABILITY_OPTIONS.unitTimeLimit.default!, deadline, mode: options.milpBounds ? "bounds" : "decide", split }, ctx);
       const undecidedAfter = decidedCounts(states).undecided;
       for (const [stage, acc] of [["split", ex.split], ["milp", ex.milp]] as const) {
         if (stage === "split" && !split) continue;
@@ -159,7 +172,7 @@ export async function stability(net: Network, box: Box, options: StabilityOption
   }
   return {
     schema: "netsize.stability/1",
-    options: { method, timeLimit: options.timeLimit ?? 600, unitTimeLimit: options.unitTimeLimit ?? 60, samples, search, seed, milpBounds: options.milpBounds ?? false, split: options.split ?? true, dataPoints: options.data?.n ?? 0 },
+    options: { method, timeLimit: options.timeLimit ?? STABILITY_OPTIONS.timeLimit.default!, unitTimeLimit: options.unitTimeLimit ?? STABILITY_OPTIONS.unitTimeLimit.default!, samples, search, seed, milpBounds: options.milpBounds ?? false, split: options.split ?? true, dataPoints: options.data?.n ?? 0 },
     tolerance: { onPlaneRel: TOLERANCE.onPlaneRel, milpMargin: TOLERANCE.milpMargin },
     timings,
     seed,

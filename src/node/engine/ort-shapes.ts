@@ -1,7 +1,7 @@
 import onnxProto from "onnx-proto";
 import ort from "onnxruntime-node";
-import { fail } from "../errors.js";
-import { Shape } from "../network.js";
+import { fail } from "../../core/errors.js";
+import { Shape } from "../../core/network.js";
 
 const { onnx } = onnxProto;
 

@@ -2,41 +2,28 @@
 import { availableParallelism } from "node:os";
 import onnxProto from "onnx-proto";
 import ort from "onnxruntime-node";
-import { fail, isNetsizeError } from "../errors.js";
-import { networkToOnnx } from "../io/index.js";
-import { checkAborted, LensContext } from "../lens.js";
-import { inputSize, Network, outputSize, sizeOf } from "../network.js";
-import { unitLayerIndices } from "../summary.js";
+import { fail, isNetsizeError } from "../../core/errors.js";
+import { networkToOnnx } from "../../core/io/index.js";
+import { checkAborted } from "../../core/progress.js";
+import type { BatchEngine, BatchEngineOptions, BatchRunOptions, EngineProvider } from "../../core/engine/batch.js";
+import { inputSize, Network, outputSize, sizeOf } from "../../core/network.js";
+import { unitLayerIndices } from "../../core/summary.js";
 import { lowerForOrtFloat64 } from "./ort-lowering.js";
 import { probeShapes } from "./ort-shapes.js";
-import { BatchOptions, BatchResult } from "./reference.js";
-import { unitStates } from "./unit-states.js";
+import type { BatchResult } from "../../core/engine/reference.js";
+import { openOnnx } from "./onnx-runner.js";
+import { unitStates } from "../../core/engine/unit-states.js";
 
 const { onnx } = onnxProto;
 
-/** Options of the batched engine. */
-export interface BatchedEngineOptions {
-  /** Precision of weights and arithmetic: 64 (default) agrees with the reference to rounding; 32 is faster. */
-  float?: 32 | 64;
-  /** Samples per session run; default sized so one chunk's tensors stay near 32 MB. */
-  chunkSize?: number;
-  /** onnxruntime intra-op threads; default the machine's core count. */
-  threads?: number;
-  /** Default of run()'s withUnits, and the session compiled up front (default true); the other is compiled on first use. */
-  withUnits?: boolean;
-}
+/** Options of the batched engine (the BatchEngine options; threads default to the machine's core count). */
+export type BatchedEngineOptions = BatchEngineOptions;
 
 /** Per-call options of BatchedEngine.run: BatchOptions plus cancellation and progress. */
-export type BatchedRunOptions = BatchOptions & LensContext;
+export type BatchedRunOptions = BatchRunOptions;
 
-/** A network compiled for onnxruntime; run() returns the same BatchResult as forwardBatchReference. */
-export interface BatchedEngine {
-  readonly float: 32 | 64;
-  /** Forward n samples X (n × inputSize, row-major): outputs, and unless withUnits is false every unit layer's pre-activations and patterns. */
-  run(X: Float64Array, n: number, opts?: BatchedRunOptions): Promise<BatchResult>;
-  /** Release the onnxruntime sessions. */
-  dispose(): Promise<void>;
-}
+/** A network compiled for onnxruntime (a BatchEngine named "onnxruntime"). */
+export type BatchedEngine = BatchEngine;
 
 /** Name of the extra graph output carrying the input of unit layer `li` (see networkToOnnx unitOutputs). */
 export const unitOutputName = (li: number): string => `pre_${li}`;
@@ -145,6 +132,7 @@ export async function createBatchedEngine(net: Network, opts: BatchedEngineOptio
   }
 
   return {
+    name: "onnxruntime",
     float,
     run,
     async dispose() {
@@ -154,3 +142,10 @@ export async function createBatchedEngine(net: Network, opts: BatchedEngineOptio
     },
   };
 }
+
+/** The onnxruntime-node engine provider: the Node side hands it to lenses as ctx.engine. */
+export const onnxruntimeEngine: EngineProvider = {
+  name: "onnxruntime",
+  create: (net, opts) => createBatchedEngine(net, opts),
+  openOnnx,
+};

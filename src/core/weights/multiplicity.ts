@@ -1,6 +1,6 @@
 // The multiplicity of an activation (Zhou et al., condensation at initial training), computed
 // numerically from its float64 scalar function rather than typed in.
-import { TOLERANCE } from "../core/tolerance.js";
+import { TOLERANCE } from "../tolerance.js";
 
 /** What the multiplicity computation found for one scalar function. */
 export interface Multiplicity {

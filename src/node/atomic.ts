@@ -1,6 +1,6 @@
 import { promises as fs } from "node:fs";
 import path from "node:path";
-import { NetsizeError } from "../errors.js";
+import { NetsizeError } from "../core/errors.js";
 
 /** Write a file atomically: write a temporary sibling, then rename, so a failure never leaves a partial file. */
 export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {

@@ -1,16 +1,23 @@
-import { fail } from "../errors.js";
-import { LensContext, LensResultBase, since } from "../lens.js";
-import { inputSize, Network, outputSize } from "../network.js";
+// The eval lens: classification accuracy of a network on a labelled data set, on the context's batch engine.
+import { engineOf } from "../../core/engine/batch.js";
+import { fail } from "../../core/errors.js";
+import { LensContext, LensOptions, LensResultBase, since } from "../../core/lens.js";
+import { inputSize, Network, outputSize } from "../../core/network.js";
 import type { Dataset } from "../../data/dataset.js";
-import { createBatchedEngine } from "./onnxruntime.js";
 
 /** Options of evaluate. */
 export interface EvaluateOptions {
-  /** Engine precision (default 64). */
+  /** Engine precision (default 64; 32 needs an engine that computes in float32, e.g. onnxruntime). */
   float?: 32 | 64;
   /** Samples per onnxruntime run (default: the engine's). */
   chunkSize?: number;
 }
+
+/** The eval lens's options, each default stated once. */
+export const EVAL_OPTIONS: LensOptions<EvaluateOptions> = {
+  float: { default: 64, description: "engine precision: 64 (exact) or 32 (faster; needs the onnxruntime engine)" },
+  chunkSize: { description: "samples per engine run (the engine's default when absent)" },
+};
 
 /** Accuracy of one class. */
 export interface ClassAccuracy {
@@ -42,7 +49,7 @@ export function predictedClass(out: Float64Array, offset: number, m: number): nu
   return best;
 }
 
-/** Classify every sample of `ds` with the batched engine and count hits per class. */
+/** Classify every sample of `ds` with the context's batch engine (default: the float64 reference) and count hits per class. */
 export async function evaluate(net: Network, ds: Dataset, opts: EvaluateOptions = {}, ctx: LensContext = {}): Promise<EvalResult> {
   const t0 = performance.now();
   const d = ds.x.length / Math.max(ds.n, 1);
@@ -56,7 +63,7 @@ export async function evaluate(net: Network, ds: Dataset, opts: EvaluateOptions 
   for (let i = 0; i < ds.n; i++) {
     if (labels[i]! >= classes) fail("DOMAIN_MISMATCH", `sample ${i} of ${ds.name} has label ${labels[i]}, but the network's ${m} output(s) give classes 0..${classes - 1}`);
   }
-  const engine = await createBatchedEngine(net, { float: opts.float ?? 64, withUnits: false, ...(opts.chunkSize ? { chunkSize: opts.chunkSize } : {}) });
+  const engine = await engineOf(ctx).create(net, { float: opts.float ?? EVAL_OPTIONS.float.default!, withUnits: false, ...(opts.chunkSize ? { chunkSize: opts.chunkSize } : {}) });
   const tCompile = since(t0);
   let outputs: Float64Array;
   try {
@@ -77,7 +84,7 @@ export async function evaluate(net: Network, ds: Dataset, opts: EvaluateOptions 
     .map((c) => ({ ...c, accuracy: c.correct / c.n }));
   return {
     schema: "netsize.eval/1",
-    options: { float: opts.float ?? 64, ...(opts.chunkSize ? { chunkSize: opts.chunkSize } : {}) },
+    options: { float: opts.float ?? EVAL_OPTIONS.float.default!, engine: engine.name, ...(opts.chunkSize ? { chunkSize: opts.chunkSize } : {}) },
     tolerance: {},
     timings: { compile: tCompile, total: since(t0) },
     data: ds.name,

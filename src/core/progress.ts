@@ -1,0 +1,26 @@
+// Progress, cancellation and timing: the small vocabulary every long computation shares.
+import { NetsizeError } from "./errors.js";
+
+/** Progress report from a long computation: `done` of `total` units of work (total may be unknown). */
+export interface Progress {
+  done: number;
+  total?: number;
+  /** Short label of the current stage, e.g. "MILP layer 2". */
+  stage?: string;
+}
+
+/** Cancellation and progress, as every long computation accepts them. */
+export interface ProgressContext {
+  signal?: AbortSignal;
+  onProgress?: (p: Progress) => void;
+}
+
+/** Throw NetsizeError ABORTED when the context's signal has fired. */
+export function checkAborted(ctx: ProgressContext | undefined): void {
+  if (ctx?.signal?.aborted) throw new NetsizeError("ABORTED", "cancelled by the caller");
+}
+
+/** Milliseconds since `t0` (performance.now based). */
+export function since(t0: number): number {
+  return Math.round((performance.now() - t0) * 1000) / 1000;
+}
