@@ -43,7 +43,8 @@ export interface TrainResult {
   hypercore?: HypercoreSummary;
   resumedFrom?: { epoch: number; step: number };
   out?: string;
-  timings: { totalMs: number; trainMs: number; medianEpochSeconds?: number };
+  /** Milliseconds: total and the training loop; plus the median seconds per epoch. */
+  timings: { total: number; train: number; medianEpochSeconds?: number };
 }
 
 /** A finished run: its result, the final network, and (without an output folder) the snapshot networks. */
@@ -202,7 +203,7 @@ export async function train(given: Partial<TrainConfig> & { arch?: string; data?
       data: { ...data.description, trainSize: data.train.n, ...(data.test ? { testSize: data.test.n } : {}) },
       params: paramCount(params), epochs: metrics, ...(metrics.length ? { final: metrics[metrics.length - 1] } : {}),
       snapshots, ...(hypercore ? { hypercore } : {}), ...(resumedFrom ? { resumedFrom } : {}), ...(out ? { out } : {}),
-      timings: { totalMs: since(t0), trainMs, ...(secs.length ? { medianEpochSeconds: secs[Math.floor(secs.length / 2)]! } : {}) },
+      timings: { total: since(t0), train: trainMs, ...(secs.length ? { medianEpochSeconds: secs[Math.floor(secs.length / 2)]! } : {}) },
     };
     if (out) await writeFileAtomic(path.join(out, "result.json"), JSON.stringify(result, null, 2) + "\n");
     return { result, network, snapshots: memory };

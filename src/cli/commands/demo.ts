@@ -68,7 +68,7 @@ async function main(o: DemoOptions): Promise<void> {
     await writeFileAtomic(path.join(o.out, `slice-${tag}.png`), svgToPng(svg));
     await saveNetwork(run.network, path.join(o.out, `${tag}.onnx`));
     await saveNetwork(compressed, path.join(o.out, `${tag}-compressed.onnx`), { float: 64 });
-    console.log(`  ${label}: trained in ${run.result.timings.trainMs >= 0 ? (run.result.timings.trainMs / 1000).toFixed(1) : "?"} s, measured in ${(row.slice.seconds + row.stable.seconds).toFixed(1)} s`);
+    console.log(`  ${label}: trained in ${run.result.timings.train >= 0 ? (run.result.timings.train / 1000).toFixed(1) : "?"} s, measured in ${(row.slice.seconds + row.stable.seconds).toFixed(1)} s`);
   }
   console.log("");
   console.log(renderTable(rows));
