@@ -13,7 +13,7 @@ export interface CliRun {
 /** Run `netsize ...args` in the repository root and collect exit code and both streams. */
 export function netsize(args: string[], opts: { timeoutMs?: number } = {}): Promise<CliRun> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [path.join(ROOT, "bin/netsize.js"), ...args], { cwd: ROOT, timeout: opts.timeoutMs ?? 120_000, maxBuffer: 64 << 20, env: { ...process.env, NETSIZE_DEBUG: "" } }, (err, stdout, stderr) => {
+    execFile(process.execPath, [path.join(ROOT, "bin/netsize.js"), ...args], { cwd: ROOT, timeout: opts.timeoutMs ?? 600_000, maxBuffer: 64 << 20, env: { ...process.env, NETSIZE_DEBUG: "" } }, (err, stdout, stderr) => {
       const code = err ? (typeof (err as { code?: unknown }).code === "number" ? (err as { code: number }).code : -1) : 0;
       resolve({ code, stdout, stderr });
     });

@@ -69,7 +69,7 @@ describe("netsize regions --plane / --line (the CLI)", () => {
     expect(lim.stderr).toMatch(/^netsize: LIMIT_EXCEEDED: more than 3 regions/);
     expect(lim.stderr).toContain('"regionsAtLeast":4');
     expect(() => readFileSync(path.join(dir, "x.json"))).toThrow();
-  }, 60_000);
+  });
 
   it("prints the line's JSON on stdout", async () => {
     await saveNetwork(net, file);
@@ -79,5 +79,5 @@ describe("netsize regions --plane / --line (the CLI)", () => {
     expect(json.schema).toBe("netsize.regions.line/1");
     expect(json.pieces).toBe(json.knots.length + 1);
     expect(json.path).toMatchObject({ kind: "direction", segments: [{ t0: -3, t1: 3 }] });
-  }, 60_000);
+  });
 });

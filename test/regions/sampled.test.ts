@@ -218,5 +218,5 @@ describe("netsize regions --sample (CLI)", () => {
     const bad = await cli(["regions", file, "--sample", "grid:3"]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/BAD_ARGUMENT: --sample 'grid:3'/);
-  }, 60_000);
+  });
 });

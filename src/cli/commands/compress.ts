@@ -28,7 +28,7 @@ function render(rep: CompressionReport, eq: EquivalenceReport, out: string): str
   text += ` (${(100 * (1 - rep.after.params / Math.max(1, rep.before.params))).toFixed(1)}% fewer); certificate: ${rep.certificate}\n`;
   text += `equivalence on ${fmtInt(eq.points)} points (${Object.entries(eq.sources).filter(([, v]) => v > 0).map(([k, v]) => `${fmtInt(v)} ${k}`).join(", ")}): `;
   text += `max |f − f'| = ${eq.maxAbsDiff.toExponential(2)} in float64 (${eq.engine} engine)`;
-  if (eq.exported) text += `, ${eq.exported.maxAbsDiff.toExponential(2)} through ${eq.exported.runtime} on the exported float${eq.exported.float} file`;
+  if (eq.exported) text += `, ${eq.exported.maxAbsDiff.toExponential(2)} through ${eq.exported.runtime} on the exported float${eq.exported.float} file${eq.exported.note ? ` (${eq.exported.note})` : ""}`;
   text += `\nwrote ${out}\n`;
   return text;
 }

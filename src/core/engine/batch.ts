@@ -44,7 +44,7 @@ export interface EngineProvider {
 
 /** Serialised ONNX bytes opened by an outside runtime: run() feeds n samples in the file's own input precision. */
 export interface OnnxRunner {
-  run(X: Float64Array, n: number, inputShape: readonly number[]): Promise<{ outputs: Float64Array; float: 32 | 64 }>;
+  run(X: Float64Array, n: number, inputShape: readonly number[]): Promise<{ outputs: Float64Array; float: 32 | 64; note?: string }>;
   dispose(): Promise<void>;
 }
 

@@ -41,7 +41,7 @@ export interface EquivalenceReport extends LensResultBase {
   /** The engine that ran both networks ("onnxruntime", "reference", ...). */
   engineName: string;
   /** The same against the exported file, run by `runtime` in the file's own precision. */
-  exported?: { maxAbsDiff: number; float: 32 | 64; runtime: string };
+  exported?: { maxAbsDiff: number; float: 32 | 64; runtime: string; note?: string };
   seed: number;
 }
 
@@ -100,7 +100,7 @@ export async function checkEquivalence(a: Network, b: Network, box: Box, opts: E
   };
   const sources = { centre: 0, vertices: 0, data: 0, uniform: 0 };
   let maxAbsDiff = 0, worstPoint = -1, seen = 0, exportedMax = 0;
-  let exportedFloat: 32 | 64 = 64, runtime = "";
+  let exportedFloat: 32 | 64 = 64, runtime = "", note: string | undefined;
   try {
     const fa = await run(a), fb = await run(b);
     let runner: OnnxRunner | undefined;
@@ -121,6 +121,7 @@ export async function checkEquivalence(a: Network, b: Network, box: Box, opts: E
       if (runner) {
         const r = await runner.run(chunk.X, chunk.n, a.inputShape);
         exportedFloat = r.float;
+        if (r.note) note = r.note;
         for (let k = 0; k < chunk.n * m; k++) {
           const diff = Math.abs(ya[k]! - r.outputs[k]!);
           if (!(diff <= exportedMax)) exportedMax = Number.isNaN(diff) ? Infinity : diff;
@@ -138,7 +139,7 @@ export async function checkEquivalence(a: Network, b: Network, box: Box, opts: E
     options: { points: total, seed, engine, exported: opts.exported !== undefined, data: opts.data?.n ?? 0 },
     tolerance: { equivalence: TOLERANCE.equivalence },
     points: seen, sources, maxAbsDiff, worstPoint, equal: maxAbsDiff <= TOLERANCE.equivalence, engine, engineName: provider.name,
-    ...(opts.exported ? { exported: { maxAbsDiff: exportedMax, float: exportedFloat, runtime } } : {}),
+    ...(opts.exported ? { exported: { maxAbsDiff: exportedMax, float: exportedFloat, runtime, ...(note ? { note } : {}) } } : {}),
     seed,
     timings: { total: since(t0) },
   };

@@ -1,17 +1,42 @@
 // Running serialised ONNX bytes through onnxruntime exactly as a user would load the file: the
 // check that what netsize writes is what it measured.
+import onnxProto from "onnx-proto";
 import ort from "onnxruntime-node";
 import { fail } from "../../core/errors.js";
 import type { OnnxRunner } from "../../core/engine/batch.js";
+import { LOWERED_OPS, lowerForOrtFloat64 } from "./ort-lowering.js";
+
+const { onnx } = onnxProto;
+
+// onnxruntime's ReLU+Clip fusion throws on float64 Clip bounds; the check switches it off (see ORT_FLOAT64_EXTRA).
+const sessionOptions: ort.InferenceSession.SessionOptions = { graphOptimizationLevel: "basic", logSeverityLevel: 3, extra: { optimization: { disable_specified_optimizers: "FuseReluClip" } } };
+
+/**
+ * A session for the bytes. onnxruntime's CPU provider lacks float64 kernels for some valid ONNX ops
+ * (PRelu, LeakyRelu, ...); then the file's graph is run through netsize's exact rewrite of those ops
+ * into ones it has (`lowered` names them), since the file itself is valid and means the same.
+ */
+async function createSession(bytes: Uint8Array): Promise<{ session: ort.InferenceSession; lowered: string[] }> {
+  try {
+    return { session: await ort.InferenceSession.create(bytes, sessionOptions), lowered: [] };
+  } catch (e) {
+    const msg = (e as Error).message.split("\n")[0]!;
+    if (!/implementation for/i.test(msg)) fail("BAD_MODEL", `onnxruntime rejected the exported network: ${msg}`);
+    const model = onnx.ModelProto.decode(bytes);
+    const ops = [...new Set((model.graph?.node ?? []).map((n) => n.opType ?? ""))].filter((op) => (LOWERED_OPS as readonly string[]).includes(op));
+    if (ops.some((op) => op === "Conv" || op === "AveragePool")) fail("UNSUPPORTED_OP", `onnxruntime cannot run the exported float64 file (${msg}); export it with --float 32`);
+    try {
+      const lowered = onnx.ModelProto.encode(lowerForOrtFloat64(model, new Map())).finish();
+      return { session: await ort.InferenceSession.create(lowered, sessionOptions), lowered: ops };
+    } catch (e2) {
+      fail("BAD_MODEL", `onnxruntime rejected the exported network (${msg}), and its float64 rewrite too: ${(e2 as Error).message.split("\n")[0]}`);
+    }
+  }
+}
 
 /** Open ONNX bytes in an onnxruntime session; run() feeds float64 when the file takes it, else float32. */
 export async function openOnnx(bytes: Uint8Array): Promise<OnnxRunner> {
-  let session: ort.InferenceSession;
-  try {
-    session = await ort.InferenceSession.create(bytes, { graphOptimizationLevel: "basic", logSeverityLevel: 3 });
-  } catch (e) {
-    fail("BAD_MODEL", `onnxruntime rejected the exported network: ${(e as Error).message.split("\n")[0]}`);
-  }
+  const { session, lowered } = await createSession(bytes);
   let float: 32 | 64 | undefined;
   const name = session.inputNames[0]!;
   return {
@@ -21,7 +46,7 @@ export async function openOnnx(bytes: Uint8Array): Promise<OnnxRunner> {
       const res = await session.run({ [name]: feed });
       const outputs = Float64Array.from(res[session.outputNames[0]!]!.data as Float64Array | Float32Array);
       for (const t of Object.values(res)) t.dispose();
-      return { outputs, float };
+      return { outputs, float, ...(lowered.length ? { note: `float64 ${lowered.join(", ")} run through netsize's exact rewrite (onnxruntime's CPU provider has no float64 kernel for them)` } : {}) };
     },
     dispose: () => session.release(),
   };

@@ -25,6 +25,12 @@ export type BatchedRunOptions = BatchRunOptions;
 /** A network compiled for onnxruntime (a BatchEngine named "onnxruntime"). */
 export type BatchedEngine = BatchEngine;
 
+/**
+ * Session config for float64 graphs: onnxruntime's ReLU+Clip fusion throws on a float64 Clip ("Unexpected
+ * data type for Clip 'min' input of 11"), so a ReLU followed by a hard tanh would not load; it is switched off.
+ */
+export const ORT_FLOAT64_EXTRA = { optimization: { disable_specified_optimizers: "FuseReluClip" } };
+
 /** Name of the extra graph output carrying the input of unit layer `li` (see networkToOnnx unitOutputs). */
 export const unitOutputName = (li: number): string => `pre_${li}`;
 
@@ -51,6 +57,7 @@ async function compile(net: Network, float: 32 | 64, withUnits: boolean, threads
       executionMode: "sequential",
       // Extended fusions (QuickGelu, FusedGemm...) exist only for float32 in the CPU provider.
       graphOptimizationLevel: float === 64 ? "basic" : "all",
+      ...(float === 64 ? { extra: ORT_FLOAT64_EXTRA } : {}),
       logSeverityLevel: 3,
     });
   } catch (e) {
