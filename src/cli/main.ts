@@ -9,6 +9,7 @@ import * as stability from "./commands/stability.js";
 import * as compress from "./commands/compress.js";
 import * as train from "./commands/train.js";
 import * as demo from "./commands/demo.js";
+import * as lenses from "./commands/lenses.js";
 
 const program = new Command();
 program
@@ -21,6 +22,6 @@ program
     process.exit(2);
   });
 
-for (const cmd of [info, evalCmd, convert, regions, bounds, stability, compress, train, demo]) cmd.register(program);
+for (const cmd of [info, evalCmd, convert, regions, bounds, stability, compress, train, demo, lenses]) cmd.register(program);
 
 program.parseAsync(process.argv).catch(exitWithError);

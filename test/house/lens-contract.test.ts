@@ -97,3 +97,18 @@ describe("batch engines are handed in", () => {
     await expect(LENSES.eval.run(net, data, { float: 32 })).rejects.toSatisfy((x: unknown) => isNetsizeError(x, "BAD_ARGUMENT"));
   });
 });
+
+describe("netsize lenses", () => {
+  it("lists the registry with each option's default, as the lenses state them", async () => {
+    const { netsize } = await import("../cli/run.js");
+    const r = await netsize(["lenses", "--json"]);
+    expect(r.code, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout) as { schema: string; lenses: { name: string; schema: string; options: Record<string, { default?: unknown }> }[] };
+    expect(j.schema).toBe("netsize.lenses/1");
+    expect(j.lenses.map((l) => l.name)).toEqual(Object.keys(LENSES));
+    const slice = j.lenses.find((l) => l.name === "regions.slice")!;
+    expect(slice.options.halfWidth!.default).toBe(LENSES["regions.slice"].options.halfWidth.default);
+    expect(slice.options.halfWidth!.default).toBe(10);
+    expect(j.lenses.find((l) => l.name === "stability")!.options.timeLimit!.default).toBe(600);
+  });
+});

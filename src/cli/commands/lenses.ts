@@ -1,0 +1,28 @@
+// `netsize lenses`: the lens registry — every lens's name, schema, what it measures and its options with their defaults.
+import { Command } from "commander";
+import { LENSES } from "../../lenses/registry.js";
+import { action } from "../errors.js";
+import { emitResult } from "../shared.js";
+
+/** Register `netsize lenses [--json [file]]`. */
+export function register(program: Command): void {
+  program
+    .command("lenses")
+    .description("list the lenses: name, result schema, what each measures, and every option (library name) with its default")
+    .option("--json [file]", "write the list as JSON (schema netsize.lenses/1) to a file, or to stdout without one")
+    .action(
+      action(async (opts: { json?: string | boolean }) => {
+        const list = Object.values(LENSES).map((l) => ({
+          name: l.name, schema: l.schema, description: l.description,
+          options: Object.fromEntries(Object.entries(l.options).map(([k, o]) => [k, { default: o.default, description: o.description }])),
+        }));
+        let text = "";
+        for (const l of list) {
+          text += `${l.name}  (${l.schema})\n  ${l.description}\n`;
+          for (const [k, o] of Object.entries(l.options)) text += `    ${k.padEnd(16)} ${o.description}${o.default !== undefined ? ` (default ${String(o.default)})` : ""}\n`;
+          text += "\n";
+        }
+        await emitResult({ json: opts.json, quiet: true }, { schema: "netsize.lenses/1", lenses: list }, text);
+      }),
+    );
+}
