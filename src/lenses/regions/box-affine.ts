@@ -179,6 +179,8 @@ export function regionRows(net: Network, patterns: LayerPatterns, maps: AffineMa
     for (const n of norms) maxNorm = Math.max(maxNorm, n);
     raw.forEach((r, k) => {
       const n = norms[k]!;
+      // A NaN or ∞ row (float64 overflowed on this box) would be dropped by the comparison below, i.e. bound nothing: refuse instead.
+      if (!(n < Infinity) || !(Math.abs(r.b) < Infinity)) fail("DOMAIN_MISMATCH", `the pre-activation of unit ${r.unit} (unit layer ${ordinal}) overflows float64 on this box; use a smaller box`, { node: layer.name });
       if (!(n > TOLERANCE.zeroRowRel * maxNorm) || n === 0) return;
       for (const v of r.c) coef.push(v / n);
       cst.push(r.b / n);
@@ -208,13 +210,14 @@ export function patternHoldsAt(net: Network, patterns: LayerPatterns, x: Float64
       const { breaks } = pieces(layer);
       for (let i = 0; i < pat.length; i++) {
         const p = pat[i]!;
-        if ((p > 0 && z[i]! < breaks[p - 1]! - tol) || (p < breaks.length && z[i]! > breaks[p]! + tol)) return false;
+        // Written so that a NaN value fails the test (NaN compares false both ways).
+        if ((p > 0 && !(z[i]! >= breaks[p - 1]! - tol)) || (p < breaks.length && !(z[i]! <= breaks[p]! + tol))) return false;
       }
     } else if (layer.kind === "maxpool") {
       const inShape = inShapeOf(net, layer);
       for (let o = 0; o < pat.length; o++) {
         const cells = windowCells(layer, inShape, o), win = cells.find((c) => c.k === pat[o])!;
-        for (const c of cells) if (z[c.index]! > z[win.index]! + tol) return false;
+        for (const c of cells) if (!(z[c.index]! <= z[win.index]! + tol)) return false;
       }
     }
   }

@@ -118,10 +118,12 @@ export async function boxRegions(net: Network, box: Box, options: BoxRegionsOpti
   }
   const d = free.length;
   const offset = new Float64Array(box.lower.length);
-  for (let i = 0; i < offset.length; i++) offset[i] = (box.lower[i]! + box.upper[i]!) / 2;
+  // Centre and half-widths without overflow (a box of ±1e308 has centre 0 and half-width 1e308).
+  const half = (i: number): number => { const w = box.upper[i]! - box.lower[i]!; return Number.isFinite(w) ? w / 2 : box.upper[i]! / 2 - box.lower[i]! / 2; };
+  for (let i = 0; i < offset.length; i++) { const s = box.lower[i]! + box.upper[i]!; offset[i] = Number.isFinite(s) ? s / 2 : box.lower[i]! / 2 + box.upper[i]! / 2; }
   const input: InputMap = {
     offset,
-    basis: free.map((i) => { const b = new Float64Array(offset.length); b[i] = (box.upper[i]! - box.lower[i]!) / 2; return b; }),
+    basis: free.map((i) => { const b = new Float64Array(offset.length); b[i] = half(i); return b; }),
   };
   const unitLayers = unitLayerIndices(net);
   const solver = await loadLpSolver();

@@ -2,10 +2,16 @@
  * The candidates of one cell for one unit layer: the units whose state is not constant on the cell.
  * Units that are constant go straight into the cell's base pattern.
  */
+import { fail } from "../../core/errors.js";
 import { TOLERANCE } from "../../core/tolerance.js";
 import { I32Buf } from "./cells.js";
 import { PieceTable } from "./affine.js";
 import { CROSS, Splitter } from "./split.js";
+
+/** Unit `i`'s values overflow float64 on the domain (a NaN or ∞ in its map): refuse rather than guess its state. */
+function overflow(i: number): never {
+  fail("DOMAIN_MISMATCH", `the pre-activation of unit ${i} overflows float64 on this domain (its terms are NaN or ±∞); use a smaller domain (--half-width, --range) or points of smaller magnitude`);
+}
 
 /** Counters the candidate builders update. */
 export interface CandidateStats {
@@ -37,6 +43,8 @@ export function lineCandidates(
     const a0 = z[i]!, a1 = k === 2 ? z[nu + i]! : 0, cz = z[k * nu + i]!;
     const r = Math.abs(a0) + Math.abs(a1);
     const scale = Math.abs(a0) * r0 + Math.abs(a1) * r1 + Math.abs(cz);
+    // NaN or ∞ here means float64 overflowed on this domain: no vertex test below could be trusted.
+    if (!(scale < Infinity)) overflow(i);
     for (let q = 0; q < bps.length; q++) {
       const beta = bps[q]!, c = cz - beta;
       if (r <= zeroRow) {
@@ -84,6 +92,7 @@ export function groupCandidates(
       if (i < 0) continue;
       let scale = Math.abs(z[k * nIn + i]!);
       for (let c = 0; c < k; c++) scale += Math.abs(z[c * nIn + i]!) * range[c]!;
+      if (!(scale < Infinity)) overflow(o);
       sp.addElement(e, z, nIn, i, TOLERANCE.onPlaneAbs / 2 + TOLERANCE.onPlaneRel * scale);
     }
     const len = sp.groupLen.a[g]!;

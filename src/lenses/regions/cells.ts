@@ -70,14 +70,19 @@ export function cellMeasure(k: number, v: Float64Array, off: number, n: number):
 export function cellCentroid(k: number, v: Float64Array, off: number, n: number, out: Float64Array): void {
   if (k === 1) { out[0] = (v[off]! + v[off + 1]!) / 2; return; }
   const x0 = v[off]!, y0 = v[off + 1]!;
+  // Offsets are scaled by a power of two S (exact: the same roundings as unscaled), so the cubic terms
+  // t·(ax + bx) neither overflow for cells of size 1e150 nor underflow for cells of size 1e-150.
+  let m = 0;
+  for (let i = 1; i < n; i++) m = Math.max(m, Math.abs(v[off + 2 * i]! - x0), Math.abs(v[off + 2 * i + 1]! - y0));
+  const S = m > 0 && m < Infinity ? 2 ** Math.floor(Math.log2(m)) : 1;
   let a = 0, cx = 0, cy = 0;
   for (let i = 1; i + 1 < n; i++) {
-    const ax = v[off + 2 * i]! - x0, ay = v[off + 2 * i + 1]! - y0;
-    const bx = v[off + 2 * i + 2]! - x0, by = v[off + 2 * i + 3]! - y0;
+    const ax = (v[off + 2 * i]! - x0) / S, ay = (v[off + 2 * i + 1]! - y0) / S;
+    const bx = (v[off + 2 * i + 2]! - x0) / S, by = (v[off + 2 * i + 3]! - y0) / S;
     const t = ax * by - ay * bx;
     a += t; cx += t * (ax + bx); cy += t * (ay + by);
   }
-  if (a > 0) { out[0] = x0 + cx / (3 * a); out[1] = y0 + cy / (3 * a); return; }
+  if (a > 0) { out[0] = x0 + (cx / (3 * a)) * S; out[1] = y0 + (cy / (3 * a)) * S; return; }
   let mx = 0, my = 0;
   for (let i = 0; i < n; i++) { mx += v[off + 2 * i]!; my += v[off + 2 * i + 1]!; }
   out[0] = mx / n; out[1] = my / n;

@@ -134,6 +134,7 @@ class Engine {
     for (let i = 0; i < dom.length; i++) this.range[i % k] = Math.max(this.range[i % k]!, Math.abs(dom[i]!));
     this.measure = Math.abs(cellMeasure(k, dom, 0, dom.length / k));
     if (!(this.measure > 0)) fail("BAD_ARGUMENT", "the domain has zero length or area");
+    if (!(this.measure < Infinity)) fail("DOMAIN_MISMATCH", "the domain's length or area overflows float64; use a smaller domain (--half-width, --range)");
   }
 
   /** Map of layer j (-1: the input) for the current cell, whose ancestors are in `anc`. */

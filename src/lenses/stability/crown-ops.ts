@@ -161,7 +161,8 @@ export function maxpoolBack(
             const iy = oy * sh - pt + ky, ix = ox * sw - pl + kx;
             if (iy < 0 || iy >= H || ix < 0 || ix >= W) continue;
             const k = (c * H + iy) * W + ix;
-            if (inLower[k]! > bl) { bl = inLower[k]!; bi = k; }
+            // The first cell seeds the arg-max, so a window whose lower bounds are all −∞ (overflow) still has one.
+            if (bi < 0 || inLower[k]! > bl) { bl = inLower[k]!; bi = k; }
             if (inUpper[k]! > mu) { mu2 = mu; mu = inUpper[k]!; } else if (inUpper[k]! > mu2) mu2 = inUpper[k]!;
           }
         const o = (c * OH + oy) * OW + ox;

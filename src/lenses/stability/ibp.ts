@@ -32,6 +32,30 @@ function absArray(a: Float64Array): Float64Array {
   return r;
 }
 
+/** Centre and radius of each interval, without overflow (a box of ±1e308 has centre 0, radius 1e308). */
+function centreRadius(x: Interval, c: Float64Array, r: Float64Array): void {
+  for (let i = 0; i < c.length; i++) {
+    const l = x.lower[i]!, u = x.upper[i]!;
+    const s = l + u, d = u - l;
+    c[i] = Number.isFinite(s) ? 0.5 * s : 0.5 * l + 0.5 * u;
+    r[i] = Number.isFinite(d) ? 0.5 * d : 0.5 * u - 0.5 * l;
+  }
+}
+
+/**
+ * Where float64 overflowed (∞ − ∞ = NaN, or a partial sum that ran to ±∞ before its terms cancelled),
+ * a bound says nothing: a lower bound that is NaN or +∞ becomes −∞, an upper bound that is NaN or −∞
+ * becomes +∞, a NaN magnitude +∞. Later layers then see sound (unbounded) intervals, never NaN, which
+ * comparisons and ReLU (NaN > 0 is false) would otherwise turn into finite, wrong values.
+ */
+export function failClosed(lower: Float64Array, upper: Float64Array, mag: Float64Array): void {
+  for (let i = 0; i < lower.length; i++) {
+    if (!(lower[i]! < Infinity)) lower[i] = -Infinity;
+    if (!(upper[i]! > -Infinity)) upper[i] = Infinity;
+    if (!(mag[i]! < Infinity)) mag[i] = Infinity;
+  }
+}
+
 /** The box as an interval. */
 export function boxInterval(box: Box): Interval {
   const mag = new Float64Array(box.lower.length);
@@ -65,12 +89,15 @@ export function ibp(net: Network, box: Box, tighter?: Tightening): NodeBounds {
       case "dense": {
         const { weight: W, bias: b, inSize } = layer;
         const c = new Float64Array(m), r = new Float64Array(m);
-        for (let i = 0; i < m; i++) { c[i] = 0.5 * (x.lower[i]! + x.upper[i]!); r[i] = 0.5 * (x.upper[i]! - x.lower[i]!); }
+        centreRadius(x, c, r);
         for (let o = 0; o < n; o++) {
           let sc = b[o]!, sr = 0, sm = Math.abs(b[o]!);
           const row = o * inSize;
           for (let i = 0; i < inSize; i++) {
-            const w = W[row + i]!, aw = Math.abs(w);
+            const w = W[row + i]!;
+            // A zero weight adds nothing, even where an input's bounds overflowed (0·∞ would be NaN).
+            if (w === 0) continue;
+            const aw = Math.abs(w);
             sc += w * c[i]!; sr += aw * r[i]!; sm += aw * x.mag[i]!;
           }
           lower[o] = sc - sr; upper[o] = sc + sr; mag[o] = sm;
@@ -79,7 +106,7 @@ export function ibp(net: Network, box: Box, tighter?: Tightening): NodeBounds {
       }
       case "conv2d": {
         const c = new Float64Array(m), r = new Float64Array(m);
-        for (let i = 0; i < m; i++) { c[i] = 0.5 * (x.lower[i]! + x.upper[i]!); r[i] = 0.5 * (x.upper[i]! - x.lower[i]!); }
+        centreRadius(x, c, r);
         const cy = new Float64Array(n), ry = new Float64Array(n);
         conv2dForward(layer, inShape, layer.shape, c, cy);
         const absOp: Conv2dOp = { ...layer, weight: absW(li, layer.weight), bias: absArray(layer.bias) };
@@ -130,6 +157,7 @@ export function ibp(net: Network, box: Box, tighter?: Tightening): NodeBounds {
         break;
       }
     }
+    failClosed(lower, upper, mag);
     const t = tighter?.get(li);
     if (t) {
       for (let i = 0; i < n; i++) {

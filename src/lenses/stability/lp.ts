@@ -7,7 +7,7 @@ import { LpModel, LpProblem, LpSolver } from "../../core/lp/highs.js";
 import { Chain } from "./chain.js";
 import { buildPrefixModel, PrefixModel, unitObjective } from "./relax-model.js";
 import { markChain } from "./sampling.js";
-import { CERT, slack, tighten, UnitLayerState, undecided } from "./state.js";
+import { CERT, tighten, UnitLayerState, undecided, widenLower } from "./state.js";
 
 /** A rigorous lower bound of min c·v + offset over the model, with the magnitude of its terms. */
 export interface SafeBound {
@@ -47,8 +47,12 @@ function boundWith(p: LpProblem, c: Float64Array, offset: number, y: Float64Arra
 /** The best weak-duality lower bound from the duals (tried with both sign conventions, both are valid). */
 export function safeLowerBound(p: LpProblem, c: Float64Array, offset: number, duals: Float64Array): SafeBound {
   const a = boundWith(p, c, offset, duals, 1), b = boundWith(p, c, offset, duals, -1);
-  return a.bound - slack(a.mag) >= b.bound - slack(b.mag) ? a : b;
+  // widenLower maps NaN and overflow to −∞, so a broken bound never wins the comparison.
+  return widenLower(a.bound, a.mag) >= widenLower(b.bound, b.mag) ? a : b;
 }
+
+/** Largest coefficient (row or objective) passed to HiGHS, its default large_matrix_value; beyond it HiGHS rejects the model. */
+export const LP_MAX_COEFFICIENT = 1e15;
 
 /** Which sides of each unit to bound: both, only the upper (to prove inactive) or only the lower. */
 export type Sides = "both" | "upper" | "lower";
@@ -98,6 +102,11 @@ export function lpLayer(
   const count: StageCount = { solves: 0, decided: 0, seconds: 0 };
   if (todo.length === 0) return count;
   const pm: PrefixModel = buildPrefixModel(chain, k, states, box, false);
+  // Overflowed bounds leave the layer as it is: nothing sound can be solved on a model with ±∞ in it;
+  // HiGHS refuses coefficients above its large_matrix_value (1e15), so such a layer is left as well.
+  let objective = 0;
+  for (const w of chain.layers[k]!.weight) objective = Math.max(objective, Math.abs(w));
+  if (!pm.finite || Math.max(pm.coefficients, objective) > LP_MAX_COEFFICIENT) return count;
   const model: LpModel = solver.model(pm.problem, { what: `LP bounds of layer '${st.name}'`, feasibilityTolerance: opts.feasibilityTolerance ?? 1e-9 });
   const witnesses: Float64Array[] = [];
   try {

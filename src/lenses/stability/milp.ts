@@ -26,6 +26,14 @@ export function milpMargin(scale: number): number {
   return TOLERANCE.milpMargin * Math.max(1, scale);
 }
 
+/**
+ * Largest magnitude (column bound, row side, big-M coefficient) for which a MILP verdict is trusted:
+ * above it float64 rounding of the model's terms (magnitude × 2.2e-16 > 2e-10) approaches HiGHS's
+ * absolute feasibility tolerance of 1e-9, so "infeasible" could be an artefact. Units of such a
+ * layer (e.g. on a domain of ±1e306) stay "unknown".
+ */
+export const MILP_MAX_MAGNITUDE = 1e6;
+
 const HIGHS_TOL = { mip_feasibility_tolerance: 1e-9, primal_feasibility_tolerance: 1e-9, dual_feasibility_tolerance: 1e-9 };
 
 /** Decide the units of chain layer k still undecided; returns solve counts. */
@@ -41,6 +49,12 @@ export function milpLayer(
   if (todo.length === 0) return count;
   const t0 = performance.now();
   const pm = buildPrefixModel(chain, k, states, box, true);
+  if (!pm.finite || pm.magnitude > MILP_MAX_MAGNITUDE) {
+    // ±∞ in the model (overflowed bounds) or terms too large for HiGHS's tolerances: HiGHS is not asked; the layer's open units are unknown.
+    for (const i of todo) { if (undecided(st, i)) st.unknown[i] = 1; onUnit?.(); }
+    count.seconds = (performance.now() - t0) / 1000;
+    return count;
+  }
   const model: LpModel = solver.model(pm.problem, { what: `MILP stability of layer '${st.name}'` });
   model.setHighsOptions(HIGHS_TOL);
   try {
@@ -48,7 +62,8 @@ export function milpLayer(
       checkAborted(ctx);
       if (opts.mode !== "bounds" && !undecided(st, i)) { onUnit?.(); continue; }
       const remaining = opts.deadline === undefined ? Infinity : (opts.deadline - performance.now()) / 1000;
-      if (remaining <= 0 || !pm.exact || st.bps.length !== 1) { if (undecided(st, i)) st.unknown[i] = 1; onUnit?.(); continue; }
+      const trusted = Number.isFinite(st.lower[i]!) && Number.isFinite(st.upper[i]!) && Math.max(Math.abs(st.lower[i]!), Math.abs(st.upper[i]!)) <= MILP_MAX_MAGNITUDE;
+      if (remaining <= 0 || !pm.exact || !trusted || st.bps.length !== 1) { if (undecided(st, i)) st.unknown[i] = 1; onUnit?.(); continue; }
       const timeLimit = Math.max(0.05, Math.min(opts.unitTimeLimit, remaining));
       const scale = Math.max(Math.abs(st.lower[i]!), Math.abs(st.upper[i]!));
       const margin = milpMargin(scale);

@@ -19,8 +19,10 @@ export function breakpointsOf(fn: ActivationName, p: ActivationParams): number[]
 /**
  * The piece a unit is in for every z in [l, u], or -1 when the interval straddles a breakpoint.
  * Piece p means z > breakpoint[p-1] and z <= breakpoint[p] (ties go left, as in pieceIndex).
+ * Fails closed: a NaN or infinite bound (float64 overflowed while computing it) proves nothing.
  */
 export function stablePiece(bps: readonly number[], l: number, u: number): number {
+  if (!(Number.isFinite(l) && Number.isFinite(u) && l <= u)) return -1;
   let p = 0;
   while (p < bps.length && u > bps[p]!) p++;
   // u is in piece p; the unit is stable there iff l is strictly above the breakpoint below p.
@@ -43,6 +45,8 @@ export function pieceAffine(fn: ActivationName, p: ActivationParams, piece: numb
 /** The range of an activation's output over [l, u] (IBP); fails UNSUPPORTED_OP for non-monotone smooth activations. */
 export function activationRange(fn: ActivationName, p: ActivationParams, l: number, u: number, node?: string): [number, number] {
   const f = activations[fn];
+  // NaN bounds (never produced by ibp, which widens them to ±∞) would be laundered by comparisons below.
+  if (!(l <= u)) return [-Infinity, Infinity];
   if (fn === "abs") {
     if (l >= 0) return [l, u];
     if (u <= 0) return [-u, -l];
@@ -65,19 +69,36 @@ export interface Relaxation {
   upT: number;
 }
 
+/**
+ * The chord through (l, fl) and (u, fu) as slope s and intercept t, or null when float64 cannot hold
+ * it. The slope is taken from halved values, so u − l overflowing (l = −1e308, u = 1e308) does not turn
+ * it into fl/∞ = 0 — a flat chord that would cut the activation off at 0.
+ */
+export function chord(fl: number, fu: number, l: number, u: number): { s: number; t: number } | null {
+  let s = (fu - fl) / (u - l);
+  if (!Number.isFinite(s) || !Number.isFinite(u - l) || !Number.isFinite(fu - fl)) s = (0.5 * fu - 0.5 * fl) / (0.5 * u - 0.5 * l);
+  const t = fl - s * l;
+  return Number.isFinite(s) && Number.isFinite(t) && Number.isFinite(fl) && Number.isFinite(fu) ? { s, t } : null;
+}
+
+/** The relaxation that bounds nothing (every bound built on it is ∓∞). */
+const UNBOUNDED: Relaxation = { lowS: 0, lowT: -Infinity, upS: 0, upT: Infinity };
+
 /** Convex f on a straddling interval: the chord above, the better of the two tangents below (CROWN's adaptive slope). */
 function convexRelax(fl: number, fu: number, l: number, u: number, leftSlope: number, rightSlope: number, kink: number, fk: number): Relaxation {
-  const s = (fu - fl) / (u - l);
+  const ch = chord(fl, fu, l, u);
+  if (!ch) return UNBOUNDED;
   // Both tangent lines pass through the kink; pick the one with the smaller area gap (the adaptive choice).
   const slope = u - kink > kink - l ? rightSlope : leftSlope;
-  return { lowS: slope, lowT: fk - slope * kink, upS: s, upT: fl - s * l };
+  return { lowS: slope, lowT: fk - slope * kink, upS: ch.s, upT: ch.t };
 }
 
 /** Concave f on a straddling interval: the chord below, the better tangent above. */
 function concaveRelax(fl: number, fu: number, l: number, u: number, leftSlope: number, rightSlope: number, kink: number, fk: number): Relaxation {
-  const s = (fu - fl) / (u - l);
+  const ch = chord(fl, fu, l, u);
+  if (!ch) return UNBOUNDED;
   const slope = u - kink > kink - l ? rightSlope : leftSlope;
-  return { lowS: s, lowT: fl - s * l, upS: slope, upT: fk - slope * kink };
+  return { lowS: ch.s, lowT: ch.t, upS: slope, upT: fk - slope * kink };
 }
 
 /**
@@ -86,6 +107,9 @@ function concaveRelax(fl: number, fu: number, l: number, u: number, leftSlope: n
  */
 export function relaxation(fn: ActivationName, p: ActivationParams, l: number, u: number, node?: string): Relaxation {
   if (!activations[fn].piecewiseLinear) fail("NOT_PIECEWISE_LINEAR", `CROWN, LP and MILP bounds need a piecewise-linear activation, '${fn}' is not`, { node });
+  // An unbounded (overflowed) interval admits only the trivial relaxation: its constants are ∓∞, so
+  // every bound built on it is ∓∞ and proves nothing (slopes 0 keep ∞·0 = NaN out of the coefficients).
+  if (!(Number.isFinite(l) && Number.isFinite(u))) return UNBOUNDED;
   const bps = breakpointsOf(fn, p);
   const piece = stablePiece(bps, l, u);
   if (piece >= 0 || u <= l) {

@@ -6,7 +6,7 @@ import { activations } from "../../core/activations.js";
 import { Box } from "../../core/domain.js";
 import type { LpProblem, LpRow } from "../../core/lp/highs.js";
 import { Chain } from "./chain.js";
-import { activationRange, pieceAffine, relaxation } from "./pieces.js";
+import { activationRange, chord, pieceAffine, relaxation } from "./pieces.js";
 import { UnitLayerState } from "./state.js";
 
 /** A built prefix model and how to express layer k's pre-activations as objectives on it. */
@@ -23,6 +23,15 @@ export interface PrefixModel {
   /** Number of binaries (MILP) and of unstable units relaxed. */
   binaries: number;
   unstable: number;
+  /**
+   * False when some bound, side or coefficient is not finite (a bound overflowed float64): the
+   * model is then not built for solving (the weak-duality bound needs every column bounded).
+   */
+  finite: boolean;
+  /** Largest magnitude of a column bound, row side or coefficient (big-M values included). */
+  magnitude: number;
+  /** Largest magnitude of a row coefficient. */
+  coefficients: number;
 }
 
 /** Left and right slopes of a two-piece convex activation with its kink at 0, or null. */
@@ -83,9 +92,9 @@ export function buildPrefixModel(chain: Chain, k: number, states: (UnitLayerStat
         const [sL, sR] = sl;
         rows.push({ indices: [y, z], values: [1, -sL], lower: 0 });
         rows.push({ indices: [y, z], values: [1, -sR], lower: 0 });
-        const fl = f.output(l, act.params), fu = f.output(u, act.params);
-        const s = (fu - fl) / (u - l);
-        rows.push({ indices: [y, z], values: [1, -s], upper: fl - s * l });
+        // The chord (robust to u − l overflowing); where float64 cannot hold it the row is NaN and the model is not solved (finite = false).
+        const ch = chord(f.output(l, act.params), f.output(u, act.params), l, u) ?? { s: NaN, t: NaN };
+        rows.push({ indices: [y, z], values: [1, -ch.s], upper: ch.t });
         if (milp) {
           const d = newCol(0, 1);
           integers.push(d);
@@ -105,7 +114,24 @@ export function buildPrefixModel(chain: Chain, k: number, states: (UnitLayerStat
     prevConst = cst;
   }
   const problem: LpProblem = { numVars: lower.length, rows, lower, upper, ...(integers.length ? { integers } : {}) };
-  return { problem, prevCol, prevConst, inputCols: n0, exact, binaries, unstable };
+  const { finite, magnitude, coefficients } = modelMagnitude(problem);
+  return { problem, prevCol, prevConst, inputCols: n0, exact, binaries, unstable, finite, magnitude, coefficients };
+}
+
+/** Whether every number of the problem is finite, the largest magnitude among them, and among its coefficients. */
+function modelMagnitude(p: LpProblem): { finite: boolean; magnitude: number; coefficients: number } {
+  let m = 0, finite = true, coefficients = 0;
+  const see = (v: number | undefined): void => {
+    if (v === undefined) return;
+    const a = Math.abs(v);
+    if (!(a < Infinity)) finite = false; else if (a > m) m = a;
+  };
+  for (let j = 0; j < p.numVars; j++) { see(p.lower![j]); see(p.upper![j]); }
+  for (const r of p.rows) {
+    see(r.lower); see(r.upper);
+    for (let k = 0; k < r.values.length; k++) { see(r.values[k]); coefficients = Math.max(coefficients, Math.abs(r.values[k]!)); }
+  }
+  return { finite, magnitude: finite ? m : Infinity, coefficients };
 }
 
 /** Objective (dense, length numVars) and constant of pre-activation i of layer k, times `sign`. */

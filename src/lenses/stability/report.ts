@@ -116,7 +116,9 @@ export function layerReports(states: UnitLayerState[], snaps: Map<StageReport["s
         continue;
       }
       by.push("none");
-      if (provenUnstable(s, i)) { state.push("unstable"); unstable++; proven++; } else if (exact || s.unknown[i]) { state.push("unknown"); unknown++; } else { state.push("unstable"); unstable++; }
+      // A unit whose bounds overflowed float64 (±∞) is not known to straddle anything: unknown, not unstable.
+      const overflowed = !Number.isFinite(s.lower[i]!) || !Number.isFinite(s.upper[i]!);
+      if (provenUnstable(s, i)) { state.push("unstable"); unstable++; proven++; } else if (exact || s.unknown[i] || overflowed) { state.push("unknown"); unknown++; } else { state.push("unstable"); unstable++; }
     }
     const bounds: StabilityLayer["bounds"] = {};
     for (const [stage, snap] of snaps) bounds[stage] = snap[k]!;

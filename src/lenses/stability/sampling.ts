@@ -3,7 +3,7 @@
 // box centre, vertices, data points inside the box and uniform draws, then a cheap local search
 // (the vertex maximising the unit's local linear map, repeated) for units still undecided.
 import { Box, inBox } from "../../core/domain.js";
-import { forwardBatchReference } from "../../core/engine/reference.js";
+import { forwardTrace } from "../../core/engine/reference.js";
 import { checkAborted, LensContext } from "../../core/lens.js";
 import { Network } from "../../core/network.js";
 import { createRng } from "../../core/random.js";
@@ -37,7 +37,7 @@ export function samplePoints(box: Box, opts: SamplingOptions): SamplePoints {
   const X = new Float64Array(count * d);
   let n = 0;
   const put = (f: (i: number) => number): void => { for (let i = 0; i < d; i++) X[n * d + i] = f(i); n++; };
-  put((i) => 0.5 * (box.lower[i]! + box.upper[i]!));
+  put((i) => midpoint(box.lower[i]!, box.upper[i]!));
   const sources = { centre: 1, vertices: 0, data: 0, uniform: 0 };
   const quarter = Math.floor(count / 4);
   if (d <= 20 && 2 ** d <= quarter) {
@@ -52,8 +52,21 @@ export function samplePoints(box: Box, opts: SamplingOptions): SamplePoints {
       if (inBox(box, row)) { X.set(row, n * d); n++; sources.data++; }
     }
   }
-  while (n < count) { put((i) => box.lower[i]! + rng.next() * (box.upper[i]! - box.lower[i]!)); sources.uniform++; }
+  while (n < count) { put((i) => lerp(box.lower[i]!, box.upper[i]!, rng.next())); sources.uniform++; }
   return { X, n, sources };
+}
+
+/** (a + b) / 2 without overflow: a box of ±1e308 has a finite centre. */
+export function midpoint(a: number, b: number): number {
+  const s = a + b;
+  return Number.isFinite(s) ? 0.5 * s : 0.5 * a + 0.5 * b;
+}
+
+/** lo + t·(hi − lo), clamped into [lo, hi], also where hi − lo overflows (a box of ±1e308). */
+export function lerp(lo: number, hi: number, t: number): number {
+  const w = hi - lo;
+  const v = Number.isFinite(w) ? lo + t * w : (1 - t) * lo + t * hi;
+  return Math.min(hi, Math.max(lo, v));
 }
 
 /** Chain unit layer k → its state (by the activation layer index). */
@@ -67,12 +80,15 @@ interface Extremes { maxIdx: Int32Array; maxVal: Float64Array; minIdx: Int32Arra
 
 /** Evaluate points through the chain and mark every unit's witnessed pieces; returns extremes for the local search. */
 export function markChain(chain: Chain, states: (UnitLayerState | undefined)[], X: Float64Array, n: number, first = 0, ext?: (Extremes | undefined)[]): void {
+  const broken = new Uint8Array(n);
   forwardChain(chain, X, n, (k, Z) => {
+    overflowed(Z, n, chain.layers[k]!.outSize, broken);
     const s = states[k];
     if (!s) return;
     const w = s.n;
     const e = ext?.[k];
     for (let r = 0; r < n; r++) {
+      if (broken[r]) continue;
       for (let i = 0; i < w; i++) {
         const z = Z[r * w + i]!;
         markSeen(s, i, z);
@@ -85,15 +101,33 @@ export function markChain(chain: Chain, states: (UnitLayerState | undefined)[], 
   });
 }
 
-/** Evaluate points with the reference engine (any network) and mark witnessed pieces. */
+/**
+ * Flag the samples whose values (n × w) hold a NaN or ±∞: float64 overflowed there, and every later
+ * value of the sample is suspect (ReLU turns NaN into 0), so it witnesses nothing from then on.
+ */
+function overflowed(Z: Float64Array, n: number, w: number, broken: Uint8Array): void {
+  for (let r = 0; r < n; r++) {
+    if (broken[r]) continue;
+    for (let i = r * w, e = i + w; i < e; i++) if (!Number.isFinite(Z[i]!)) { broken[r] = 1; break; }
+  }
+}
+
+/**
+ * Evaluate points with the reference engine (any network) and mark witnessed pieces. A sample
+ * witnesses a unit layer only while every layer before its pre-activation is finite (see overflowed).
+ */
 export function markNetwork(net: Network, states: UnitLayerState[], X: Float64Array, n: number): void {
-  const res = forwardBatchReference(net, X, n);
-  const where = new Map(res.unitLayers.map((li, k) => [li, k]));
-  for (const s of states) {
-    const k = where.get(s.layer);
-    if (k === undefined) continue;
-    const Z = res.preActivations[k]!;
-    for (let r = 0; r < n; r++) for (let i = 0; i < s.n; i++) markSeen(s, i, Z[r * s.n + i]!);
+  const d = X.length / n;
+  for (let r = 0; r < n; r++) {
+    const x = X.subarray(r * d, (r + 1) * d);
+    const tr = forwardTrace(net, x);
+    let firstBad = tr.values.findIndex((v) => v.some((z) => !Number.isFinite(z)));
+    if (firstBad < 0) firstBad = net.layers.length;
+    for (const s of states) {
+      if (s.preNode >= firstBad) continue;
+      const Z = s.preNode === -1 ? x : tr.values[s.preNode]!;
+      for (let i = 0; i < s.n; i++) markSeen(s, i, Z[i]!);
+    }
   }
 }
 
@@ -149,7 +183,7 @@ export function searchWitnesses(chain: Chain, states: (UnitLayerState | undefine
   // Steps along sign(gradient), as fractions of the box width: the vertex jump, then shorter (PGD-like) moves.
   const STEPS = [1, 0.25, 0.06, 0.015];
   const T = STEPS.length;
-  const trial = new Float64Array(T * d);
+  const trial = new Float64Array(T * d), broken = new Uint8Array(T);
   chain.layers.forEach((_l, k) => {
     const st = states[k], e = ext[k];
     if (!st || !e) return;
@@ -169,12 +203,16 @@ export function searchWitnesses(chain: Chain, states: (UnitLayerState | undefine
           for (let t = 0; t < d; t++) {
             const sg = Math.sign(g[t]! * dir), w = box.upper[t]! - box.lower[t]!;
             for (let r = 0; r < T; r++) trial[r * d + t] = Math.min(box.upper[t]!, Math.max(box.lower[t]!, x[t]! + sg * STEPS[r]! * w));
+            // A width that overflows (±1e308 boxes) steps to the vertex the sign points at.
+            if (!Number.isFinite(w)) for (let r = 0; r < T; r++) trial[r * d + t] = sg > 0 ? box.upper[t]! : sg < 0 ? box.lower[t]! : x[t]!;
           }
           let improved = -1;
+          broken.fill(0);
           forwardChain(chain, trial, T, (j, Z) => {
+            overflowed(Z, T, chain.layers[j]!.outSize, broken);
             const sj = states[j];
             if (!sj) return;
-            for (let r = 0; r < T; r++) for (let u = 0; u < sj.n; u++) markSeen(sj, u, Z[r * sj.n + u]!);
+            for (let r = 0; r < T; r++) if (!broken[r]) for (let u = 0; u < sj.n; u++) markSeen(sj, u, Z[r * sj.n + u]!);
             if (j === k) for (let r = 0; r < T; r++) { const val = dir * Z[r * sj.n + i]!; if (val > best) { best = val; improved = r; } }
           });
           evaluated += T;

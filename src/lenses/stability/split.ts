@@ -8,8 +8,8 @@ import { Network, sizeOf } from "../../core/network.js";
 import { crownNode } from "./crown.js";
 import { ibp, NodeBounds } from "./ibp.js";
 import { stablePiece } from "./pieces.js";
-import { markNetwork } from "./sampling.js";
-import { CERT, provenUnstable, slack, undecided, UnitLayerState } from "./state.js";
+import { markNetwork, midpoint } from "./sampling.js";
+import { CERT, provenUnstable, undecided, UnitLayerState, widenLower, widenUpper } from "./state.js";
 
 /** Options of the split stage. */
 export interface SplitOptions {
@@ -45,8 +45,7 @@ function localBounds(net: Network, box: Box, states: UnitLayerState[], deepest: 
     const lower = new Float64Array(s.n), upper = new Float64Array(s.n);
     // The domain-wide bounds hold on every sub-box too, so intersecting them is sound.
     for (let i = 0; i < s.n; i++) {
-      const e = slack(pre.mag[i]!);
-      lower[i] = Math.max(pre.lower[i]! - e, s.lower[i]!); upper[i] = Math.min(pre.upper[i]! + e, s.upper[i]!);
+      lower[i] = Math.max(widenLower(pre.lower[i]!, pre.mag[i]!), s.lower[i]!); upper[i] = Math.min(widenUpper(pre.upper[i]!, pre.mag[i]!), s.upper[i]!);
     }
     if (s.preNode !== -1) {
       // Earlier layers need every straddling unit (their relaxations); the deepest only its open units.
@@ -57,9 +56,8 @@ function localBounds(net: Network, box: Box, states: UnitLayerState[], deepest: 
       if (rows.length > 0) {
         const cb = crownNode(net, box, bounds, s.preNode, Int32Array.from(rows), undefined, open[k]!.length ? sens : undefined);
         rows.forEach((i, r) => {
-          const e = slack(cb.mag[r]!);
-          lower[i] = Math.max(lower[i]!, cb.lower[r]! - e);
-          upper[i] = Math.min(upper[i]!, cb.upper[r]! + e);
+          lower[i] = Math.max(lower[i]!, widenLower(cb.lower[r]!, cb.mag[r]!));
+          upper[i] = Math.min(upper[i]!, widenUpper(cb.upper[r]!, cb.mag[r]!));
         });
       }
       tight.set(s.preNode, { lower, upper });
@@ -122,7 +120,7 @@ export function splitLayers(net: Network, box: Box, states: UnitLayerState[], wh
     open.forEach((a, k) => { if (a.length > 0) deepest = k; });
     if (deepest < 0) continue;
     const sub: Box = { kind: "box", lower: item.lower, upper: item.upper };
-    for (let i = 0; i < d; i++) centre[i] = 0.5 * (item.lower[i]! + item.upper[i]!);
+    for (let i = 0; i < d; i++) centre[i] = midpoint(item.lower[i]!, item.upper[i]!);
     markNetwork(net, states, centre, 1);
     const sens = new Float64Array(d);
     const local = localBounds(net, sub, states, deepest, open, sens);
@@ -149,7 +147,7 @@ export function splitLayers(net: Network, box: Box, states: UnitLayerState[], wh
       const score = sens[i]! > 0 ? sens[i]! : (item.upper[i]! - item.lower[i]!) / (width0[i]! || 1) * 1e-300;
       if (item.upper[i]! > item.lower[i]! && score > best) { best = score; dim = i; }
     }
-    const mid = 0.5 * (item.lower[dim]! + item.upper[dim]!);
+    const mid = midpoint(item.lower[dim]!, item.upper[dim]!);
     if (!(mid > item.lower[dim]! && mid < item.upper[dim]!)) continue;
     const a: Item = { lower: Float64Array.from(item.lower), upper: Float64Array.from(item.upper), open: still };
     const b: Item = { lower: Float64Array.from(item.lower), upper: Float64Array.from(item.upper), open: still };

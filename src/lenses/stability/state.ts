@@ -46,6 +46,21 @@ export function slack(mag: number): number {
   return TOLERANCE.onPlaneRel * mag;
 }
 
+/**
+ * A lower bound widened by the slack of its terms, failing closed: a NaN or +∞ value (an overflow,
+ * e.g. ∞ − ∞), or a non-finite magnitude (the terms themselves overflowed), gives −∞, which proves nothing.
+ */
+export function widenLower(v: number, mag: number): number {
+  const r = v - slack(mag);
+  return r > -Infinity && r < Infinity ? r : -Infinity;
+}
+
+/** An upper bound widened by its slack; NaN, −∞ or a non-finite magnitude give +∞ (see widenLower). */
+export function widenUpper(v: number, mag: number): number {
+  const r = v + slack(mag);
+  return r > -Infinity && r < Infinity ? r : Infinity;
+}
+
 /** Unit layers of the network with their IBP bounds (first classification included, certifier "ibp"). */
 export function initialStates(net: Network, bounds: NodeBounds): UnitLayerState[] {
   const out: UnitLayerState[] = [];
@@ -59,7 +74,7 @@ export function initialStates(net: Network, bounds: NodeBounds): UnitLayerState[
     if (layer.max !== undefined) params.max = layer.max;
     const s: UnitLayerState = {
       layer: li, preNode: layer.inputs[0]!, name: layer.name, fn: layer.fn, params, bps: breakpointsOf(layer.fn, params), n,
-      lower: pre.lower.map((v, i) => v - slack(pre.mag[i]!)), upper: pre.upper.map((v, i) => v + slack(pre.mag[i]!)),
+      lower: pre.lower.map((v, i) => widenLower(v, pre.mag[i]!)), upper: pre.upper.map((v, i) => widenUpper(v, pre.mag[i]!)),
       mag: Float64Array.from(pre.mag),
       piece: new Int8Array(n).fill(-1), by: new Uint8Array(n), seen: new Uint8Array(n), unknown: new Uint8Array(n),
     };
@@ -81,15 +96,20 @@ export function classify(s: UnitLayerState, i: number, by: number): boolean {
 
 /** Intersect new bounds (terms of magnitude `mag`, widened here by their slack) into unit i and re-classify; true when stable. */
 export function tighten(s: UnitLayerState, i: number, lower: number, upper: number, mag: number, by: number): boolean {
-  const e = slack(mag);
-  if (lower - e > s.lower[i]!) s.lower[i] = lower - e;
-  if (upper + e < s.upper[i]!) s.upper[i] = upper + e;
+  // Overflowed or NaN bounds widen to ±∞ and so never replace a finite one.
+  const lo = widenLower(lower, mag), hi = widenUpper(upper, mag);
+  if (lo > s.lower[i]!) s.lower[i] = lo;
+  if (hi < s.upper[i]!) s.upper[i] = hi;
   return classify(s, i, by);
 }
 
-/** The piece z witnesses for unit i, or -1 when z is within the rounding slack of a breakpoint. */
+/**
+ * The piece z witnesses for unit i, or -1 when z is within the rounding slack of a breakpoint. A
+ * non-finite z (the forward pass overflowed) or slack (the unit's terms overflow on the domain) witnesses nothing.
+ */
 export function witnessPiece(s: UnitLayerState, i: number, z: number): number {
   const e = slack(s.mag[i]!);
+  if (!Number.isFinite(z) || !Number.isFinite(e)) return -1;
   let p = 0;
   for (const b of s.bps) {
     if (Math.abs(z - b) <= e && !(e === 0 && z === b)) return -1;
