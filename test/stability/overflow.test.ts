@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { Box, makeBox, uniformBox } from "../../src/core/domain.js";
 import { forwardBatchReference } from "../../src/core/engine/reference.js";
-import { loadNetwork } from "../../src/core/io/index.js";
+import { loadNetwork } from "../../src/node/files.js";
 import { createNetwork, inputSize, LayerSpec, mlp, Network } from "../../src/core/network.js";
 import { createRng } from "../../src/core/random.js";
 import { ibp } from "../../src/lenses/stability/ibp.js";
