@@ -124,11 +124,11 @@ export function fuzz(t: Target, opts: { ms: number; seed: number; slowMs?: numbe
         // eslint-disable-next-line no-control-regex
         if (/[\u0000-\u001f\u007f-\u009f]/.test(e.message)) {
           c.rawMessages++;
-          if (c.examples.length < 5) c.examples.push(`raw message: ${JSON.stringify(e.message.slice(0, 160))}`);
+          if (c.examples.filter((x) => x.startsWith("raw")).length < 5) c.examples.push(`raw message: ${JSON.stringify(e.message.slice(0, 160))}`);
         }
       } else {
         c.internal++;
-        if (c.examples.length < 5) c.examples.push(`INTERNAL ${(e as Error).name}: ${String((e as Error).message).slice(0, 160)}`);
+        if (c.examples.filter((x) => x.startsWith("INTERNAL")).length < 5) c.examples.push(`INTERNAL ${(e as Error).name}: ${String((e as Error).message).slice(0, 160)}`);
       }
     }
     if (performance.now() - t0 > (opts.slowMs ?? 5000)) {
