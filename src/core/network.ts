@@ -126,6 +126,33 @@ function expectLen(a: Float64Array, n: number, what: string, name: string): void
   checkFinite(a, what, name);
 }
 
+/** A count (units, channels, kernel size, stride, dilation) must be a positive integer. */
+function positive(v: unknown, what: string, name: string): void {
+  if (!(typeof v === "number" && Number.isInteger(v) && v >= 1)) fail("BAD_MODEL", `${what} is ${String(v)}; it must be a positive integer — fix the export`, { node: name });
+}
+
+/** A list of `n` positive (or, with `zero`, non-negative) integers: kernels, strides, dilations, pads. */
+function integers(v: unknown, n: number, what: string, name: string, zero = false): void {
+  if (!Array.isArray(v) || v.length !== n) fail("BAD_MODEL", `${what} must be a list of ${n} integers, got ${JSON.stringify(v)}`, { node: name });
+  for (const x of v) {
+    if (!(typeof x === "number" && Number.isInteger(x) && x >= (zero ? 0 : 1))) {
+      fail("BAD_MODEL", `${what} [${v.join(",")}] has ${String(x)}; each must be a ${zero ? "non-negative" : "positive"} integer — fix the export`, { node: name });
+    }
+  }
+}
+
+/** A scalar parameter (slope, clip bound, pad value) must be a finite number. */
+function finiteParam(v: unknown, what: string, name: string): void {
+  if (!(typeof v === "number" && Number.isFinite(v))) fail("BAD_WEIGHTS", `${what} is ${String(v)}; it must be a finite number — fix the export (a NaN or infinite parameter makes every bound and slope NaN)`, { node: name });
+}
+
+/** Pooling and convolution windows: a pad as large as the kernel makes windows of padding only (onnxruntime rejects it; max pooling would give −∞). */
+function padsBelowKernel(pads: Pads2d, kernel: readonly [number, number], name: string, kind: string): void {
+  if (pads[0] >= kernel[0] || pads[2] >= kernel[0] || pads[1] >= kernel[1] || pads[3] >= kernel[1]) {
+    fail("BAD_MODEL", `${kind} pads [${pads.join(",")}] are not all smaller than the kernel ${kernel.join("×")}: some windows would hold padding only; fix the export`, { node: name });
+  }
+}
+
 function chw(shape: Shape, name: string, kind: string): [number, number, number] {
   if (shape.length !== 3) fail("SHAPE_MISMATCH", `${kind} needs a C×H×W input, got [${shape.join(",")}]`, { node: name });
   return [shape[0]!, shape[1]!, shape[2]!];
@@ -136,6 +163,8 @@ export function inferShape(op: Op, ins: Shape[], name: string): Shape {
   const x = ins[0]!;
   switch (op.kind) {
     case "dense":
+      positive(op.inSize, "dense inSize", name);
+      positive(op.outSize, "dense outSize", name);
       if (sizeOf(x) !== op.inSize || x.length !== 1) {
         fail("SHAPE_MISMATCH", `dense expects a vector of ${op.inSize}, got [${x.join(",")}] (add a flatten first)`, { node: name });
       }
@@ -144,6 +173,12 @@ export function inferShape(op: Op, ins: Shape[], name: string): Shape {
       return [op.outSize];
     case "conv2d": {
       const [c, h, w] = chw(x, name, "conv2d");
+      positive(op.inChannels, "conv2d inChannels", name);
+      positive(op.outChannels, "conv2d outChannels", name);
+      integers(op.kernel, 2, "conv2d kernel", name);
+      integers(op.stride, 2, "conv2d stride", name);
+      integers(op.dilation, 2, "conv2d dilation", name);
+      integers(op.pads, 4, "conv2d pads", name, true);
       if (c !== op.inChannels) fail("SHAPE_MISMATCH", `conv2d expects ${op.inChannels} channels, got ${c}`, { node: name });
       expectLen(op.weight, op.outChannels * op.inChannels * op.kernel[0] * op.kernel[1], "weight", name);
       expectLen(op.bias, op.outChannels, "bias", name);
@@ -160,19 +195,33 @@ export function inferShape(op: Op, ins: Shape[], name: string): Shape {
     }
     case "activation":
       if (!isActivationName(op.fn)) fail("UNSUPPORTED_OP", `unknown activation '${op.fn}'`, { node: name });
+      if (op.alpha !== undefined) finiteParam(op.alpha, `${op.fn} alpha`, name);
+      if (op.min !== undefined) finiteParam(op.min, `${op.fn} min`, name);
+      if (op.max !== undefined) finiteParam(op.max, `${op.fn} max`, name);
+      if (op.fn === "hardtanh" && (op.min ?? -1) > (op.max ?? 1)) {
+        fail("BAD_MODEL", `hard tanh (Clip) min ${op.min ?? -1} is above its max ${op.max ?? 1}; fix the export`, { node: name });
+      }
       return x;
     case "flatten":
       return [sizeOf(x)];
     case "reshape":
+      if (!Array.isArray(op.shape) || op.shape.length === 0) fail("BAD_MODEL", `reshape needs a target shape, got ${JSON.stringify(op.shape)}`, { node: name });
+      integers(op.shape, op.shape.length, "reshape shape", name);
       if (sizeOf(op.shape) !== sizeOf(x)) fail("SHAPE_MISMATCH", `reshape from [${x.join(",")}] to [${op.shape.join(",")}]`, { node: name });
       return [...op.shape];
     case "pad": {
       const [c, h, w] = chw(x, name, "pad");
+      integers(op.pads, 4, "pad pads", name, true);
+      finiteParam(op.value, "pad value", name);
       return [c, h + op.pads[0] + op.pads[2], w + op.pads[1] + op.pads[3]];
     }
     case "maxpool":
     case "avgpool": {
       const [c, h, w] = chw(x, name, op.kind);
+      integers(op.kernel, 2, `${op.kind} kernel`, name);
+      integers(op.stride, 2, `${op.kind} stride`, name);
+      integers(op.pads, 4, `${op.kind} pads`, name, true);
+      padsBelowKernel(op.pads, op.kernel, name, op.kind);
       const oh = poolOut(h, op.kernel[0], op.stride[0], op.pads[0], op.pads[2]);
       const ow = poolOut(w, op.kernel[1], op.stride[1], op.pads[1], op.pads[3]);
       if (oh < 1 || ow < 1) fail("SHAPE_MISMATCH", `${op.kind} output would be ${oh}×${ow}`, { node: name });

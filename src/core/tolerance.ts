@@ -16,8 +16,15 @@ export const TOLERANCE = {
   parallel: 1e-12,
   /** Pre-activations with |z| at or below this are "ambiguous"; engines may disagree on their state. */
   patternAgree: 1e-9,
-  /** Area/length below this fraction of the domain is a sliver from rounding, not a region. */
-  sliverRel: 1e-12,
+  /**
+   * Exact lines and slices: a piece is a sliver (rounding, not a region) when float64 cannot tell it
+   * from its cutting line — its extent across the line is at most this many units of float64
+   * resolution (2^-52 × the largest coordinate of the domain), or its area/length is not positive. A
+   * split only happens when a vertex on each side clears the on-hyperplane tolerance, which already
+   * exceeds this, so line splits are practically never slivers; the test is by resolution, never by
+   * area relative to the domain (a region of 1e-5 × 1e-4 in a 40 × 40 square is real).
+   */
+  sliverUlps: 8,
   /** Compression equivalence: max |f - f'| in float64 must be below this. */
   equivalence: 1e-9,
   /**

@@ -64,6 +64,8 @@ export function parseCsv(text: string, file: string, opts: CsvOptions = {}): Dat
       const f = fields[c]!;
       if (!NUMBER.test(f)) fail("BAD_DATA", `line ${li + 1}, column ${c + 1}: '${f.slice(0, 40)}' is not a finite number`, { file });
       const v = Number(f);
+      // The pattern admits 1e999, which is Infinity in float64.
+      if (!Number.isFinite(v)) fail("BAD_DATA", `line ${li + 1}, column ${c + 1}: '${f.slice(0, 40)}' overflows float64 (it is ${v}); data must be finite numbers`, { file });
       if (c === labelCol) {
         if (!Number.isInteger(v) || v < 0 || v > 2 ** 31 - 1) fail("BAD_DATA", `line ${li + 1}, column ${c + 1}: label '${f}' is not a non-negative integer class`, { file });
         labels.push(v);

@@ -107,12 +107,15 @@ export function importOnnx(bytes: Uint8Array, file?: string, readExternal?: Exte
   const g = model.graph!;
   const opsetEntry = (model.opsetImport ?? []).find((o) => !o.domain || o.domain === "ai.onnx");
   const opset = opsetEntry ? toNum(opsetEntry.version) : 13;
+  checkOpset(opset, file);
   const inits = new Map((g.initializer ?? []).map((t) => [t.name ?? "", t]));
   const inputs = (g.input ?? []).filter((v) => !inits.has(v.name ?? ""));
   if (inputs.length !== 1) {
     fail("BAD_MODEL", `the graph has ${inputs.length} inputs (${inputs.map((v) => v.name).join(", ")}); netsize reads single-input networks`, { file });
   }
   const input = inputs[0]!;
+  checkInputType(input, file);
+  checkUniqueNames(g, file);
   const dims = dimsOf(input);
   if (!dims || dims.length === 0) fail("SHAPE_MISMATCH", `graph input '${input.name}' has no shape; export with a fixed input shape`, { file });
   const batched = dims.length >= 2 && (typeof dims[0] === "string" || dims[0] === 1 || dims[0] === 0);
@@ -158,6 +161,48 @@ export function importOnnx(bytes: Uint8Array, file?: string, readExternal?: Exte
   } catch (e) {
     throw withFile(e, file, "");
   }
+}
+
+/** The ai.onnx opsets netsize reads: numpy-style broadcasting began at 7; 26 is the newest onnxruntime 1.30 knows. */
+export const ONNX_OPSETS = { min: 7, max: 26 } as const;
+
+function checkOpset(opset: number, file?: string): void {
+  if (!Number.isInteger(opset) || opset < 1) fail("BAD_MODEL", `the model imports ai.onnx opset ${opset}; opset versions are positive integers — the file is corrupt`, { file });
+  if (opset < ONNX_OPSETS.min) fail("UNSUPPORTED_OP", `the model uses ai.onnx opset ${opset}, older than ${ONNX_OPSETS.min} (before numpy-style broadcasting; onnxruntime lacks most of its ops); re-export with opset ${ONNX_OPSETS.min}–${ONNX_OPSETS.max}`, { file });
+  if (opset > ONNX_OPSETS.max) fail("UNSUPPORTED_OP", `the model uses ai.onnx opset ${opset}, newer than ${ONNX_OPSETS.max}, the newest netsize and onnxruntime know; re-export with opset ${ONNX_OPSETS.min}–${ONNX_OPSETS.max}`, { file });
+}
+
+/** ONNX element types netsize can feed: float, float16, double, bfloat16. */
+const FLOAT_TYPES: ReadonlySet<number> = new Set([1, 10, 11, 16]);
+const TYPE_NAMES: Record<number, string> = { 2: "uint8", 3: "int8", 4: "uint16", 5: "int16", 6: "int32", 7: "int64", 8: "string", 9: "bool", 12: "uint32", 13: "uint64", 14: "complex64", 15: "complex128" };
+
+function checkInputType(input: onnxp.onnx.IValueInfoProto, file?: string): void {
+  const t = input.type?.tensorType;
+  if (!t) fail("UNSUPPORTED_OP", `graph input '${input.name}' is not a tensor (a sequence, map or optional); netsize reads one float tensor`, { file });
+  const e = t.elemType ?? 0;
+  if (e !== 0 && !FLOAT_TYPES.has(e)) {
+    fail("UNSUPPORTED_OP", `graph input '${input.name}' has element type ${TYPE_NAMES[e] ?? e}; netsize reads networks on float inputs (float32/float64) — export the model with a float input`, { file });
+  }
+}
+
+/**
+ * Every name is defined once: by one node output, one initializer or one graph input (an initializer
+ * may also be listed as a graph input). A second definition would otherwise silently win or lose.
+ */
+function checkUniqueNames(g: onnxp.onnx.IGraphProto, file?: string): void {
+  const by = new Map<string, string>();
+  const define = (name: string | null | undefined, what: string): void => {
+    if (!name) return;
+    const prev = by.get(name);
+    if (prev !== undefined) fail("BAD_MODEL", `'${name}' is defined twice (${prev} and ${what}); onnxruntime rejects such a model — rename one`, { file });
+    by.set(name, what);
+  };
+  const inits = new Set<string>();
+  for (const t of g.initializer ?? []) { define(t.name, `initializer '${t.name}'`); inits.add(t.name ?? ""); }
+  for (const v of g.input ?? []) if (!inits.has(v.name ?? "")) define(v.name, "the graph input");
+  (g.node ?? []).forEach((n, i) => {
+    for (const o of n.output ?? []) define(o, `node ${n.name || `#${i}`} (${n.opType})`);
+  });
 }
 
 function defaultMeta(

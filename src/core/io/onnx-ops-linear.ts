@@ -181,7 +181,9 @@ function spatialPads(c: NodeCtx, hw: [number, number], k: [number, number], s: [
 
 function pair(c: NodeCtx, name: string, def: number): [number, number] {
   const v = c.attrs.ints(name) ?? [def, def];
-  if (v.length !== 2 || v.some((x) => !Number.isInteger(x) || x < 1)) c.fail("UNSUPPORTED_OP", `${name} [${v.join(",")}]; netsize supports 2-D ${c.op}`);
+  if (v.length !== 2) c.fail("UNSUPPORTED_OP", `${name} [${v.join(",")}]; netsize supports 2-D ${c.op}`);
+  // A zero or negative stride/dilation/kernel is not an unsupported op but an invalid model (onnxruntime rejects it too).
+  if (v.some((x) => !Number.isInteger(x) || x < 1)) c.fail("BAD_MODEL", `${name} [${v.join(",")}] must be positive integers; fix the export`);
   return [v[0]!, v[1]!];
 }
 

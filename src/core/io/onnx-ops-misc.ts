@@ -42,6 +42,7 @@ export function act(c: NodeCtx): Value[] {
     case "Elu": return [activation(c, v, "elu", { alpha: fromFloat32(c.attrs.float("alpha", 1)) })];
     case "PRelu": {
       const slope = c.constant(1, "the slope");
+      if (slope.data.some((s) => !Number.isFinite(s))) c.fail("BAD_WEIGHTS", "PRelu slope is NaN or infinite; fix the export");
       if (!slope.data.every((s) => s === slope.data[0])) c.fail("UNSUPPORTED_OP", "PRelu with per-channel slopes; netsize supports one slope (leaky ReLU)");
       return [activation(c, v, "leakyrelu", { alpha: slope.data[0]! })];
     }
@@ -69,6 +70,8 @@ function clipOf(c: NodeCtx, id: number): { src: number; lo: number; hi: number }
 
 /** Emit a clip to [lo, hi] (either may be infinite): hard tanh, ReLU, identity, or a shifted ReLU. */
 function clip(c: NodeCtx, x: DynValue, lo: number, hi: number): DynValue {
+  // NaN compares false everywhere: unchecked, a NaN bound would silently drop the clip.
+  if (Number.isNaN(lo) || Number.isNaN(hi)) c.fail("BAD_WEIGHTS", `${c.op} bound is NaN (min ${lo}, max ${hi}); fix the export`);
   if (lo > hi) c.fail("UNSUPPORTED_OP", `Clip with min ${lo} > max ${hi} (a constant output)`);
   // clip(clip(x, a, b), c, d) = clip(x, max(a, c), min(b, d)) while the intervals overlap (ReLU6 written as Min(Relu(x), 6)).
   const inner = c.group === undefined ? clipOf(c, x.id) : undefined;
@@ -112,6 +115,7 @@ export function maxMin(c: NodeCtx): Value[] {
   const ins = (c.node.input ?? []).map((_, i) => c.need(i));
   const dyn = ins.filter((v): v is DynValue => v.kind === "dyn");
   const consts = ins.filter((v) => v.kind === "const").map((v) => (v as { t: Tensor }).t);
+  if (consts.some((t) => t.data.some((v) => Number.isNaN(v)))) c.fail("BAD_WEIGHTS", `${c.op} with a NaN constant; fix the export`);
   if (dyn.length !== 1 || consts.some((t) => !t.data.every((v) => v === t.data[0]))) {
     c.fail("UNSUPPORTED_OP", `${c.op} of ${dyn.length} computed tensors; netsize supports ${c.op} of one tensor and scalar constants (a clip)`);
   }

@@ -14,7 +14,7 @@ import { patternString, Verification, verifyPartition } from "./verify.js";
 export interface LineOptions {
   /** Stop with LIMIT_EXCEEDED above this many intervals per segment (default 1,000,000). */
   maxRegions?: number;
-  /** Confirm every interval's pattern and output with the reference forward pass at its midpoint (default false). */
+  /** Confirm every interval's pattern and output with the reference forward pass at its midpoint and near both ends (default false). */
   verify?: boolean;
   /** Include the interval list (default true). */
   details?: boolean;
@@ -178,6 +178,7 @@ function switched(net: Network, P: Partition, i: number, j: number): LineBreakpo
 function mergeVerification(a: Verification, b: Verification): Verification {
   return {
     checked: a.checked + b.checked,
+    points: a.points + b.points,
     mismatches: a.mismatches + b.mismatches,
     ambiguous: a.ambiguous + b.ambiguous,
     maxOutputError: Math.max(a.maxOutputError, b.maxOutputError),

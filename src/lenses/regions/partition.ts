@@ -228,7 +228,8 @@ class Engine {
     this.anc[0] = 0;
     this.computeSegment(0, root.pattern.a, 0);
     this.store(0);
-    const sliver = TOLERANCE.sliverRel * this.measure;
+    // Float64 resolution of the domain's coordinates: what a piece must exceed across its cutting line.
+    const sliver = TOLERANCE.sliverUlps * Number.EPSILON * this.range.reduce((a, b) => Math.max(a, b), 0);
     this.stages = this.units.map((_, s) => this.makeStage(s, sliver));
     const dom = this.spec.domain;
     checkAborted(this.ctx);

@@ -22,7 +22,7 @@ export interface SliceOptions {
   maxRegions?: number;
   /** Stop with LIMIT_EXCEEDED when per-region storage would exceed this many bytes (default 1 GiB). */
   maxBytes?: number;
-  /** Confirm every region's pattern and output with the reference forward pass at its centroid (default false). */
+  /** Confirm every region's pattern and output with the reference forward pass at its centroid and near each vertex (default false). */
   verify?: boolean;
   /** Include the per-region list (default true); false keeps only counts and the boundary. */
   details?: boolean;

@@ -42,7 +42,7 @@ export class Splitter {
   readonly decCand = new I32Buf(4096);
   readonly decState = new I32Buf(4096);
   readonly decPrev = new I32Buf(4096);
-  /** Pieces merged back because one side was a sliver. */
+  /** Pieces merged back because one side was a sliver (thinner than float64 resolution across its line). */
   slivers = 0;
   /**
    * Optional payload carried down the split tree (0 = none): a vector that every decision "line id
@@ -63,21 +63,22 @@ export class Splitter {
   private vals = new Float64Array(64);
   private cls = new Int8Array(64);
   private readonly cen = new Float64Array(2);
-  private sliverMeasure = 0;
+  /** Float64 resolution of the coordinates: a piece no wider than this across its cutting line is a sliver. */
+  private resolution = 0;
 
   constructor(k: number) {
     this.k = k;
     this.K = k + 1;
   }
 
-  /** Forget the previous cell's candidates; `sliver` is the measure below which a piece is rounding, not a region. */
-  reset(sliver: number): void {
+  /** Forget the previous cell's candidates; `resolution` is the width (across a cutting line) at or below which a piece is rounding, not a region. */
+  reset(resolution: number): void {
     this.lineCoef.n = 0; this.lineTol.n = 0; this.lineUnit.n = 0; this.nLines = 0;
     this.groupUnit.n = 0; this.groupStart.n = 0; this.groupLen.n = 0;
     this.elemIndex.n = 0; this.elemCoef.n = 0; this.elemTol.n = 0; this.nGroups = 0;
     this.decCand.n = 0; this.decState.n = 0; this.decPrev.n = 0;
     this.deltaStart.n = 0; this.deltaLen.n = 0; this.deltaIdx.n = 0; this.deltaVal.n = 0;
-    this.sliverMeasure = sliver;
+    this.resolution = resolution;
   }
 
   /** Add a candidate line a·u + c (tolerance tol) of a unit; returns its id. */
@@ -316,15 +317,22 @@ export class Splitter {
     this.ensure(cn);
     const a0 = co_[id * K]!, a1 = K === 3 ? co_[id * K + 1]! : 0, c = co_[id * K + K - 1]!;
     this.evalLine(a0, a1, c, this.lineTol.a[id]!, work.a, co, cn);
+    // Each side's extent across the line: its farthest vertex's value over |a| (crossing points are on the line).
+    let vp = 0, vn = 0;
+    for (let i = 0; i < cn; i++) { const z = this.vals[i]!; if (z > vp) vp = z; else if (-z > vn) vn = -z; }
+    const norm = k === 2 ? Math.hypot(a0, a1) : Math.abs(a0);
     const at = work.n;
     const packed = splitCell(k, work.a, co, cn, this.vals, this.cls, work);
     const np = Math.floor(packed / 65536), nn = packed % 65536;
     const pOff = at, nOff = at + k * np;
     const mp = cellMeasure(k, work.a, pOff, np), mn = cellMeasure(k, work.a, nOff, nn);
-    if (mp < this.sliverMeasure || mn < this.sliverMeasure) {
+    // A sliver is what float64 cannot resolve: no wider than the coordinates' resolution across the
+    // line, or of no positive measure (a degenerate polygon). Never a small but resolvable piece.
+    const sp = !(mp > 0) || !(vp / norm > this.resolution), sn = !(mn > 0) || !(vn / norm > this.resolution);
+    if (sp || sn) {
       this.slivers++;
       work.n = at;
-      return mp >= mn ? 2 : 3;
+      return sn && (!sp || vp >= vn) ? 2 : 3;
     }
     // The negative part's payload is a copy (above); the positive part updates the entry's own in place.
     const carry = this.paySize > 0;
@@ -338,6 +346,28 @@ export class Splitter {
     this.pushEntry(pOff, np, pko, pkl, dp, po);
     this.pushEntry(nOff, nn, nko, nkl, dn, nPo);
     return 1;
+  }
+
+  /**
+   * True when the part where element ea wins (vertices at v[po..], pn of them) cannot be told from a
+   * line z_a = z_b that cut its parent piece (v[co..], cn): no vertex of the part is beyond that line's
+   * tolerance, or the part is no wider across it than the coordinates' resolution.
+   */
+  private unresolved(ea: number, s: number, len: number, v: Float64Array, co: number, cn: number, po: number, pn: number): boolean {
+    const k = this.k, d = this.d;
+    const at = (i: number, o: number): number => d[0]! * v[o + k * i]! + (k === 2 ? d[1]! * v[o + k * i + 1]! : 0) + d[k]!;
+    for (let b = 0; b < len; b++) {
+      if (s + b === ea) continue;
+      const tol = this.diff(ea, s + b, d);
+      let cut = false;
+      for (let i = 0; i < cn && !cut; i++) if (at(i, co) < -tol) cut = true;
+      if (!cut) continue;
+      let best = -Infinity;
+      for (let i = 0; i < pn; i++) best = Math.max(best, at(i, po));
+      const norm = k === 2 ? Math.hypot(d[0]!, d[1]!) : Math.abs(d[0]!);
+      if (!(best > tol) || !(best / norm > this.resolution)) return true;
+    }
+    return false;
   }
 
   /** k-way split by max-pool group `id`: one part per window element that is the arg-max somewhere in the piece (no payload). */
@@ -367,7 +397,7 @@ export class Splitter {
       if (empty) continue;
       const m = cellMeasure(k, work.a, po, pn);
       if (m > bestM) { bestM = m; bestA = a; }
-      if (m < this.sliverMeasure) { this.slivers++; continue; }
+      if (!(m > 0) || this.unresolved(s + a, s, len, work.a, co, cn, po, pn)) { this.slivers++; continue; }
       parts.push(po, pn, a);
     }
     if (parts.length === 0) {
