@@ -73,7 +73,7 @@ export function openRegularFile(file: string, o: ReadFileOptions): OpenFile {
     st = statSync(file);
   } catch (e) {
     const c = errnoText(e);
-    return fail(code, `cannot read ${o.what} (${c})${c === "ENOENT" ? "; check the path" : ""}`, where);
+    return fail(code, `cannot read: ${c} (${o.what})${c === "ENOENT" ? "; check the path" : ""}`, where);
   }
   if (!st.isFile()) refuse(file, st, o);
   let fd: number;
