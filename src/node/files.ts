@@ -19,7 +19,7 @@ function inside(dir: string, target: string): boolean {
  * compared (realpath of the folder against realpath of the target), so a symbolic link — to a file, to
  * a folder, or to '..' — cannot lead outside either. FIFOs, devices and folders are refused unopened.
  */
-export function externalDataBeside(modelFile: string): ExternalDataReader {
+export function externalDataBeside(modelFile: string, onRead?: (realPath: string) => void): ExternalDataReader {
   const dir = path.dirname(path.resolve(modelFile));
   let realDir: string | undefined;
   return (loc, offset, length, what) => {
@@ -42,6 +42,7 @@ export function externalDataBeside(modelFile: string): ExternalDataReader {
       maxBytes: Number.MAX_SAFE_INTEGER, what: `${what}: external data '${loc}'`, code: "EXTERNAL_DATA", noFollow: true, nameAs: modelFile,
       hint: "keep the tensor data in a regular file beside the model",
     });
+    onRead?.(real);
     try {
       if (offset + length > size) fail("EXTERNAL_DATA", `${what}: external file '${loc}' has ${size} bytes, the tensor needs ${offset + length}`, where);
       try {
@@ -59,9 +60,16 @@ export function externalDataBeside(modelFile: string): ExternalDataReader {
  * Read a network from an .onnx or netsize .json file (format sniffed from the first bytes; external ONNX
  * data read beside it). The file must be a regular file of at most MAX_MODEL_BYTES.
  */
-export async function loadNetwork(file: string): Promise<Network> {
+export async function loadNetwork(file: string, opts: LoadOptions = {}): Promise<Network> {
   const bytes = readRegularFile(file, { maxBytes: MAX_MODEL_BYTES, what: "the model", limitName: "MAX_MODEL_BYTES" });
-  return networkFromBytes(bytes, { file, readExternal: externalDataBeside(file) });
+  const seen = opts.externalFiles;
+  return networkFromBytes(bytes, { file, readExternal: externalDataBeside(file, seen ? (f) => { if (!seen.includes(f)) seen.push(f); } : undefined) });
+}
+
+/** Options of loadNetwork. */
+export interface LoadOptions {
+  /** Receives the real paths of the external-data files read (so a command can refuse to overwrite them). */
+  externalFiles?: string[];
 }
 
 /** Read a network from an ONNX file (the design's name for loadNetwork; netsize JSON is accepted too). */

@@ -4,7 +4,7 @@ import { Command } from "commander";
 import { action } from "../errors.js";
 import { emitResult, formatTable, parseIntOption } from "../shared.js";
 import { fail } from "../../core/errors.js";
-import { loadNetwork } from "../../node/files.js";
+import { CommandFiles } from "../outputs.js";
 import { architectureOf, BoundsResult, parseArchitecture, regionBounds } from "../../lenses/regions/index.js";
 
 interface BoundsCliOptions {
@@ -54,9 +54,10 @@ export function register(program: Command): void {
     .action(
       action(async (arch: string, opts: BoundsCliOptions) => {
         const measured = parseIntOption(opts.measured, "--measured", { min: 0 });
+        const files = new CommandFiles([{ option: "model", file: arch }], [{ option: "--json", file: opts.json }]);
         let spec: { widths: number[]; outputWidth?: number };
         if (/^[\d\s,x-]+$/.test(arch)) spec = parseArchitecture(arch, opts.output);
-        else if (existsSync(arch)) spec = architectureOf(await loadNetwork(arch), arch);
+        else if (existsSync(arch)) spec = architectureOf(await files.loadNetwork(arch), arch);
         else fail("BAD_ARGUMENT", `'${arch}' is neither an architecture like 784-100-100-10 nor an existing model file`);
         const result = regionBounds(spec.widths, {
           ...(spec.outputWidth !== undefined ? { outputWidth: spec.outputWidth } : {}),

@@ -11,7 +11,8 @@ import { writeFileAtomic } from "../../node/atomic.js";
 import { action } from "../errors.js";
 import { progressBar } from "../progress.js";
 import { emitResult, fmtInt, formatTable, lensDefault, parseChoice, parseFloatBits, parseIntOption } from "../shared.js";
-import { addStabilityOptions, loadWithDomain, renderStability, StabilityCliOptions, stabilityOptionsFrom } from "./stability.js";
+import { CommandFiles } from "../outputs.js";
+import { addStabilityOptions, domainInputs, loadWithDomain, renderStability, StabilityCliOptions, stabilityOptionsFrom } from "./stability.js";
 
 interface CompressCliOptions extends StabilityCliOptions {
   output?: string;
@@ -55,7 +56,10 @@ export function register(program: Command): void {
         const out = opts.output!;
         const ext = path.extname(out).toLowerCase();
         if (ext !== ".onnx" && ext !== ".json") fail("BAD_ARGUMENT", `-o must end in .onnx or .json, got '${out}'`);
-        const { net, domain } = await loadWithDomain(model, opts);
+        const files = new CommandFiles(domainInputs(model, opts), [
+          { option: "-o", file: out }, { option: "--network-json", file: opts.networkJson }, { option: "--json", file: opts.json },
+        ]);
+        const { net, domain } = await loadWithDomain(model, opts, files);
         const bar = progressBar("compress", { quiet: opts.quiet ?? false });
         let r: CompressRunResult;
         try {

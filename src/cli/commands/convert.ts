@@ -3,7 +3,8 @@ import { Command } from "commander";
 import { action } from "../errors.js";
 import { fmtInt, parseFloatBits } from "../shared.js";
 import { fail } from "../../core/errors.js";
-import { loadNetwork, saveNetwork } from "../../node/files.js";
+import { saveNetwork } from "../../node/files.js";
+import { CommandFiles } from "../outputs.js";
 import { summarize } from "../../core/summary.js";
 import { formatOfName } from "../../core/io/index.js";
 
@@ -27,7 +28,8 @@ export function register(program: Command): void {
         const format = formatOf(out);
         const float = opts.float === undefined ? 32 : parseFloatBits(opts.float);
         if (format === "json" && opts.float === "32") fail("BAD_ARGUMENT", "--float 32 applies to ONNX output; netsize JSON always keeps float64 weights");
-        const net = await loadNetwork(input);
+        const files = new CommandFiles([{ option: "input model", file: input }], [{ option: "the output", file: out }]);
+        const net = await files.loadNetwork(input);
         await saveNetwork(net, out, { format, float });
         const s = summarize(net);
         const prec = format === "json" ? "float64" : `float${float}`;

@@ -3,8 +3,8 @@ import type { RegionsCliOptions } from "./regions-options.js";
 import { progressBar } from "../progress.js";
 import { emitResult, fmtInt, parseChoice, parseIntOption, parseNumberOption, rejectOptions, writeOutput } from "../shared.js";
 import { fail } from "../../core/errors.js";
-import { loadNetwork } from "../../node/files.js";
-import { inputSize, Network } from "../../core/network.js";
+import type { CommandFiles } from "../outputs.js";
+import { inputSize } from "../../core/network.js";
 import { Dataset, sample } from "../../data/dataset.js";
 import { loadDataset } from "../../node/data.js";
 import { LinePath, LineResult, planeFromDirections, planeThrough, SliceResult, Verification } from "../../lenses/regions/index.js";
@@ -63,10 +63,6 @@ async function emit(opts: RegionsCliOptions, result: LineResult | SliceResult, s
   await emitResult({ json: opts.json, jsonByDefault: true, quiet: opts.quiet ?? false }, result, summary);
 }
 
-async function load(model: string): Promise<Network> {
-  return loadNetwork(model);
-}
-
 /** Parse a --line spec: 'P0;P1;...' (points) or 'dir:POINT;DIRECTION[;T0:T1]'. */
 export function parseLineSpec(spec: string, d: number, data: () => Dataset): { path: LinePath; labels: string[] } {
   const dir = /^dir:/i.test(spec.trim());
@@ -89,10 +85,10 @@ export function parseLineSpec(spec: string, d: number, data: () => Dataset): { p
 }
 
 /** `regions --line`: breakpoints, intervals and knots along a segment or polyline. */
-export async function runLine(model: string, opts: RegionsCliOptions): Promise<void> {
+export async function runLine(model: string, opts: RegionsCliOptions, files: CommandFiles): Promise<void> {
   rejectOptions(opts, "--line", ["radius", "count", "maxDims"]);
   const maxRegions = parseIntOption(opts.maxRegions, "--max-regions", { min: 1 });
-  const net = await load(model);
+  const net = await files.loadNetwork(model);
   const { path, labels } = parseLineSpec(opts.line!, inputSize(net), dataLoader(opts));
   const bar = progressBar("regions", { quiet: opts.quiet ?? false });
   let r: LineResult;
@@ -120,14 +116,14 @@ export function parsePlaneSpec(spec: string, d: number, data: () => Dataset, mod
 }
 
 /** `regions --plane`: the exact partition of a square of a 2-D slice, with the decision boundary. */
-export async function runPlane(model: string, opts: RegionsCliOptions): Promise<void> {
+export async function runPlane(model: string, opts: RegionsCliOptions, files: CommandFiles): Promise<void> {
   rejectOptions(opts, "--plane", ["radius", "count", "maxDims"]);
   const maxRegions = parseIntOption(opts.maxRegions, "--max-regions", { min: 1 });
   const halfWidth = parseNumberOption(opts.halfWidth, "--half-width") ?? sliceLens.options.halfWidth.default!;
   if (!(halfWidth > 0)) fail("BAD_ARGUMENT", `--half-width must be positive, got ${halfWidth}`);
   const colorBy = parseChoice(opts.colorBy, "--color-by", ["class", "slope"] as const) ?? "class";
   const mode = parseChoice(opts.planeMode, "--plane-mode", ["points", "dirs"] as const) ?? "points";
-  const net = await load(model);
+  const net = await files.loadNetwork(model);
   const { plane, labels } = parsePlaneSpec(opts.plane!, inputSize(net), dataLoader(opts), mode);
   const bar = progressBar("regions", { quiet: opts.quiet ?? false });
   let r: SliceResult;

@@ -5,7 +5,7 @@ import { progressBar } from "../progress.js";
 import { emitResult, fmtInt, parseIntOption, parseNumberOption, rejectOptions } from "../shared.js";
 import { fail } from "../../core/errors.js";
 import { parseBoxSpec } from "../domain.js";
-import { loadNetwork } from "../../node/files.js";
+import type { CommandFiles } from "../outputs.js";
 import { onnxruntimeEngine } from "../../node/engine/onnxruntime.js";
 import { inputSize } from "../../core/network.js";
 import { loadDataset } from "../../node/data.js";
@@ -13,12 +13,12 @@ import { SampleSet, dataSamples, gaussianSamples, uniformSamples } from "../../l
 import { boxRegionsLens, sampledLens } from "../../lenses/registry.js";
 
 /** `regions --box`: every linear region of a low-dimensional box, exactly. */
-export async function runBox(model: string, opts: RegionsCliOptions): Promise<void> {
+export async function runBox(model: string, opts: RegionsCliOptions, files: CommandFiles): Promise<void> {
   rejectOptions(opts, "--box", ["radius", "count", "svg", "png"]);
   const maxRegions = parseIntOption(opts.maxRegions, "--max-regions", { min: 1 });
   const maxDims = parseIntOption(opts.maxDims, "--max-dims", { min: 0 });
   const seed = parseIntOption(opts.seed, "--seed", { min: 0 });
-  const net = await loadNetwork(model);
+  const net = await files.loadNetwork(model);
   const box = parseBoxSpec(opts.box!, inputSize(net));
   const bar = progressBar("regions", { quiet: opts.quiet ?? false });
   let r;
@@ -49,13 +49,13 @@ function sampleSet(spec: string, opts: RegionsCliOptions, n: number, seed: numbe
 }
 
 /** `regions --sample`: distinct activation patterns of a sample set and local complexity. */
-export async function runSample(model: string, opts: RegionsCliOptions): Promise<void> {
+export async function runSample(model: string, opts: RegionsCliOptions, files: CommandFiles): Promise<void> {
   rejectOptions(opts, "--sample", ["svg", "png", "maxDims"]);
   const count = parseIntOption(opts.count, "--count", { min: 1 });
   const seed = parseIntOption(opts.seed, "--seed", { min: 0 }) ?? 0;
   const radius = parseNumberOption(opts.radius, "--radius");
   if (radius !== undefined && !(radius > 0)) fail("BAD_ARGUMENT", `--radius must be > 0, got ${radius}`);
-  const net = await loadNetwork(model);
+  const net = await files.loadNetwork(model);
   const n = inputSize(net);
   const set = sampleSet(opts.sample!, opts, n, seed, count);
   if (set.X.length !== set.n * n) fail("DOMAIN_MISMATCH", `${set.source} has ${set.X.length / Math.max(set.n, 1)} features per sample, ${path.basename(model)} expects ${n}`);

@@ -4,6 +4,7 @@ import { action } from "../errors.js";
 import { fail } from "../../core/errors.js";
 import { boxRegionsLens, sliceLens } from "../../lenses/registry.js";
 import { lensDefault } from "../shared.js";
+import { CommandFiles } from "../outputs.js";
 import { runLine, runPlane } from "./regions-exact.js";
 import { runBox, runSample } from "./regions-sampled.js";
 
@@ -35,10 +36,15 @@ export function register(program: Command): void {
       action(async (model: string, opts: RegionsCliOptions) => {
         const modes = [opts.line, opts.plane, opts.box, opts.sample].filter((m) => m !== undefined).length;
         if (modes !== 1) fail("BAD_ARGUMENT", "give exactly one of --line, --plane, --box, --sample");
-        if (opts.line !== undefined) return runLine(model, opts);
-        if (opts.plane !== undefined) return runPlane(model, opts);
-        if (opts.box !== undefined) return runBox(model, opts);
-        return runSample(model, opts);
+        const files = new CommandFiles(
+          [{ option: "model", file: model }, { option: "--data file", file: opts.data }, { option: "--box file", file: opts.box },
+            { option: "--sample box file", file: opts.sample?.startsWith("box:") ? opts.sample.slice(4) : undefined }],
+          [{ option: "--json", file: opts.json }, { option: "--svg", file: opts.svg }, { option: "--png", file: opts.png }],
+        );
+        if (opts.line !== undefined) return runLine(model, opts, files);
+        if (opts.plane !== undefined) return runPlane(model, opts, files);
+        if (opts.box !== undefined) return runBox(model, opts, files);
+        return runSample(model, opts, files);
       }),
     );
 }
