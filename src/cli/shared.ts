@@ -3,6 +3,8 @@
 import { fail } from "../core/errors.js";
 import type { LensOption } from "../core/lens.js";
 import { writeFileAtomic } from "../node/atomic.js";
+import { inputSize, Network, outputSize, sizeOf } from "../core/network.js";
+import { unitLayerIndices } from "../core/summary.js";
 
 /** Parse an integer option value within [min, max]; anything else is BAD_ARGUMENT naming the option. */
 export function parseIntOption(value: string | undefined, option: string, range: { min?: number; max?: number } = {}): number | undefined {
@@ -13,6 +15,23 @@ export function parseIntOption(value: string | undefined, option: string, range:
     fail("BAD_ARGUMENT", `${option} must be an integer${range.min !== undefined ? ` >= ${min}` : ""}${range.max !== undefined ? ` and <= ${max}` : ""}, got '${value}'`);
   }
   return v;
+}
+
+/** The most float64 values one sample set of a command may hold (inputs, units and outputs of every sample): 2^28 = 268,435,456, 2 GiB. */
+export const MAX_SAMPLE_VALUES = 2 ** 28;
+/** The most points a streamed check (--points) may ask for: 100,000,000 (each is a forward pass of both networks). */
+export const MAX_POINTS = 100_000_000;
+
+/** Values per sample a lens keeps for a network: its inputs, every unit's pre-activation and its outputs. */
+export function valuesPerSample(net: Network): number {
+  return unitLayerIndices(net).reduce((s, i) => s + sizeOf(net.layers[i]!.shape), inputSize(net) + outputSize(net));
+}
+
+/** BAD_ARGUMENT when `count` samples of `perSample` values each exceed MAX_SAMPLE_VALUES (checked before they are drawn). */
+export function checkSampleCount(option: string, count: number, perSample: number, hint: string): void {
+  if (count * perSample > MAX_SAMPLE_VALUES) {
+    fail("BAD_ARGUMENT", `${option} ${fmtInt(count)} samples × ${fmtInt(perSample)} values each (inputs, units, outputs) = ${fmtInt(count * perSample)} values, more than one sample set may hold (MAX_SAMPLE_VALUES = ${fmtInt(MAX_SAMPLE_VALUES)}, 2 GiB of float64); ${hint}`);
+  }
 }
 
 /** Parse a finite number option value; anything else is BAD_ARGUMENT naming the option. */

@@ -10,9 +10,9 @@ import { saveNetwork } from "../../node/files.js";
 import { writeFileAtomic } from "../../node/atomic.js";
 import { action } from "../errors.js";
 import { progressBar } from "../progress.js";
-import { emitResult, fmtInt, formatTable, lensDefault, parseChoice, parseFloatBits, parseIntOption } from "../shared.js";
+import { emitResult, fmtInt, formatTable, lensDefault, MAX_POINTS, parseChoice, parseFloatBits, parseIntOption } from "../shared.js";
 import { CommandFiles } from "../outputs.js";
-import { addStabilityOptions, domainInputs, loadWithDomain, renderStability, StabilityCliOptions, stabilityOptionsFrom } from "./stability.js";
+import { addStabilityOptions, checkStabilitySamples, domainInputs, loadWithDomain, renderStability, StabilityCliOptions, stabilityOptionsFrom } from "./stability.js";
 
 interface CompressCliOptions extends StabilityCliOptions {
   output?: string;
@@ -51,7 +51,7 @@ export function register(program: Command): void {
     .action(
       action(async (model: string, opts: CompressCliOptions) => {
         const float = parseFloatBits(opts.float);
-        const points = parseIntOption(opts.points, "--points", { min: 1 });
+        const points = parseIntOption(opts.points, "--points", { min: 1, max: MAX_POINTS });
         const merge = parseChoice(opts.merge, "--merge", ["smaller", "always", "never"] as const);
         const out = opts.output!;
         const ext = path.extname(out).toLowerCase();
@@ -60,11 +60,13 @@ export function register(program: Command): void {
           { option: "-o", file: out }, { option: "--network-json", file: opts.networkJson }, { option: "--json", file: opts.json },
         ]);
         const { net, domain } = await loadWithDomain(model, opts, files);
+        const sopts = stabilityOptionsFrom(opts, domain);
+        checkStabilitySamples(sopts, net);
         const bar = progressBar("compress", { quiet: opts.quiet ?? false });
         let r: CompressRunResult;
         try {
           r = await compressLens.run(net, domain.box, {
-            ...stabilityOptionsFrom(opts, domain), float,
+            ...sopts, float,
             ...(points !== undefined ? { points } : {}), ...(merge !== undefined ? { merge } : {}),
           }, { onProgress: bar.onProgress, engine: onnxruntimeEngine });
         } finally {

@@ -16,7 +16,7 @@ import { train } from "../../train/index.js";
 import { renderSliceSvg } from "../../report/slice-svg.js";
 import { action } from "../errors.js";
 import { progressBar } from "../progress.js";
-import { parseIntOption, parseNumberOption } from "../shared.js";
+import { MAX_POINTS, parseIntOption, parseNumberOption } from "../shared.js";
 import { headline, HeadlineRow } from "../demo/headline.js";
 import { renderTable } from "../demo/table.js";
 
@@ -52,7 +52,7 @@ function guardDemoFolder(out: string): void {
 }
 
 async function main(o: DemoOptions): Promise<void> {
-  const epochs = parseIntOption(o.epochs, "--epochs", { min: 1 })!, l1 = parseNumberOption(o.l1, "--l1")!, points = parseIntOption(o.points, "--points", { min: 1 })!;
+  const epochs = parseIntOption(o.epochs, "--epochs", { min: 1 })!, l1 = parseNumberOption(o.l1, "--l1")!, points = parseIntOption(o.points, "--points", { min: 1, max: MAX_POINTS })!;
   guardDemoFolder(o.out);
   mkdirSync(o.out, { recursive: true });
   const test = loadMnist("test");

@@ -2,7 +2,7 @@
 import path from "node:path";
 import type { RegionsCliOptions } from "./regions-options.js";
 import { progressBar } from "../progress.js";
-import { emitResult, fmtInt, parseIntOption, parseNumberOption, rejectOptions } from "../shared.js";
+import { checkSampleCount, emitResult, fmtInt, parseIntOption, parseNumberOption, rejectOptions, valuesPerSample } from "../shared.js";
 import { fail } from "../../core/errors.js";
 import { parseBoxSpec } from "../domain.js";
 import type { CommandFiles } from "../outputs.js";
@@ -57,7 +57,10 @@ export async function runSample(model: string, opts: RegionsCliOptions, files: C
   if (radius !== undefined && !(radius > 0)) fail("BAD_ARGUMENT", `--radius must be > 0, got ${radius}`);
   const net = await files.loadNetwork(model);
   const n = inputSize(net);
+  // The forward pass keeps every layer's values of every sample: bound the set before it is drawn.
+  checkSampleCount("--count", count ?? (opts.sample!.startsWith("box:") ? 10_000 : 0), valuesPerSample(net), "lower --count");
   const set = sampleSet(opts.sample!, opts, n, seed, count);
+  checkSampleCount("the sample set", set.n, valuesPerSample(net), "lower --count");
   if (set.X.length !== set.n * n) fail("DOMAIN_MISMATCH", `${set.source} has ${set.X.length / Math.max(set.n, 1)} features per sample, ${path.basename(model)} expects ${n}`);
   const bar = progressBar("sampled", { quiet: opts.quiet ?? false });
   let r;
