@@ -6,12 +6,11 @@ import { fail } from "../../core/errors.js";
 import { CompressionReport, CompressRunResult, EquivalenceReport } from "../../lenses/stability/index.js";
 import { compressLens } from "../../lenses/registry.js";
 import { onnxruntimeEngine } from "../../node/engine/onnxruntime.js";
-import { saveNetwork } from "../../node/files.js";
-import { writeFileAtomic } from "../../node/atomic.js";
+import { encodeNetwork } from "../../core/io/index.js";
 import { action } from "../errors.js";
 import { progressBar } from "../progress.js";
 import { emitResult, fmtInt, formatTable, lensDefault, MAX_POINTS, parseChoice, parseFloatBits, parseIntOption } from "../shared.js";
-import { CommandFiles } from "../outputs.js";
+import { CommandFiles, OutputStage } from "../outputs.js";
 import { addStabilityOptions, checkStabilitySamples, domainInputs, loadWithDomain, renderStability, StabilityCliOptions, stabilityOptionsFrom } from "./stability.js";
 
 interface CompressCliOptions extends StabilityCliOptions {
@@ -76,11 +75,11 @@ export function register(program: Command): void {
         if (!r.equal) {
           fail("SOLVER_ERROR", `the compressed network differs from the original by ${Math.max(eq.maxAbsDiff, eq.exported?.maxAbsDiff ?? 0).toExponential(2)} > ${eq.tolerance.equivalence} at a domain point; nothing was written. Rerun with a stronger --method or report this`);
         }
-        // The bytes written are exactly the bytes the equivalence check ran.
-        if (ext === ".onnx") await writeFileAtomic(out, r.onnx);
-        else await saveNetwork(r.network, out, { format: "json" });
-        if (opts.networkJson) await saveNetwork(r.network, opts.networkJson, { format: "json" });
-        await emitResult({ json: opts.json, quiet: true }, { ...r, model, output: out }, renderStability(r.stability, model) + "\n" + render(r.compression, eq, out));
+        // The bytes written are exactly the bytes the equivalence check ran; all outputs are renamed into place together.
+        const stage = new OutputStage();
+        await stage.put(out, ext === ".onnx" ? r.onnx : encodeNetwork(r.network, out, { format: "json" }));
+        if (opts.networkJson) await stage.put(opts.networkJson, encodeNetwork(r.network, opts.networkJson, { format: "json" }));
+        await emitResult({ json: opts.json, quiet: true, stage }, { ...r, model, output: out }, renderStability(r.stability, model) + "\n" + render(r.compression, eq, out));
       }),
     );
 }

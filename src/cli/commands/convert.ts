@@ -3,10 +3,9 @@ import { Command } from "commander";
 import { action } from "../errors.js";
 import { fmtInt, parseFloatBits } from "../shared.js";
 import { fail } from "../../core/errors.js";
-import { saveNetwork } from "../../node/files.js";
-import { CommandFiles } from "../outputs.js";
+import { CommandFiles, OutputStage } from "../outputs.js";
 import { summarize } from "../../core/summary.js";
-import { formatOfName } from "../../core/io/index.js";
+import { encodeNetwork, formatOfName } from "../../core/io/index.js";
 
 /** Output format from the file extension: .onnx or .json. */
 export function formatOf(file: string): "onnx" | "json" {
@@ -30,7 +29,9 @@ export function register(program: Command): void {
         if (format === "json" && opts.float === "32") fail("BAD_ARGUMENT", "--float 32 applies to ONNX output; netsize JSON always keeps float64 weights");
         const files = new CommandFiles([{ option: "input model", file: input }], [{ option: "the output", file: out }]);
         const net = await files.loadNetwork(input);
-        await saveNetwork(net, out, { format, float });
+        const stage = new OutputStage();
+        await stage.put(out, encodeNetwork(net, out, { format, float }));
+        stage.commit();
         const s = summarize(net);
         const prec = format === "json" ? "float64" : `float${float}`;
         process.stdout.write(`wrote ${out} (${format === "onnx" ? "ONNX" : "netsize JSON"}, ${prec} weights, ${net.layers.length} layer${net.layers.length === 1 ? "" : "s"}, ${fmtInt(s.params)} parameters)\n`);
