@@ -1,7 +1,7 @@
 // The input domain of a command, from its options: --box (bounds for every input, per input, or a
 // JSON/CSV/VNN-LIB file), --vnnlib FILE (the property's input box) or --ball EPS around a data point
 // (--data D --index I), clipped to the pixel range for image data. Reusable by every command.
-import { existsSync, statSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { Box, linfBall } from "../core/domain.js";
 import { boxFromVnnlibText, parseBoxSpec as parseBoxSpecWith, SpecFiles } from "../core/domain-spec.js";
 import { fail } from "../core/errors.js";
@@ -32,8 +32,11 @@ function num(s: string, what: string): number {
   return v;
 }
 
-/** Box specs' files, read from disk. */
-export const NODE_SPEC_FILES: SpecFiles = { readText: readTextFile, exists: (f) => existsSync(f) && statSync(f).isFile() };
+/**
+ * Box specs' files, read from disk (regular files of at most MAX_TEXT_BYTES, see readTextFile). Any
+ * existing path counts as a file, so a FIFO or folder named as a spec is refused by name, not parsed as numbers.
+ */
+export const NODE_SPEC_FILES: SpecFiles = { readText: readTextFile, exists: (f) => existsSync(f) };
 
 /** The input box of a VNN-LIB property file. */
 export function boxFromVnnlib(file: string): Box {

@@ -1,7 +1,12 @@
 import { isNetsizeError } from "../core/errors.js";
+import { cleanupNow } from "./signals.js";
 
-/** Print one line for an error and exit non-zero: NetsizeErrors by code, anything else as INTERNAL (no stack unless NETSIZE_DEBUG). */
+/**
+ * Print one line for an error and exit non-zero: NetsizeErrors by code, anything else as INTERNAL (no
+ * stack unless NETSIZE_DEBUG). Staged outputs are removed first: a failed command writes nothing.
+ */
 export function exitWithError(e: unknown): never {
+  cleanupNow();
   if (isNetsizeError(e)) {
     process.stderr.write(`netsize: ${e.code}: ${e.message}\n`);
     if (e.code === "LIMIT_EXCEEDED" && e.partial !== undefined) {

@@ -1,8 +1,13 @@
 // Helpers every command reuses: option parsing (errors are BAD_ARGUMENT, exit 2), lens defaults for
-// --help, rejecting options that do not apply, and the one result emitter (JSON and summary, atomic files).
+// --help, rejecting options that do not apply, and the one result emitter (JSON streamed and staged
+// with the command's other outputs, committed together, then the summary).
 import { fail } from "../core/errors.js";
 import type { LensOption } from "../core/lens.js";
 import { writeFileAtomic } from "../node/atomic.js";
+import { estimateJsonBytes } from "./json.js";
+import { fmtBytes, isFilePath, jsonToStdout, MAX_OUTPUT_BYTES, OutputStage } from "./outputs.js";
+import { inputSize, Network, outputSize, sizeOf } from "../core/network.js";
+import { unitLayerIndices } from "../core/summary.js";
 
 /** Parse an integer option value within [min, max]; anything else is BAD_ARGUMENT naming the option. */
 export function parseIntOption(value: string | undefined, option: string, range: { min?: number; max?: number } = {}): number | undefined {
@@ -13,6 +18,23 @@ export function parseIntOption(value: string | undefined, option: string, range:
     fail("BAD_ARGUMENT", `${option} must be an integer${range.min !== undefined ? ` >= ${min}` : ""}${range.max !== undefined ? ` and <= ${max}` : ""}, got '${value}'`);
   }
   return v;
+}
+
+/** The most float64 values one sample set of a command may hold (inputs, units and outputs of every sample): 2^28 = 268,435,456, 2 GiB. */
+export const MAX_SAMPLE_VALUES = 2 ** 28;
+/** The most points a streamed check (--points) may ask for: 100,000,000 (each is a forward pass of both networks). */
+export const MAX_POINTS = 100_000_000;
+
+/** Values per sample a lens keeps for a network: its inputs, every unit's pre-activation and its outputs. */
+export function valuesPerSample(net: Network): number {
+  return unitLayerIndices(net).reduce((s, i) => s + sizeOf(net.layers[i]!.shape), inputSize(net) + outputSize(net));
+}
+
+/** BAD_ARGUMENT when `count` samples of `perSample` values each exceed MAX_SAMPLE_VALUES (checked before they are drawn). */
+export function checkSampleCount(option: string, count: number, perSample: number, hint: string): void {
+  if (count * perSample > MAX_SAMPLE_VALUES) {
+    fail("BAD_ARGUMENT", `${option} ${fmtInt(count)} samples × ${fmtInt(perSample)} values each (inputs, units, outputs) = ${fmtInt(count * perSample)} values, more than one sample set may hold (MAX_SAMPLE_VALUES = ${fmtInt(MAX_SAMPLE_VALUES)}, 2 GiB of float64); ${hint}`);
+  }
 }
 
 /** Parse a finite number option value; anything else is BAD_ARGUMENT naming the option. */
@@ -37,35 +59,7 @@ export function parseChoice<T extends string>(value: string | undefined, option:
   return value as T;
 }
 
-/** JSON text of a result: typed arrays become plain arrays so every result serialises the same way. */
-export function toJson(value: unknown): string {
-  return `${formatJson(value, "")}\n`;
-}
-
-function plain(v: unknown): unknown {
-  if (ArrayBuffer.isView(v) && !(v instanceof DataView)) return Array.from(v as unknown as ArrayLike<number>);
-  if (v !== null && typeof v === "object" && typeof (v as { toJSON?: unknown }).toJSON === "function") return (v as { toJSON: () => unknown }).toJSON();
-  return v;
-}
-
-const isLeaf = (v: unknown): boolean => v === null || typeof v !== "object";
-/** Arrays of scalars, or of arrays of scalars (points, polygons), stay on one line. */
-const isFlat = (a: unknown[]): boolean => a.every((x) => { const p = plain(x); return isLeaf(p) || (Array.isArray(p) && p.every((y) => isLeaf(plain(y)))); });
-
-/** Indented JSON whose number lists stay on one line, so large results (regions, weights) stay readable and compact. */
-function formatJson(value: unknown, pad: string): string {
-  const v = plain(value);
-  if (isLeaf(v)) return JSON.stringify(v) ?? "null";
-  const inner = `${pad}  `;
-  if (Array.isArray(v)) {
-    if (v.length === 0) return "[]";
-    if (isFlat(v)) return JSON.stringify(v.map(plain), (_k, x: unknown) => plain(x));
-    return `[\n${v.map((x) => inner + formatJson(x, inner)).join(",\n")}\n${pad}]`;
-  }
-  const entries = Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined && typeof x !== "function");
-  if (entries.length === 0) return "{}";
-  return `{\n${entries.map(([k, x]) => `${inner}${JSON.stringify(k)}: ${formatJson(x, inner)}`).join(",\n")}\n${pad}}`;
-}
+export { toJson } from "./json.js";
 
 /**
  * Write command output: to stdout when `file` is undefined, true (a bare flag) or "-", else atomically to the file
@@ -118,22 +112,49 @@ export interface EmitOptions {
   /** Print the JSON on stdout even without --json (regions does; the summary then goes to stderr). */
   jsonByDefault?: boolean;
   quiet?: boolean;
+  /** The most bytes the JSON may take (default MAX_OUTPUT_BYTES), and what to do when it is exceeded ("raise --max-output-mb ..."), for the message. */
+  maxBytes?: number;
+  raise?: string;
+  /** The command's other outputs (pictures, networks), staged already: committed together with the JSON. */
+  stage?: OutputStage;
+}
+
+/** Print a command's summary where emitResult puts it: stderr when the JSON goes to stdout (unless --quiet), else stdout. */
+export function printSummary(o: EmitOptions, summary: string): void {
+  const toStdout = !isFilePath(o.json) && ((o.json !== undefined && o.json !== false) || o.jsonByDefault === true);
+  if (toStdout) { if (!o.quiet) process.stderr.write(summary); } else process.stdout.write(summary);
 }
 
 /**
- * The one result emitter. With --json FILE the JSON is written atomically and the summary printed on
- * stdout; with JSON on stdout (--json, --json -, or jsonByDefault) the summary goes to stderr unless
- * --quiet; otherwise only the summary is printed, on stdout.
+ * LIMIT_EXCEEDED, after printing the summary, when the JSON the options ask for would be larger than
+ * o.maxBytes (default MAX_OUTPUT_BYTES): estimated from samples of its lists before any of it is built.
+ */
+export function checkJsonSize(o: EmitOptions, result: unknown, summary: string): void {
+  if (!isFilePath(o.json) && !((o.json !== undefined && o.json !== false) || o.jsonByDefault === true)) return;
+  const max = o.maxBytes ?? MAX_OUTPUT_BYTES;
+  const estimate = estimateJsonBytes(result);
+  if (estimate > max) {
+    o.stage?.discard();
+    printSummary(o, summary);
+    fail("LIMIT_EXCEEDED", `the JSON result would take about ${fmtBytes(estimate)}, more than ${fmtBytes(max)}; nothing was written — ${o.raise ?? "ask for less"}`);
+  }
+}
+
+/**
+ * The one result emitter. With --json FILE the JSON is streamed to a temporary file, every staged
+ * output is renamed into place together, and the summary printed on stdout; with JSON on stdout
+ * (--json, --json -, or jsonByDefault) the summary goes to stderr unless --quiet; otherwise only the
+ * summary is printed, on stdout. A JSON larger than the limit (estimated before any of it is built)
+ * is LIMIT_EXCEEDED after the summary is printed, and nothing is written.
  */
 export async function emitResult(o: EmitOptions, result: unknown, summary: string): Promise<void> {
-  const toFile = typeof o.json === "string" && o.json !== "-";
-  if (toFile) {
-    await writeOutput(o.json, toJson(result));
-    process.stdout.write(summary);
-  } else if (o.json !== undefined && o.json !== false || o.jsonByDefault) {
-    await writeOutput(undefined, toJson(result));
-    if (!o.quiet) process.stderr.write(summary);
-  } else {
-    process.stdout.write(summary);
-  }
+  const stage = o.stage ?? new OutputStage();
+  const toFile = isFilePath(o.json);
+  const toStdout = !toFile && ((o.json !== undefined && o.json !== false) || o.jsonByDefault === true);
+  const max = o.maxBytes ?? MAX_OUTPUT_BYTES, raise = o.raise ?? "ask for less";
+  checkJsonSize({ ...o, stage }, result, summary);
+  if (toFile) await stage.putJson(o.json as string, result, max, raise);
+  stage.commit();
+  if (toStdout) await jsonToStdout(result, max, raise);
+  printSummary(o, summary);
 }

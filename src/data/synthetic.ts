@@ -156,14 +156,28 @@ export function parseSyntheticSpec(spec: string): { name: string; params: Synthe
       params[k] = Number(v);
     }
   }
-  if (!Number.isInteger(params.n) || params.n! < 1) fail("BAD_ARGUMENT", `${head}: n must be a positive integer`);
+  checkSyntheticSize(head, params);
   return { name: head, params };
+}
+
+/** The largest synthetic set: 1,000,000 samples (these are toys; a larger set belongs in an NPY file), 1,000 classes. */
+export const SYNTHETIC_LIMITS = { maxSamples: 1_000_000, maxClasses: 1_000 } as const;
+
+/** BAD_ARGUMENT for a sample count or class count that is not a positive integer or is over SYNTHETIC_LIMITS (checked before anything is generated). */
+function checkSyntheticSize(name: string, p: SyntheticParams): void {
+  if (!Number.isInteger(p.n) || p.n! < 1 || p.n! > SYNTHETIC_LIMITS.maxSamples) {
+    fail("BAD_ARGUMENT", `${name}: n must be an integer in 1..${SYNTHETIC_LIMITS.maxSamples.toLocaleString("en-US")} (SYNTHETIC_LIMITS.maxSamples), got ${p.n}; for more samples save them as an NPY file`);
+  }
+  if (p.classes !== undefined && !(Math.round(p.classes) >= 1 && Math.round(p.classes) <= SYNTHETIC_LIMITS.maxClasses)) {
+    fail("BAD_ARGUMENT", `${name}: classes must be in 1..${SYNTHETIC_LIMITS.maxClasses} (SYNTHETIC_LIMITS.maxClasses), got ${p.classes}`);
+  }
 }
 
 /** Generate a synthetic data set from a spec; the same spec always gives the same data. */
 export function syntheticDataset(spec: string, overrides: SyntheticParams = {}): Dataset {
   const { name, params } = parseSyntheticSpec(spec);
   const p = { ...params, ...overrides };
+  checkSyntheticSize(name, p);
   const ds = SYNTHETIC[name]!.generate(p, createRng(p.seed!));
   return { ...ds, name: spec };
 }

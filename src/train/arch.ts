@@ -110,7 +110,42 @@ function ints(text: string, what: string, spec: string): number[] {
 function parseBlocks(text: string, spec: string): [number, number] {
   const m = /^(\d+)x(\d+)$/.exec(text);
   if (!m || Number(m[1]) < 1 || Number(m[2]) < 1) fail("BAD_ARGUMENT", `bad block spec '${text}' (want WIDTHxBLOCKS) in --arch '${spec}'; ${ARCH_HELP}`);
+  // Checked before the blocks are built: each is a few nodes.
+  if (Number(m[2]) > TRAIN_LIMITS.maxLayers) fail("LIMIT_EXCEEDED", `--arch '${spec}' asks for ${m[2]} blocks, more than the training lab builds (TRAIN_LIMITS.maxLayers = ${fmt(TRAIN_LIMITS.maxLayers)})`);
   return [Number(m[1]), Number(m[2])];
+}
+
+/** The largest architecture the training lab builds (TensorFlow.js on one core; far larger nets would run for days or out of memory). */
+export const TRAIN_LIMITS = {
+  /** Trainable parameters (float32 weights, with the optimiser's moments and the gradients ~16 bytes each): 2^25 = 33,554,432. */
+  maxParams: 2 ** 25,
+  /** Values per sample of any one layer (times the batch size in memory): 2^22 = 4,194,304. */
+  maxValues: 2 ** 22,
+  /** Layers or residual blocks: 10,000. */
+  maxLayers: 10_000,
+} as const;
+
+const fmt = (n: number): string => n.toLocaleString("en-US");
+
+/** Trainable parameters of a node (weights and biases; a norm's scale and shift). */
+function nodeParams(n: ArchNode): number {
+  if (n.kind === "dense") return n.inSize * n.outSize + n.outSize;
+  if (n.kind === "conv2d") return n.inChannels * n.outChannels * n.kernel[0] * n.kernel[1] + n.outChannels;
+  if (n.kind === "norm") return 2 * n.channels;
+  return 0;
+}
+
+/** LIMIT_EXCEEDED when an architecture is beyond TRAIN_LIMITS (checked before anything is allocated). */
+export function checkArchSize(arch: Arch): void {
+  const inputs = sizeOf(arch.inputShape);
+  if (!(inputs <= TRAIN_LIMITS.maxValues)) fail("LIMIT_EXCEEDED", `--arch '${arch.spec}' has ${fmt(inputs)} inputs, more than the training lab handles (TRAIN_LIMITS.maxValues = ${fmt(TRAIN_LIMITS.maxValues)} values per sample)`);
+  let params = 0;
+  for (const n of arch.nodes) {
+    const v = sizeOf(n.shape);
+    if (!(v <= TRAIN_LIMITS.maxValues)) fail("LIMIT_EXCEEDED", `--arch '${arch.spec}': layer ${n.name} has ${fmt(v)} values per sample, more than the training lab handles (TRAIN_LIMITS.maxValues = ${fmt(TRAIN_LIMITS.maxValues)}); use narrower layers`);
+    params += nodeParams(n);
+  }
+  if (!(params <= TRAIN_LIMITS.maxParams)) fail("LIMIT_EXCEEDED", `--arch '${arch.spec}' has ${fmt(params)} parameters, more than the training lab trains (TRAIN_LIMITS.maxParams = ${fmt(TRAIN_LIMITS.maxParams)}); use narrower or fewer layers`);
 }
 
 function parseMlp(b: Builder, widths: number[]): void {
@@ -173,8 +208,14 @@ function parseCnn(b: Builder, spec: string, tokens: string[]): void {
   });
 }
 
-/** Parse an architecture spec (see ARCH_HELP) into training nodes with shapes checked. */
+/** Parse an architecture spec (see ARCH_HELP) into training nodes with shapes and sizes (TRAIN_LIMITS) checked. */
 export function parseArch(spec: string, opts: ArchOptions): Arch {
+  const arch = parseArchNodes(spec, opts);
+  checkArchSize(arch);
+  return arch;
+}
+
+function parseArchNodes(spec: string, opts: ArchOptions): Arch {
   trainActivation(opts.activation);
   const dropout = opts.dropout ?? 0;
   if (!(dropout >= 0 && dropout < 1)) fail("BAD_ARGUMENT", `dropout rate must be in [0, 1), got ${dropout}`);
@@ -184,6 +225,7 @@ export function parseArch(spec: string, opts: ArchOptions): Arch {
   const body = colon < 0 ? s : s.slice(colon + 1);
   if (family === "mlp") {
     const widths = ints(body, "widths", spec);
+    if (widths.length > TRAIN_LIMITS.maxLayers) fail("LIMIT_EXCEEDED", `--arch '${spec}' has ${widths.length} layers, more than the training lab builds (TRAIN_LIMITS.maxLayers = ${fmt(TRAIN_LIMITS.maxLayers)})`);
     if (widths.length < 2) fail("BAD_ARGUMENT", `--arch '${spec}' needs at least an input and an output width; ${ARCH_HELP}`);
     const b = new Builder([widths[0]!], opts);
     parseMlp(b, widths);

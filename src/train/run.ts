@@ -1,12 +1,13 @@
 // A training run: resolve the config, build data, model and optimiser, train with snapshots and
 // checkpoints, and (with an output folder) keep config.json, metrics.jsonl, snapshots/ and checkpoint/.
-import { promises as fs } from "node:fs";
+import { existsSync, promises as fs } from "node:fs";
 import path from "node:path";
 import { fail, isNetsizeError, NetsizeError } from "../core/errors.js";
 import { LensContext, since } from "../core/lens.js";
 import { Network, inputSize as netInputSize } from "../core/network.js";
 import { createRng } from "../core/random.js";
 import { writeFileAtomic } from "../node/atomic.js";
+import { MAX_TEXT_BYTES, readRegularText } from "../node/read.js";
 import { tf, initBackend } from "./backend.js";
 import { parseArch, archOutputSize } from "./arch.js";
 import { RESUMABLE_KEYS, TrainConfig, epochSnapshotDue, resolveConfig, stepSnapshotDue } from "./config.js";
@@ -56,18 +57,23 @@ export interface TrainRun {
 
 const CONFIG = "config.json", METRICS = "metrics.jsonl", INDEX = path.join("snapshots", "index.json");
 
+const readText = (file: string, what: string): string =>
+  readRegularText(file, { maxBytes: MAX_TEXT_BYTES, what, code: "BAD_DATA", limitName: "MAX_TEXT_BYTES" });
+
 async function readJson<T>(file: string): Promise<T | undefined> {
+  if (!existsSync(file)) return undefined;
+  const text = readText(file, "the run's settings");
   try {
-    return JSON.parse(await fs.readFile(file, "utf8")) as T;
+    return JSON.parse(text) as T;
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === "ENOENT") return undefined;
     fail("BAD_DATA", `unreadable: ${(e as Error).message}`, { file });
   }
 }
 
 async function readMetrics(out: string, upToStep: number): Promise<EpochMetrics[]> {
-  let text = "";
-  try { text = await fs.readFile(path.join(out, METRICS), "utf8"); } catch { return []; }
+  const file = path.join(out, METRICS);
+  if (!existsSync(file)) return [];
+  const text = readText(file, "the run's metrics");
   return text.split("\n").filter((l) => l.trim()).map((l) => JSON.parse(l) as EpochMetrics).filter((m) => m.step <= upToStep);
 }
 

@@ -1,11 +1,12 @@
 // Snapshots (a trained state exported as netsize networks, JSON and ONNX) and checkpoints (the raw
 // float32 variables, optimiser state and loop position that --resume continues from).
-import { promises as fs } from "node:fs";
+import { existsSync, promises as fs } from "node:fs";
 import path from "node:path";
 import { Network } from "../core/network.js";
 import { fail } from "../core/errors.js";
 import { saveNetwork } from "../node/files.js";
 import { writeFileAtomic } from "../node/atomic.js";
+import { MAX_MODEL_BYTES, MAX_TEXT_BYTES, readRegularFile, readRegularText } from "../node/read.js";
 import { tf } from "./backend.js";
 import { LoopState } from "./loop.js";
 import { TrainModel, allVariables } from "./model.js";
@@ -102,12 +103,8 @@ export async function writeCheckpoint(runDir: string, ck: Checkpoint): Promise<v
 /** Read the checkpoint of a run folder, or undefined when it has none. */
 export async function readCheckpoint(runDir: string): Promise<Checkpoint | undefined> {
   const file = path.join(runDir, "checkpoint", "state.json");
-  let text: string;
-  try {
-    text = await fs.readFile(file, "utf8");
-  } catch {
-    return undefined;
-  }
+  if (!existsSync(file)) return undefined;
+  const text = readRegularText(file, { maxBytes: MAX_TEXT_BYTES, what: "the checkpoint", code: "BAD_DATA", limitName: "MAX_TEXT_BYTES" });
   let meta: CheckpointFile;
   try {
     meta = JSON.parse(text) as CheckpointFile;
@@ -116,12 +113,11 @@ export async function readCheckpoint(runDir: string): Promise<Checkpoint | undef
   }
   if (meta.schema !== "netsize.train.checkpoint/1") fail("BAD_DATA", `unknown checkpoint schema '${meta.schema}'`, { file });
   const bin = path.join(runDir, "checkpoint", meta.tensors);
-  let bytes: Buffer;
-  try {
-    bytes = await fs.readFile(bin);
-  } catch (e) {
-    fail("BAD_DATA", `checkpoint tensors missing (${(e as NodeJS.ErrnoException).code}); start a new run`, { file: bin });
+  // The tensors file is named by state.json: it must be a plain name inside checkpoint/, a regular file.
+  if (typeof meta.tensors !== "string" || meta.tensors !== path.basename(meta.tensors) || meta.tensors.startsWith(".")) {
+    fail("BAD_DATA", "the checkpoint names its tensors file outside checkpoint/; start a new run", { file });
   }
+  const bytes = readRegularFile(bin, { maxBytes: MAX_MODEL_BYTES, what: "the checkpoint tensors (start a new run if they are lost)", code: "BAD_DATA", limitName: "MAX_MODEL_BYTES" });
   const all = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
   const take = (x: { offset: number; length: number }): Float32Array => {
     if (x.offset + x.length > all.length) fail("BAD_DATA", "checkpoint tensors are truncated", { file: bin });

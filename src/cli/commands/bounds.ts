@@ -4,7 +4,7 @@ import { Command } from "commander";
 import { action } from "../errors.js";
 import { emitResult, formatTable, parseIntOption } from "../shared.js";
 import { fail } from "../../core/errors.js";
-import { loadNetwork } from "../../node/files.js";
+import { CommandFiles } from "../outputs.js";
 import { architectureOf, BoundsResult, parseArchitecture, regionBounds } from "../../lenses/regions/index.js";
 
 interface BoundsCliOptions {
@@ -42,6 +42,21 @@ function render(r: BoundsResult): string {
   return text;
 }
 
+/**
+ * The bounds are sums of exact BigInt binomials, Σ_{j ≤ min(n_l, d_l)} C(n_l, j) per layer, whose cost grows
+ * with n_l · min(n_l, d_l) and the digits involved: 5000-5000-5000 (5·10⁷) takes seconds, 10⁵-wide layers
+ * would run for hours. Larger architectures are LIMIT_EXCEEDED before any sum is started.
+ */
+export const BOUNDS_MAX_WORK = 5e7;
+
+function checkBoundsWork(widths: readonly number[], arch: string): void {
+  let d = widths[0]!, work = 0;
+  for (const n of widths.slice(1)) { d = Math.min(d, n); work += n * Math.min(n, d); }
+  if (!(work <= BOUNDS_MAX_WORK)) {
+    fail("LIMIT_EXCEEDED", `the bounds of '${arch}' need Σ n_l·min(n_l, d_l) = ${work.toExponential(2)} binomial terms, more than netsize sums (BOUNDS_MAX_WORK = ${BOUNDS_MAX_WORK.toExponential(0)}); use narrower layers`);
+  }
+}
+
 /** Register `netsize bounds 784-100-100-10` (or a model file). */
 export function register(program: Command): void {
   program
@@ -54,10 +69,12 @@ export function register(program: Command): void {
     .action(
       action(async (arch: string, opts: BoundsCliOptions) => {
         const measured = parseIntOption(opts.measured, "--measured", { min: 0 });
+        const files = new CommandFiles([{ option: "model", file: arch }], [{ option: "--json", file: opts.json }]);
         let spec: { widths: number[]; outputWidth?: number };
         if (/^[\d\s,x-]+$/.test(arch)) spec = parseArchitecture(arch, opts.output);
-        else if (existsSync(arch)) spec = architectureOf(await loadNetwork(arch), arch);
+        else if (existsSync(arch)) spec = architectureOf(await files.loadNetwork(arch), arch);
         else fail("BAD_ARGUMENT", `'${arch}' is neither an architecture like 784-100-100-10 nor an existing model file`);
+        checkBoundsWork(spec.widths, arch);
         const result = regionBounds(spec.widths, {
           ...(spec.outputWidth !== undefined ? { outputWidth: spec.outputWidth } : {}),
           ...(measured !== undefined ? { measured } : {}),

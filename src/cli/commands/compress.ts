@@ -6,12 +6,12 @@ import { fail } from "../../core/errors.js";
 import { CompressionReport, CompressRunResult, EquivalenceReport } from "../../lenses/stability/index.js";
 import { compressLens } from "../../lenses/registry.js";
 import { onnxruntimeEngine } from "../../node/engine/onnxruntime.js";
-import { saveNetwork } from "../../node/files.js";
-import { writeFileAtomic } from "../../node/atomic.js";
+import { encodeNetwork } from "../../core/io/index.js";
 import { action } from "../errors.js";
 import { progressBar } from "../progress.js";
-import { emitResult, fmtInt, formatTable, lensDefault, parseChoice, parseFloatBits, parseIntOption } from "../shared.js";
-import { addStabilityOptions, loadWithDomain, renderStability, StabilityCliOptions, stabilityOptionsFrom } from "./stability.js";
+import { emitResult, fmtInt, formatTable, lensDefault, MAX_POINTS, parseChoice, parseFloatBits, parseIntOption } from "../shared.js";
+import { CommandFiles, OutputStage } from "../outputs.js";
+import { addStabilityOptions, checkStabilitySamples, domainInputs, loadWithDomain, renderStability, StabilityCliOptions, stabilityOptionsFrom } from "./stability.js";
 
 interface CompressCliOptions extends StabilityCliOptions {
   output?: string;
@@ -50,17 +50,22 @@ export function register(program: Command): void {
     .action(
       action(async (model: string, opts: CompressCliOptions) => {
         const float = parseFloatBits(opts.float);
-        const points = parseIntOption(opts.points, "--points", { min: 1 });
+        const points = parseIntOption(opts.points, "--points", { min: 1, max: MAX_POINTS });
         const merge = parseChoice(opts.merge, "--merge", ["smaller", "always", "never"] as const);
         const out = opts.output!;
         const ext = path.extname(out).toLowerCase();
         if (ext !== ".onnx" && ext !== ".json") fail("BAD_ARGUMENT", `-o must end in .onnx or .json, got '${out}'`);
-        const { net, domain } = await loadWithDomain(model, opts);
+        const files = new CommandFiles(domainInputs(model, opts), [
+          { option: "-o", file: out }, { option: "--network-json", file: opts.networkJson }, { option: "--json", file: opts.json },
+        ]);
+        const { net, domain } = await loadWithDomain(model, opts, files);
+        const sopts = stabilityOptionsFrom(opts, domain);
+        checkStabilitySamples(sopts, net);
         const bar = progressBar("compress", { quiet: opts.quiet ?? false });
         let r: CompressRunResult;
         try {
           r = await compressLens.run(net, domain.box, {
-            ...stabilityOptionsFrom(opts, domain), float,
+            ...sopts, float,
             ...(points !== undefined ? { points } : {}), ...(merge !== undefined ? { merge } : {}),
           }, { onProgress: bar.onProgress, engine: onnxruntimeEngine });
         } finally {
@@ -70,11 +75,11 @@ export function register(program: Command): void {
         if (!r.equal) {
           fail("SOLVER_ERROR", `the compressed network differs from the original by ${Math.max(eq.maxAbsDiff, eq.exported?.maxAbsDiff ?? 0).toExponential(2)} > ${eq.tolerance.equivalence} at a domain point; nothing was written. Rerun with a stronger --method or report this`);
         }
-        // The bytes written are exactly the bytes the equivalence check ran.
-        if (ext === ".onnx") await writeFileAtomic(out, r.onnx);
-        else await saveNetwork(r.network, out, { format: "json" });
-        if (opts.networkJson) await saveNetwork(r.network, opts.networkJson, { format: "json" });
-        await emitResult({ json: opts.json, quiet: true }, { ...r, model, output: out }, renderStability(r.stability, model) + "\n" + render(r.compression, eq, out));
+        // The bytes written are exactly the bytes the equivalence check ran; all outputs are renamed into place together.
+        const stage = new OutputStage();
+        await stage.put(out, ext === ".onnx" ? r.onnx : encodeNetwork(r.network, out, { format: "json" }));
+        if (opts.networkJson) await stage.put(opts.networkJson, encodeNetwork(r.network, opts.networkJson, { format: "json" }));
+        await emitResult({ json: opts.json, quiet: true, stage }, { ...r, model, output: out }, renderStability(r.stability, model) + "\n" + render(r.compression, eq, out));
       }),
     );
 }

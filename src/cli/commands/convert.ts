@@ -3,9 +3,9 @@ import { Command } from "commander";
 import { action } from "../errors.js";
 import { fmtInt, parseFloatBits } from "../shared.js";
 import { fail } from "../../core/errors.js";
-import { loadNetwork, saveNetwork } from "../../node/files.js";
+import { CommandFiles, OutputStage } from "../outputs.js";
 import { summarize } from "../../core/summary.js";
-import { formatOfName } from "../../core/io/index.js";
+import { encodeNetwork, formatOfName } from "../../core/io/index.js";
 
 /** Output format from the file extension: .onnx or .json. */
 export function formatOf(file: string): "onnx" | "json" {
@@ -27,8 +27,11 @@ export function register(program: Command): void {
         const format = formatOf(out);
         const float = opts.float === undefined ? 32 : parseFloatBits(opts.float);
         if (format === "json" && opts.float === "32") fail("BAD_ARGUMENT", "--float 32 applies to ONNX output; netsize JSON always keeps float64 weights");
-        const net = await loadNetwork(input);
-        await saveNetwork(net, out, { format, float });
+        const files = new CommandFiles([{ option: "input model", file: input }], [{ option: "the output", file: out }]);
+        const net = await files.loadNetwork(input);
+        const stage = new OutputStage();
+        await stage.put(out, encodeNetwork(net, out, { format, float }));
+        stage.commit();
         const s = summarize(net);
         const prec = format === "json" ? "float64" : `float${float}`;
         process.stdout.write(`wrote ${out} (${format === "onnx" ? "ONNX" : "netsize JSON"}, ${prec} weights, ${net.layers.length} layer${net.layers.length === 1 ? "" : "s"}, ${fmtInt(s.params)} parameters)\n`);

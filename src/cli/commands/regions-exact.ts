@@ -1,17 +1,18 @@
 // `netsize regions MODEL --line SPEC` and `--plane SPEC`: exact regions along a path or on a 2-D slice.
 import type { RegionsCliOptions } from "./regions-options.js";
 import { progressBar } from "../progress.js";
-import { emitResult, fmtInt, parseChoice, parseIntOption, parseNumberOption, rejectOptions, writeOutput } from "../shared.js";
+import { checkJsonSize, emitResult, fmtInt, parseChoice, parseIntOption, parseNumberOption, printSummary, rejectOptions } from "../shared.js";
+import { fmtBytes, MAX_OUTPUT_BYTES, OutputStage } from "../outputs.js";
 import { fail } from "../../core/errors.js";
-import { loadNetwork } from "../../node/files.js";
-import { inputSize, Network } from "../../core/network.js";
+import type { CommandFiles } from "../outputs.js";
+import { inputSize } from "../../core/network.js";
 import { Dataset, sample } from "../../data/dataset.js";
 import { loadDataset } from "../../node/data.js";
 import { LinePath, LineResult, planeFromDirections, planeThrough, SliceResult, Verification } from "../../lenses/regions/index.js";
 import { lineLens, sliceLens } from "../../lenses/registry.js";
-import { renderLineSvg } from "../../report/line-svg.js";
+import { estimateLineSvgBytes, renderLineSvg } from "../../report/line-svg.js";
 import { svgToPng } from "../../node/png.js";
-import { renderSliceSvg } from "../../report/slice-svg.js";
+import { estimateSliceSvgBytes, renderSliceSvg } from "../../report/slice-svg.js";
 
 /** A parsed point with a label for pictures ("idx:17 (label 3)" or "point 2"). */
 interface Point { x: Float64Array; label: string }
@@ -53,18 +54,38 @@ function verifyLine(v: Verification | undefined): string {
   return `; checked ${fmtInt(v.checked)} at interior points: ${fmtInt(v.mismatches)} pattern mismatches, ${fmtInt(v.ambiguous)} ambiguous units, max output error ${v.maxOutputError.toExponential(1)}`;
 }
 
-/** Write pictures first (a failure there must not leave a JSON file claiming success), then the JSON and summary. */
-async function emit(opts: RegionsCliOptions, result: LineResult | SliceResult, svg: (() => Promise<string>) | undefined, summary: string): Promise<void> {
-  if (svg && (opts.svg !== undefined || opts.png !== undefined)) {
-    const text = await svg();
-    if (opts.svg !== undefined) await writeOutput(opts.svg, text);
-    if (opts.png !== undefined) await writeOutput(opts.png, svgToPng(text));
-  }
-  await emitResult({ json: opts.json, jsonByDefault: true, quiet: opts.quiet ?? false }, result, summary);
+/** An SVG is built as one JavaScript string (at most ~512 MiB): larger pictures are refused whatever --max-output-mb says. */
+export const MAX_SVG_BYTES = 400 * 2 ** 20;
+
+/** --max-output-mb in bytes (default MAX_OUTPUT_BYTES). */
+export function maxOutputBytes(opts: RegionsCliOptions): number {
+  const mb = parseNumberOption(opts.maxOutputMb, "--max-output-mb");
+  if (mb !== undefined && !(mb > 0)) fail("BAD_ARGUMENT", `--max-output-mb must be positive, got ${mb}`);
+  return mb === undefined ? MAX_OUTPUT_BYTES : Math.floor(mb * 2 ** 20);
 }
 
-async function load(model: string): Promise<Network> {
-  return loadNetwork(model);
+/**
+ * Pictures and JSON, all or nothing: sizes are estimated before anything is built (too large is
+ * LIMIT_EXCEEDED after the summary is printed), pictures are staged, and the JSON's emitter renames
+ * everything into place together.
+ */
+async function emit(opts: RegionsCliOptions, result: LineResult | SliceResult, picture: { render: () => Promise<string>; estimate: () => number }, summary: string): Promise<void> {
+  const max = maxOutputBytes(opts);
+  const stage = new OutputStage();
+  const eo = { json: opts.json, jsonByDefault: true, quiet: opts.quiet ?? false, stage, maxBytes: max, raise: "raise --max-output-mb, lower --max-regions or use a smaller domain (--half-width)" };
+  checkJsonSize(eo, result, summary);
+  if (opts.svg !== undefined || opts.png !== undefined) {
+    const estimate = picture.estimate(), cap = Math.min(max, MAX_SVG_BYTES);
+    if (estimate > cap) {
+      stage.discard();
+      printSummary(eo, summary);
+      fail("LIMIT_EXCEEDED", `the picture would take about ${fmtBytes(estimate)} of SVG, more than ${fmtBytes(cap)}${cap < max ? " (an SVG is one string)" : " (--max-output-mb)"}; nothing was written — lower --max-regions or the domain (--half-width), raise --max-output-mb, or leave out --svg/--png`);
+    }
+    const text = await picture.render();
+    if (opts.svg !== undefined) await stage.put(opts.svg, text);
+    if (opts.png !== undefined) await stage.put(opts.png, svgToPng(text));
+  }
+  await emitResult(eo, result, summary);
 }
 
 /** Parse a --line spec: 'P0;P1;...' (points) or 'dir:POINT;DIRECTION[;T0:T1]'. */
@@ -89,10 +110,10 @@ export function parseLineSpec(spec: string, d: number, data: () => Dataset): { p
 }
 
 /** `regions --line`: breakpoints, intervals and knots along a segment or polyline. */
-export async function runLine(model: string, opts: RegionsCliOptions): Promise<void> {
+export async function runLine(model: string, opts: RegionsCliOptions, files: CommandFiles): Promise<void> {
   rejectOptions(opts, "--line", ["radius", "count", "maxDims"]);
   const maxRegions = parseIntOption(opts.maxRegions, "--max-regions", { min: 1 });
-  const net = await load(model);
+  const net = await files.loadNetwork(model);
   const { path, labels } = parseLineSpec(opts.line!, inputSize(net), dataLoader(opts));
   const bar = progressBar("regions", { quiet: opts.quiet ?? false });
   let r: LineResult;
@@ -102,7 +123,7 @@ export async function runLine(model: string, opts: RegionsCliOptions): Promise<v
     bar.stop();
   }
   const summary = `line through ${labels.join(", ")}: ${fmtInt(r.count)} regions, ${fmtInt(r.breakpoints.length)} breakpoints, ${fmtInt(r.knots.length)} knots (${fmtInt(r.pieces)} linear pieces) in ${(r.timings.total / 1000).toFixed(2)} s${verifyLine(r.verification)}\n`;
-  await emit(opts, r, () => renderLineSvg(r), summary);
+  await emit(opts, r, { render: () => renderLineSvg(r), estimate: () => estimateLineSvgBytes(r) }, summary);
 }
 
 /** Parse a --plane spec: 'P0;P1;P2' (plane through three points) or, with 'dirs:' or --plane-mode dirs, 'POINT;DIR1;DIR2'. */
@@ -120,14 +141,14 @@ export function parsePlaneSpec(spec: string, d: number, data: () => Dataset, mod
 }
 
 /** `regions --plane`: the exact partition of a square of a 2-D slice, with the decision boundary. */
-export async function runPlane(model: string, opts: RegionsCliOptions): Promise<void> {
+export async function runPlane(model: string, opts: RegionsCliOptions, files: CommandFiles): Promise<void> {
   rejectOptions(opts, "--plane", ["radius", "count", "maxDims"]);
   const maxRegions = parseIntOption(opts.maxRegions, "--max-regions", { min: 1 });
   const halfWidth = parseNumberOption(opts.halfWidth, "--half-width") ?? sliceLens.options.halfWidth.default!;
   if (!(halfWidth > 0)) fail("BAD_ARGUMENT", `--half-width must be positive, got ${halfWidth}`);
   const colorBy = parseChoice(opts.colorBy, "--color-by", ["class", "slope"] as const) ?? "class";
   const mode = parseChoice(opts.planeMode, "--plane-mode", ["points", "dirs"] as const) ?? "points";
-  const net = await load(model);
+  const net = await files.loadNetwork(model);
   const { plane, labels } = parsePlaneSpec(opts.plane!, inputSize(net), dataLoader(opts), mode);
   const bar = progressBar("regions", { quiet: opts.quiet ?? false });
   let r: SliceResult;
@@ -137,5 +158,5 @@ export async function runPlane(model: string, opts: RegionsCliOptions): Promise<
     bar.stop();
   }
   const summary = `slice through ${labels.join(", ")} (half-width ${halfWidth}): ${fmtInt(r.count)} regions (${r.perLayer.map((p) => fmtInt(p.regions)).join(" → ")} after each unit layer), area ${r.areaSum.toPrecision(12)} of ${r.domain.area}, decision boundary ${r.decisionBoundary.length.toFixed(3)} long in ${fmtInt(r.decisionBoundary.segments.length)} segments, ${(r.timings.total / 1000).toFixed(2)} s${verifyLine(r.verification)}\n`;
-  await emit(opts, r, async () => renderSliceSvg(r, { colorBy, anchorLabels: labels }), summary);
+  await emit(opts, r, { render: async () => renderSliceSvg(r, { colorBy, anchorLabels: labels }), estimate: () => estimateSliceSvgBytes(r) }, summary);
 }

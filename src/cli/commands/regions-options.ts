@@ -9,6 +9,7 @@ export interface RegionsCliOptions {
   data?: string;
   halfWidth?: string;
   maxRegions?: string;
+  maxOutputMb?: string;
   maxDims?: string;
   radius?: string;
   count?: string;

@@ -2,23 +2,24 @@
 import path from "node:path";
 import type { RegionsCliOptions } from "./regions-options.js";
 import { progressBar } from "../progress.js";
-import { emitResult, fmtInt, parseIntOption, parseNumberOption, rejectOptions } from "../shared.js";
+import { checkSampleCount, emitResult, fmtInt, parseIntOption, parseNumberOption, rejectOptions, valuesPerSample } from "../shared.js";
 import { fail } from "../../core/errors.js";
 import { parseBoxSpec } from "../domain.js";
-import { loadNetwork } from "../../node/files.js";
+import type { CommandFiles } from "../outputs.js";
 import { onnxruntimeEngine } from "../../node/engine/onnxruntime.js";
 import { inputSize } from "../../core/network.js";
 import { loadDataset } from "../../node/data.js";
 import { SampleSet, dataSamples, gaussianSamples, uniformSamples } from "../../lenses/regions/index.js";
 import { boxRegionsLens, sampledLens } from "../../lenses/registry.js";
+import { maxOutputBytes } from "./regions-exact.js";
 
 /** `regions --box`: every linear region of a low-dimensional box, exactly. */
-export async function runBox(model: string, opts: RegionsCliOptions): Promise<void> {
+export async function runBox(model: string, opts: RegionsCliOptions, files: CommandFiles): Promise<void> {
   rejectOptions(opts, "--box", ["radius", "count", "svg", "png"]);
   const maxRegions = parseIntOption(opts.maxRegions, "--max-regions", { min: 1 });
   const maxDims = parseIntOption(opts.maxDims, "--max-dims", { min: 0 });
   const seed = parseIntOption(opts.seed, "--seed", { min: 0 });
-  const net = await loadNetwork(model);
+  const net = await files.loadNetwork(model);
   const box = parseBoxSpec(opts.box!, inputSize(net));
   const bar = progressBar("regions", { quiet: opts.quiet ?? false });
   let r;
@@ -29,7 +30,7 @@ export async function runBox(model: string, opts: RegionsCliOptions): Promise<vo
   }
   const s = (r.timings.total / 1000).toFixed(1);
   const units = r.unitLayers.reduce((a, l) => a + l.units, 0);
-  await emitResult({ json: opts.json, jsonByDefault: true, quiet: opts.quiet ?? false }, { ...r, model }, `${fmtInt(r.count)} linear regions of ${path.basename(model)} in ${box.source ?? "the box"} (${r.freeInputs.length} free inputs; ${fmtInt(r.unitsCutting)} of ${fmtInt(units)} units cut the box) in ${s} s, ${fmtInt(r.lpSolves)} LPs${r.slivers ? `; ${r.slivers} slivers skipped` : ""}${r.unconfirmed || r.crossingsFailed ? `; ${r.unconfirmed} unconfirmed, ${r.crossingsFailed} failed crossings` : ""}\n`);
+  await emitResult({ json: opts.json, jsonByDefault: true, quiet: opts.quiet ?? false, maxBytes: maxOutputBytes(opts), raise: "raise --max-output-mb or ask for fewer samples or a smaller box" }, { ...r, model }, `${fmtInt(r.count)} linear regions of ${path.basename(model)} in ${box.source ?? "the box"} (${r.freeInputs.length} free inputs; ${fmtInt(r.unitsCutting)} of ${fmtInt(units)} units cut the box) in ${s} s, ${fmtInt(r.lpSolves)} LPs${r.slivers ? `; ${r.slivers} slivers skipped` : ""}${r.unconfirmed || r.crossingsFailed ? `; ${r.unconfirmed} unconfirmed, ${r.crossingsFailed} failed crossings` : ""}\n`);
 }
 
 /** Build the sample set of `--sample data | box:SPEC | around:SIGMA`. */
@@ -49,15 +50,18 @@ function sampleSet(spec: string, opts: RegionsCliOptions, n: number, seed: numbe
 }
 
 /** `regions --sample`: distinct activation patterns of a sample set and local complexity. */
-export async function runSample(model: string, opts: RegionsCliOptions): Promise<void> {
+export async function runSample(model: string, opts: RegionsCliOptions, files: CommandFiles): Promise<void> {
   rejectOptions(opts, "--sample", ["svg", "png", "maxDims"]);
   const count = parseIntOption(opts.count, "--count", { min: 1 });
   const seed = parseIntOption(opts.seed, "--seed", { min: 0 }) ?? 0;
   const radius = parseNumberOption(opts.radius, "--radius");
   if (radius !== undefined && !(radius > 0)) fail("BAD_ARGUMENT", `--radius must be > 0, got ${radius}`);
-  const net = await loadNetwork(model);
+  const net = await files.loadNetwork(model);
   const n = inputSize(net);
+  // The forward pass keeps every layer's values of every sample: bound the set before it is drawn.
+  checkSampleCount("--count", count ?? (opts.sample!.startsWith("box:") ? 10_000 : 0), valuesPerSample(net), "lower --count");
   const set = sampleSet(opts.sample!, opts, n, seed, count);
+  checkSampleCount("the sample set", set.n, valuesPerSample(net), "lower --count");
   if (set.X.length !== set.n * n) fail("DOMAIN_MISMATCH", `${set.source} has ${set.X.length / Math.max(set.n, 1)} features per sample, ${path.basename(model)} expects ${n}`);
   const bar = progressBar("sampled", { quiet: opts.quiet ?? false });
   let r;
@@ -70,5 +74,5 @@ export async function runSample(model: string, opts: RegionsCliOptions): Promise
   summary += r.layers.map((l) => `  ${l.name}: ${fmtInt(l.units)} units, ${fmtInt(l.distinct)} patterns alone, ${fmtInt(l.distinctUpTo)} up to here; ${l.neverActive} never active, ${l.alwaysActive} always active\n`).join("");
   const lc = r.localComplexity;
   if (lc) summary += `local complexity r=${lc.radius} (${fmtInt(lc.samples)} samples): mean ${lc.count.mean.toFixed(2)}, median ${lc.count.median} unit boundaries within r; nearest boundary median ${lc.nearestBoundary.median.toPrecision(3)}\n`;
-  await emitResult({ json: opts.json, jsonByDefault: true, quiet: opts.quiet ?? false }, { ...r, model }, summary);
+  await emitResult({ json: opts.json, jsonByDefault: true, quiet: opts.quiet ?? false, maxBytes: maxOutputBytes(opts), raise: "raise --max-output-mb or ask for fewer samples or a smaller box" }, { ...r, model }, summary);
 }

@@ -4,6 +4,7 @@ import { action } from "../errors.js";
 import { fail } from "../../core/errors.js";
 import { boxRegionsLens, sliceLens } from "../../lenses/registry.js";
 import { lensDefault } from "../shared.js";
+import { CommandFiles, MAX_OUTPUT_BYTES } from "../outputs.js";
 import { runLine, runPlane } from "./regions-exact.js";
 import { runBox, runSample } from "./regions-sampled.js";
 
@@ -20,6 +21,7 @@ export function register(program: Command): void {
     .option("--data <name>", "dataset for idx: points and sampling (mnist, or a CSV/NPY file)", "mnist")
     .option("--half-width <w>", `slice: ${sliceLens.options.halfWidth.description}`, lensDefault(sliceLens.options.halfWidth))
     .option("--max-regions <n>", "stop with LIMIT_EXCEEDED after this many regions", lensDefault(sliceLens.options.maxRegions))
+    .option("--max-output-mb <n>", "the most MiB one output (the JSON, the SVG behind --svg/--png) may take; a larger one is LIMIT_EXCEEDED and nothing is written", String(MAX_OUTPUT_BYTES / 2 ** 20))
     .option("--max-dims <n>", `box: ${boxRegionsLens.options.maxDims.description} (default ${lensDefault(boxRegionsLens.options.maxDims)})`)
     .option("--radius <r>", "local complexity radius (sampled mode)")
     .option("--count <n>", "number of samples (sampled mode)")
@@ -35,10 +37,15 @@ export function register(program: Command): void {
       action(async (model: string, opts: RegionsCliOptions) => {
         const modes = [opts.line, opts.plane, opts.box, opts.sample].filter((m) => m !== undefined).length;
         if (modes !== 1) fail("BAD_ARGUMENT", "give exactly one of --line, --plane, --box, --sample");
-        if (opts.line !== undefined) return runLine(model, opts);
-        if (opts.plane !== undefined) return runPlane(model, opts);
-        if (opts.box !== undefined) return runBox(model, opts);
-        return runSample(model, opts);
+        const files = new CommandFiles(
+          [{ option: "model", file: model }, { option: "--data file", file: opts.data }, { option: "--box file", file: opts.box },
+            { option: "--sample box file", file: opts.sample?.startsWith("box:") ? opts.sample.slice(4) : undefined }],
+          [{ option: "--json", file: opts.json }, { option: "--svg", file: opts.svg }, { option: "--png", file: opts.png }],
+        );
+        if (opts.line !== undefined) return runLine(model, opts, files);
+        if (opts.plane !== undefined) return runPlane(model, opts, files);
+        if (opts.box !== undefined) return runBox(model, opts, files);
+        return runSample(model, opts, files);
       }),
     );
 }

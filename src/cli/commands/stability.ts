@@ -1,14 +1,14 @@
 // `netsize stability MODEL --box 0:1 [--method ...]`: stably active / inactive / unstable units per layer on a domain.
 import path from "node:path";
 import { Command } from "commander";
-import { loadNetwork } from "../../node/files.js";
 import { inputSize, Network } from "../../core/network.js";
 import { CERTIFIERS, StabilityMethod, StabilityOptions, StabilityResult } from "../../lenses/stability/index.js";
 import { stabilityLens } from "../../lenses/registry.js";
 import { CliDomain, DomainCliOptions, domainFromOptions } from "../domain.js";
 import { action } from "../errors.js";
+import { CommandFiles, FileRef } from "../outputs.js";
 import { progressBar } from "../progress.js";
-import { emitResult, fmtInt, formatTable, lensDefault, parseChoice, parseIntOption, parseNumberOption } from "../shared.js";
+import { checkSampleCount, emitResult, fmtInt, formatTable, lensDefault, parseChoice, parseIntOption, parseNumberOption, valuesPerSample } from "../shared.js";
 
 /** Options shared by `stability` and `compress`. */
 export interface StabilityCliOptions extends DomainCliOptions {
@@ -60,9 +60,20 @@ export function stabilityOptionsFrom(opts: StabilityCliOptions, domain: CliDomai
   };
 }
 
-/** Load the model and the domain of a stability-style command. */
-export async function loadWithDomain(model: string, opts: StabilityCliOptions): Promise<{ net: Network; domain: CliDomain }> {
-  const net = await loadNetwork(model);
+/** The files a stability-style command reads: the model and the domain's files. */
+export function domainInputs(model: string, opts: DomainCliOptions): FileRef[] {
+  return [{ option: "model", file: model }, { option: "--box file", file: opts.box }, { option: "--vnnlib property", file: opts.vnnlib }, { option: "--data file", file: opts.data }];
+}
+
+/** BAD_ARGUMENT when the sampling pre-pass (--samples, default 2000 with auto) would not fit MAX_SAMPLE_VALUES for this network. */
+export function checkStabilitySamples(sopts: StabilityOptions, net: Network): void {
+  const samples = sopts.samples ?? ((sopts.method ?? O.method.default) === "auto" ? 2000 : 0);
+  checkSampleCount("--samples", samples, valuesPerSample(net), "lower --samples");
+}
+
+/** Load the model and the domain of a stability-style command (outputs already checked against the inputs by `files`). */
+export async function loadWithDomain(model: string, opts: StabilityCliOptions, files: CommandFiles): Promise<{ net: Network; domain: CliDomain }> {
+  const net = await files.loadNetwork(model);
   return { net, domain: domainFromOptions(opts, inputSize(net)) };
 }
 
@@ -98,8 +109,10 @@ export function register(program: Command): void {
     .option("--json <file>", "write the JSON result (schema netsize.stability/1) to this file ('-' for stdout)")
     .action(
       action(async (model: string, opts: StabilityCliOptions) => {
-        const { net, domain } = await loadWithDomain(model, opts);
+        const files = new CommandFiles(domainInputs(model, opts), [{ option: "--json", file: opts.json }]);
+        const { net, domain } = await loadWithDomain(model, opts, files);
         const sopts = stabilityOptionsFrom(opts, domain);
+        checkStabilitySamples(sopts, net);
         const bar = progressBar("stability", { quiet: opts.quiet ?? false });
         let result: StabilityResult;
         try {

@@ -1,7 +1,9 @@
 // `netsize train --arch ... --data ...`: the training lab on TensorFlow.js, writing a run folder
 // (config.json, metrics.jsonl, snapshots/ as netsize JSON + ONNX, checkpoint/ for --resume).
+import path from "node:path";
 import { Command } from "commander";
 import { action } from "../errors.js";
+import { FileRef, guardOutputFolder, guardOutputs } from "../outputs.js";
 import { progressBar } from "../progress.js";
 import { parseChoice, parseIntOption, parseNumberOption, toJson, writeOutput } from "../shared.js";
 import { fail } from "../../core/errors.js";
@@ -129,6 +131,13 @@ export function register(program: Command): void {
       action(async (opts: TrainCliOptions) => {
         const given = configFromOptions(opts);
         if (opts.resume && !opts.out) fail("BAD_ARGUMENT", "--resume needs --out (the run folder)");
+        const inputs: FileRef[] = [{ option: "--data file", file: opts.data }, { option: "--test-data file", file: opts.testData }];
+        guardOutputs(inputs, [{ option: "--json", file: opts.json }]);
+        // The run folder's own files (see train/run.ts); snapshots/ and checkpoint/ are rewritten as the run goes.
+        if (opts.out) {
+          guardOutputFolder(inputs, "--out", opts.out, ["config.json", "metrics.jsonl", "result.json"], ["snapshots", "checkpoint"]);
+          guardOutputs([], [{ option: "--json", file: opts.json }, ...["config.json", "metrics.jsonl", "result.json"].map((n) => ({ option: `--out (its ${n})`, file: path.join(opts.out!, n) }))]);
+        }
         const bar = progressBar("train", { quiet: opts.quiet });
         const ac = new AbortController();
         const onSig = (): void => ac.abort();

@@ -7,6 +7,7 @@ import { exportOnnx } from "./onnx-export.js";
 import { importOnnx } from "./onnx-import.js";
 import type { ExternalDataReader } from "./onnx-tensor.js";
 import { sniffFormat } from "./sniff.js";
+import { checkNetworkSize, NETWORK_LIMITS, NetworkLimits } from "./limits.js";
 
 export { parseVnnlib } from "./vnnlib.js";
 export type { VnnlibProperty } from "./vnnlib.js";
@@ -16,6 +17,8 @@ export type { NetworkFormat } from "./sniff.js";
 export { EXPORT_OPSET } from "./onnx-export.js";
 export { CONVERTERS as ONNX_CONVERTERS } from "./onnx-import.js";
 export type { ExternalDataReader } from "./onnx-tensor.js";
+export { checkNetworkSize, NETWORK_LIMITS } from "./limits.js";
+export type { NetworkLimits } from "./limits.js";
 
 /** Options for writing a network. */
 export interface SaveOptions {
@@ -37,14 +40,18 @@ export interface OnnxExportOptions {
 export interface FromBytesOptions {
   file?: string;
   readExternal?: ExternalDataReader;
+  /** Size limits of the network (default NETWORK_LIMITS); a larger one is LIMIT_EXCEEDED before it is built. */
+  limits?: NetworkLimits;
 }
 
-/** Decode a network from ONNX or netsize JSON bytes (format sniffed from the first bytes). */
+/** Decode a network from ONNX or netsize JSON bytes (format sniffed from the first bytes), within opts.limits (default NETWORK_LIMITS). */
 export function networkFromBytes(bytes: Uint8Array, opts: FromBytesOptions = {}): Network {
   const file = opts.file;
+  const limits = opts.limits ?? NETWORK_LIMITS;
   if (bytes.length === 0) fail("BAD_MODEL", "the file is empty", { file });
-  if (sniffFormat(bytes) === "json") return networkFromJson(new TextDecoder().decode(bytes), file);
-  return importOnnx(bytes, file, opts.readExternal);
+  const net = sniffFormat(bytes) === "json" ? networkFromJson(new TextDecoder().decode(bytes), file) : importOnnx(bytes, file, opts.readExternal, limits);
+  checkNetworkSize(net, limits, file);
+  return net;
 }
 
 /** The format a file name asks for (.onnx or .json), or undefined. */

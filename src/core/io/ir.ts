@@ -2,6 +2,7 @@
 // product of two tensors) that only exist until they are recognised as part of an activation.
 import { NetsizeError, fail } from "../errors.js";
 import { LayerSpec, Op, Shape, inferShape } from "../network.js";
+import { checkValues, NETWORK_LIMITS, NetworkLimits } from "./limits.js";
 
 /** An element-wise operation with no netsize layer of its own; must be fused away before the end. */
 export type PseudoOp = { kind: "erf" } | { kind: "mul2" };
@@ -31,7 +32,7 @@ export function isPseudo(op: IrOp): op is PseudoOp {
 export class Ir {
   readonly nodes: IrNode[] = [];
 
-  constructor(readonly inputShape: Shape, readonly file?: string) {}
+  constructor(readonly inputShape: Shape, readonly file?: string, readonly limits: NetworkLimits = NETWORK_LIMITS) {}
 
   /** Shape of node `id` (-1 = input). */
   shapeOf(id: number): Shape {
@@ -47,6 +48,8 @@ export class Ir {
       if (op.kind === "mul2" && ins[1]!.join(",") !== ins[0]!.join(",")) {
         fail("SHAPE_MISMATCH", `product of [${ins[0]!.join(",")}] and [${ins[1]!.join(",")}]`, { node: name });
       }
+      // Before any layer of this size exists: its buffers are allocated per sample by every lens.
+      checkValues("its output", shape, this.limits);
     } catch (e) {
       throw withFile(e, this.file, source);
     }

@@ -11,6 +11,7 @@ import { act, clipOp, constantOp, flatten, maxMin, passThrough, reshape, squeeze
 import { decodeTensor, ExternalDataReader, toNum } from "./onnx-tensor.js";
 import { baseName } from "../names.js";
 import { applyLayerRecords, readLayerRecords } from "./onnx-meta.js";
+import { checkValues, NETWORK_LIMITS, NetworkLimits } from "./limits.js";
 
 const { onnx } = onnxp;
 type Converter = (c: NodeCtx) => Value[];
@@ -102,7 +103,7 @@ function dimsOf(v: onnxp.onnx.IValueInfoProto): Dim[] | undefined {
 }
 
 /** Decode ONNX bytes into a network (see networkFromOnnx in io/index.ts). */
-export function importOnnx(bytes: Uint8Array, file?: string, readExternal?: ExternalDataReader): Network {
+export function importOnnx(bytes: Uint8Array, file?: string, readExternal?: ExternalDataReader, limits: NetworkLimits = NETWORK_LIMITS): Network {
   const model = decodeModel(bytes, file);
   const g = model.graph!;
   const opsetEntry = (model.opsetImport ?? []).find((o) => !o.domain || o.domain === "ai.onnx");
@@ -125,8 +126,9 @@ export function importOnnx(bytes: Uint8Array, file?: string, readExternal?: Exte
     fail("SHAPE_MISMATCH", `graph input '${input.name}' has shape [${dims.join(",")}] with a non-fixed dimension '${bad}'; export with a fixed input size (only the batch axis may be dynamic)`, { file });
   }
   const inputShape = perSample as number[];
+  checkValues(`graph input '${input.name}'`, inputShape, limits, { file });
   const records = readLayerRecords(model, g.node!.length);
-  const ir = new Ir(inputShape, file);
+  const ir = new Ir(inputShape, file, limits);
   const values = new Values(inits as Map<string, onnxp.onnx.ITensorProto>, file, readExternal);
   const state: ImportState = { ir, batched, file, opset, values, ...(readExternal ? { readExternal } : {}) };
   state.values.set(input.name ?? "", { kind: "dyn", id: -1, shape: inputShape });

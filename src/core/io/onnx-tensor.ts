@@ -93,7 +93,8 @@ function readExternal(t: onnxp.onnx.ITensorProto, byteLen: number, ctx: TensorCo
   if (!Number.isSafeInteger(offset) || offset < 0 || declared !== byteLen) {
     fail("EXTERNAL_DATA", `${what}: external offset/length (${entries.get("offset") ?? 0}/${entries.get("length")}) do not fit a tensor of ${byteLen} bytes`, where);
   }
-  const buf = ctx.readExternal(loc, offset, byteLen, what);
+  // The reader's errors name only the file: hand it the node too.
+  const buf = ctx.readExternal(loc, offset, byteLen, ctx.node ? `node ${ctx.node}: ${what}` : what);
   if (buf.length !== byteLen) fail("EXTERNAL_DATA", `${what}: external file '${loc}' gave ${buf.length} bytes, the tensor needs ${byteLen}`, where);
   return buf;
 }
