@@ -1,10 +1,10 @@
 // Slivers by float64 resolution, not by area (issue 16, item 2): small but resolvable regions are
 // real and counted; --verify looks near every vertex, where a wrongly merged piece hides.
 import { describe, expect, it } from "vitest";
-import { loadNetwork } from "../../src/core/io/index.js";
+import { loadNetwork } from "../../src/node/files.js";
 import { DenseOp, Layer, mlp, Network } from "../../src/core/network.js";
 import { sample } from "../../src/data/dataset.js";
-import { loadDataset } from "../../src/data/load.js";
+import { loadDataset } from "../../src/node/data.js";
 import { planeFromDirections, planeThrough } from "../../src/lenses/regions/anchors.js";
 import { cellCentroid } from "../../src/lenses/regions/cells.js";
 import type { Partition } from "../../src/lenses/regions/partition.js";
