@@ -131,6 +131,11 @@ function positive(v: unknown, what: string, name: string): void {
   if (!(typeof v === "number" && Number.isInteger(v) && v >= 1)) fail("BAD_MODEL", `${what} is ${String(v)}; it must be a positive integer — fix the export`, { node: name });
 }
 
+/** A width that may be zero (a layer whose units were all removed as constant). */
+function nonNegative(v: unknown, what: string, name: string): void {
+  if (!(typeof v === "number" && Number.isInteger(v) && v >= 0)) fail("BAD_MODEL", `${what} is ${String(v)}; it must be a non-negative integer — fix the export`, { node: name });
+}
+
 /** A list of `n` positive (or, with `zero`, non-negative) integers: kernels, strides, dilations, pads. */
 function integers(v: unknown, n: number, what: string, name: string, zero = false): void {
   if (!Array.isArray(v) || v.length !== n) fail("BAD_MODEL", `${what} must be a list of ${n} integers, got ${JSON.stringify(v)}`, { node: name });
@@ -163,8 +168,9 @@ export function inferShape(op: Op, ins: Shape[], name: string): Shape {
   const x = ins[0]!;
   switch (op.kind) {
     case "dense":
-      positive(op.inSize, "dense inSize", name);
-      positive(op.outSize, "dense outSize", name);
+      // Zero is allowed: compression can leave a layer with no units (every unit constant), a constant map.
+      nonNegative(op.inSize, "dense inSize", name);
+      nonNegative(op.outSize, "dense outSize", name);
       if (sizeOf(x) !== op.inSize || x.length !== 1) {
         fail("SHAPE_MISMATCH", `dense expects a vector of ${op.inSize}, got [${x.join(",")}] (add a flatten first)`, { node: name });
       }

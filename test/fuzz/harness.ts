@@ -104,12 +104,15 @@ export interface FuzzCounts {
 }
 
 /** Fuzz one target for `ms` milliseconds (or `maxInputs`), deterministically from `seed`. */
-export function fuzz(t: Target, opts: { ms: number; seed: number; slowMs?: number; maxInputs?: number }): FuzzCounts {
+export async function fuzz(t: Target, opts: { ms: number; seed: number; slowMs?: number; maxInputs?: number }): Promise<FuzzCounts> {
   const rng = createRng(opts.seed);
   const c: FuzzCounts = { target: t.name, inputs: 0, accepted: 0, rejected: 0, internal: 0, rawMessages: 0, hangs: 0, examples: [] };
   const end = performance.now() + opts.ms;
   let pool = [...t.seeds];
+  let yielded = performance.now();
   while (performance.now() < end && c.inputs < (opts.maxInputs ?? Infinity)) {
+    // Let the test worker's event loop breathe (its RPC to the runner times out if blocked for long on a loaded machine).
+    if (performance.now() - yielded > 50) { await new Promise((r) => setImmediate(r)); yielded = performance.now(); }
     const base = pool[rng.int(pool.length)]!;
     let input = mutate(base, t.seeds[rng.int(t.seeds.length)]!, rng);
     if (rng.next() < 0.3) input = mutate(input, base, rng);
