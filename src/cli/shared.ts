@@ -81,7 +81,8 @@ export async function writeOutput(file: string | boolean | undefined, text: stri
 export function formatTable(headers: readonly string[], rows: readonly (readonly (string | number)[])[]): string {
   const cells = rows.map((r) => r.map((c) => (typeof c === "number" ? c.toLocaleString("en-US") : c)));
   const numeric = headers.map((_, j) => rows.length > 0 && rows.every((r) => typeof r[j] === "number"));
-  const widths = headers.map((h, j) => Math.max(h.length, ...cells.map((r) => (r[j] ?? "").length)));
+  // A loop, not Math.max(...cells): a table of 10⁵ layers would spread 10⁵ arguments onto the stack.
+  const widths = headers.map((h, j) => cells.reduce((w, r) => Math.max(w, (r[j] ?? "").length), h.length));
   const line = (r: readonly string[]): string =>
     r.map((c, j) => (numeric[j] ? c.padStart(widths[j]!) : c.padEnd(widths[j]!))).join("  ").trimEnd();
   return [line(headers), line(widths.map((w) => "-".repeat(w))), ...cells.map(line)].join("\n") + "\n";

@@ -72,8 +72,30 @@ export function stringifyExact(value: unknown, indent?: number): string {
   return JSON.stringify(value, replacer, indent);
 }
 
+/** Deepest nesting of arrays and objects netsize reads (its own files nest a handful of levels). */
+export const MAX_JSON_DEPTH = 64;
+
+/**
+ * Refuse JSON nested deeper than MAX_JSON_DEPTH before parsing it: reviving and printing walk the
+ * document recursively, and 10⁵ nested brackets would overflow the stack. One pass, no recursion.
+ */
+export function checkJsonDepth(text: string, file?: string): void {
+  let depth = 0, inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (inString) {
+      if (ch === 92) i++; // backslash: skip the escaped character
+      else if (ch === 34) inString = false;
+    } else if (ch === 34) inString = true;
+    else if (ch === 91 || ch === 123) {
+      if (++depth > MAX_JSON_DEPTH) fail("BAD_MODEL", `the JSON nests arrays/objects more than ${MAX_JSON_DEPTH} levels deep (at character ${i}); netsize files nest a few levels — the file is corrupt or not a netsize file`, { file });
+    } else if (ch === 93 || ch === 125) depth--;
+  }
+}
+
 /** JSON.parse that restores what stringifyExact encoded. */
 export function parseExact(text: string, file?: string): unknown {
+  checkJsonDepth(text, file);
   return revive(JSON.parse(text), { file });
 }
 
@@ -109,6 +131,7 @@ function toFloat64(v: unknown, what: string, where: { file?: string; node?: stri
 /** Parse netsize JSON text into a validated network. */
 export function networkFromJson(text: string, file?: string): Network {
   let doc: unknown;
+  checkJsonDepth(text, file);
   try {
     doc = JSON.parse(text);
   } catch (e) {

@@ -55,6 +55,8 @@ export function decodeModel(bytes: Uint8Array, file?: string): onnxp.onnx.ModelP
   try {
     model = onnx.ModelProto.decode(bytes);
   } catch (e) {
+    // protobuf decoding recurses once per nested message: subgraphs nested thousands deep overflow the stack.
+    if (e instanceof RangeError) fail("BAD_MODEL", "the ONNX graph nests subgraphs too deeply to decode; the file is corrupt or not a plain feedforward network", { file });
     fail("BAD_MODEL", `not a readable ONNX model (${(e as Error).message}); the file is truncated, corrupt or not ONNX`, { file });
   }
   if (!model.graph || !model.graph.node || model.graph.node.length === 0) {

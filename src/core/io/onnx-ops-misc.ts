@@ -120,7 +120,7 @@ export function maxMin(c: NodeCtx): Value[] {
     c.fail("UNSUPPORTED_OP", `${c.op} of ${dyn.length} computed tensors; netsize supports ${c.op} of one tensor and scalar constants (a clip)`);
   }
   const vals = consts.map((t) => t.data[0]!);
-  const m = c.op === "Max" ? Math.max(...vals) : Math.min(...vals);
+  const m = vals.reduce((a, b) => (c.op === "Max" ? Math.max(a, b) : Math.min(a, b)), c.op === "Max" ? -Infinity : Infinity);
   return [c.op === "Max" ? clip(c, dyn[0]!, m, Infinity) : clip(c, dyn[0]!, -Infinity, m)];
 }
 

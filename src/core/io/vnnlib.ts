@@ -12,6 +12,9 @@ export interface VnnlibProperty {
   numOutputs: number;
 }
 
+/** Deepest nesting of parentheses a VNN-LIB file may have. */
+export const MAX_VNNLIB_DEPTH = 256;
+
 /** A parsed s-expression with its place in the text. */
 type Sexp = { atom: string; start: number; end: number } | { list: Sexp[]; start: number; end: number };
 
@@ -25,17 +28,19 @@ function parseSexps(text: string, file?: string): Sexp[] {
       while (i < text.length && text[i] !== "\n") i++;
     }
   };
-  const one = (): Sexp => {
+  const one = (depth: number): Sexp => {
     skip();
     const start = i;
     if (text[i] === "(") {
+      // Parsing and the walks below recurse once per level: bound the depth instead of the stack.
+      if (depth >= MAX_VNNLIB_DEPTH) fail("BAD_DATA", `s-expressions nested more than ${MAX_VNNLIB_DEPTH} levels deep (line ${line(start)}); VNN-LIB properties nest a few levels — the file is corrupt`, { file });
       i++;
       const list: Sexp[] = [];
       for (;;) {
         skip();
         if (i >= text.length) fail("BAD_DATA", `unbalanced '(' opened on line ${line(start)}`, { file });
         if (text[i] === ")") { i++; break; }
-        list.push(one());
+        list.push(one(depth + 1));
       }
       return { list, start, end: i };
     }
@@ -44,7 +49,7 @@ function parseSexps(text: string, file?: string): Sexp[] {
     return { atom: text.slice(start, i), start, end: i };
   };
   const out: Sexp[] = [];
-  for (skip(); i < text.length; skip()) out.push(one());
+  for (skip(); i < text.length; skip()) out.push(one(0));
   return out;
 }
 
