@@ -1,5 +1,5 @@
 // Helpers every command may reuse: option parsing (errors are BAD_ARGUMENT, exit 2) and output writing (atomic).
-import { fail } from "../core/errors.js";
+import { fail, printable } from "../core/errors.js";
 import { writeFileAtomic } from "../core/io/atomic.js";
 
 /** Parse an integer option value within [min, max]; anything else is BAD_ARGUMENT naming the option. */
@@ -79,13 +79,15 @@ export async function writeOutput(file: string | boolean | undefined, text: stri
 
 /** Format rows as a plain-text table with right-aligned numeric columns. */
 export function formatTable(headers: readonly string[], rows: readonly (readonly (string | number)[])[]): string {
-  const cells = rows.map((r) => r.map((c) => (typeof c === "number" ? c.toLocaleString("en-US") : c)));
+  // Strings (layer names, kinds) may come from a file: escaped and bounded, so a name cannot clear the
+  // terminal (ESC[2J) or fake a row (\r\n).
+  const cells = rows.map((r) => r.map((c) => (typeof c === "number" ? c.toLocaleString("en-US") : printable(c, 80))));
   const numeric = headers.map((_, j) => rows.length > 0 && rows.every((r) => typeof r[j] === "number"));
   // A loop, not Math.max(...cells): a table of 10⁵ layers would spread 10⁵ arguments onto the stack.
   const widths = headers.map((h, j) => cells.reduce((w, r) => Math.max(w, (r[j] ?? "").length), h.length));
   const line = (r: readonly string[]): string =>
     r.map((c, j) => (numeric[j] ? c.padStart(widths[j]!) : c.padEnd(widths[j]!))).join("  ").trimEnd();
-  return [line(headers), line(widths.map((w) => "-".repeat(w))), ...cells.map(line)].join("\n") + "\n";
+  return [line(headers.map((h) => printable(h, 80))), line(widths.map((w) => "-".repeat(w))), ...cells.map(line)].join("\n") + "\n";
 }
 
 /** Thousands-separated integer, as every command prints counts. */

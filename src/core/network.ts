@@ -1,5 +1,5 @@
 import { ActivationName, ActivationParams, activations, isActivationName } from "./activations.js";
-import { fail } from "./errors.js";
+import { fail, printable } from "./errors.js";
 
 /** Per-sample tensor shape (no batch dimension); data is stored flat, row-major (C,H,W for images). */
 export type Shape = readonly number[];
@@ -133,7 +133,7 @@ function positive(v: unknown, what: string, name: string): void {
 
 /** A list of `n` positive (or, with `zero`, non-negative) integers: kernels, strides, dilations, pads. */
 function integers(v: unknown, n: number, what: string, name: string, zero = false): void {
-  if (!Array.isArray(v) || v.length !== n) fail("BAD_MODEL", `${what} must be a list of ${n} integers, got ${JSON.stringify(v)}`, { node: name });
+  if (!Array.isArray(v) || v.length !== n) fail("BAD_MODEL", `${what} must be a list of ${n} integers, got ${printable(JSON.stringify(v), 60)}`, { node: name });
   for (const x of v) {
     if (!(typeof x === "number" && Number.isInteger(x) && x >= (zero ? 0 : 1))) {
       fail("BAD_MODEL", `${what} [${v.join(",")}] has ${String(x)}; each must be a ${zero ? "non-negative" : "positive"} integer — fix the export`, { node: name });
@@ -194,7 +194,7 @@ export function inferShape(op: Op, ins: Shape[], name: string): Shape {
       return x;
     }
     case "activation":
-      if (!isActivationName(op.fn)) fail("UNSUPPORTED_OP", `unknown activation '${op.fn}'`, { node: name });
+      if (!isActivationName(op.fn)) fail("UNSUPPORTED_OP", `unknown activation '${printable(op.fn, 40)}'`, { node: name });
       if (op.alpha !== undefined) finiteParam(op.alpha, `${op.fn} alpha`, name);
       if (op.min !== undefined) finiteParam(op.min, `${op.fn} min`, name);
       if (op.max !== undefined) finiteParam(op.max, `${op.fn} max`, name);
@@ -205,7 +205,7 @@ export function inferShape(op: Op, ins: Shape[], name: string): Shape {
     case "flatten":
       return [sizeOf(x)];
     case "reshape":
-      if (!Array.isArray(op.shape) || op.shape.length === 0) fail("BAD_MODEL", `reshape needs a target shape, got ${JSON.stringify(op.shape)}`, { node: name });
+      if (!Array.isArray(op.shape) || op.shape.length === 0) fail("BAD_MODEL", `reshape needs a target shape, got ${printable(JSON.stringify(op.shape), 60)}`, { node: name });
       integers(op.shape, op.shape.length, "reshape shape", name);
       if (sizeOf(op.shape) !== sizeOf(x)) fail("SHAPE_MISMATCH", `reshape from [${x.join(",")}] to [${op.shape.join(",")}]`, { node: name });
       return [...op.shape];
@@ -235,6 +235,9 @@ export function inferShape(op: Op, ins: Shape[], name: string): Shape {
       }
       return x;
     }
+    default:
+      // From a file (JSON) any kind can arrive; without this the layer would have no shape.
+      return fail("UNSUPPORTED_OP", `unknown layer kind '${printable((op as { kind: unknown }).kind, 40)}'; netsize layers are dense, conv2d, scale, activation, flatten, reshape, pad, maxpool, avgpool, add`, { node: name });
   }
 }
 

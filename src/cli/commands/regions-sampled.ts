@@ -4,7 +4,7 @@ import path from "node:path";
 import type { RegionsCliOptions } from "./regions.js";
 import { progressBar } from "../progress.js";
 import { fmtInt, parseIntOption, parseNumberOption, toJson, writeOutput } from "../shared.js";
-import { fail } from "../../core/errors.js";
+import { fail, printable } from "../../core/errors.js";
 import { Box, makeBox, uniformBox } from "../../core/domain.js";
 import { loadNetwork, parseVnnlib } from "../../core/io/index.js";
 import { inputSize } from "../../core/network.js";
@@ -116,7 +116,7 @@ export async function runSample(model: string, opts: RegionsCliOptions): Promise
     bar.stop();
   }
   let summary = `${fmtInt(r.distinctPatterns)} distinct activation patterns among ${fmtInt(r.samples.n)} samples (${r.samples.source}) of ${path.basename(model)}; ${fmtInt(r.singletons)} seen once\n`;
-  summary += r.layers.map((l) => `  ${l.name}: ${fmtInt(l.units)} units, ${fmtInt(l.distinct)} patterns alone, ${fmtInt(l.distinctUpTo)} up to here; ${l.neverActive} never active, ${l.alwaysActive} always active\n`).join("");
+  summary += r.layers.map((l) => `  ${printable(l.name)}: ${fmtInt(l.units)} units, ${fmtInt(l.distinct)} patterns alone, ${fmtInt(l.distinctUpTo)} up to here; ${l.neverActive} never active, ${l.alwaysActive} always active\n`).join("");
   const lc = r.localComplexity;
   if (lc) summary += `local complexity r=${lc.radius} (${fmtInt(lc.samples)} samples): mean ${lc.count.mean.toFixed(2)}, median ${lc.count.median} unit boundaries within r; nearest boundary median ${lc.nearestBoundary.median.toPrecision(3)}\n`;
   await emit(opts, { ...r, model }, summary);

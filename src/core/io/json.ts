@@ -15,7 +15,7 @@
 // -0 and subnormals included. On reading, a plain array of numbers is accepted too (hand-written
 // files), and so is {"dtype": "float32", "base64": ...}. Numbers JSON cannot write (-0, ±Infinity,
 // NaN) are stored as {"$number": "-0"} etc., so scalar parameters survive exactly too.
-import { NetsizeError, fail } from "../errors.js";
+import { NetsizeError, fail, printable } from "../errors.js";
 import { LayerSpec, Network, createNetwork } from "../network.js";
 
 /** The schema tag of the JSON network format. */
@@ -140,7 +140,7 @@ export function networkFromJson(text: string, file?: string): Network {
   if (!doc || typeof doc !== "object" || Array.isArray(doc)) fail("BAD_MODEL", "a netsize network file must be a JSON object", { file });
   const d = doc as Record<string, unknown>;
   if (d.schema !== NETWORK_SCHEMA) {
-    fail("BAD_MODEL", `schema is ${JSON.stringify(d.schema)}; this netsize reads "${NETWORK_SCHEMA}" (JSON written by 'netsize convert')`, { file });
+    fail("BAD_MODEL", `schema is ${printable(JSON.stringify(d.schema), 60)}; this netsize reads "${NETWORK_SCHEMA}" (JSON written by 'netsize convert')`, { file });
   }
   const inputShape = d.inputShape;
   if (!Array.isArray(inputShape) || !inputShape.every((x) => typeof x === "number")) fail("BAD_MODEL", "inputShape must be an array of numbers", { file });
@@ -165,7 +165,7 @@ export function networkFromJson(text: string, file?: string): Network {
   try {
     net = createNetwork(inputShape as number[], specs, meta as Record<string, unknown>);
   } catch (e) {
-    if (e instanceof NetsizeError && !e.file) throw new NetsizeError(e.code, e.node ? e.message.replace(`node ${e.node}: `, "") : e.message, { file, node: e.node }, e.partial);
+    if (e instanceof NetsizeError && !e.file) throw new NetsizeError(e.code, e.detail, { file, node: e.node }, e.partial);
     if (e instanceof NetsizeError) throw e;
     throw new NetsizeError("BAD_MODEL", `inconsistent layer description: ${(e as Error).message}`, { file });
   }

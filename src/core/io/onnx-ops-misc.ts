@@ -1,5 +1,6 @@
 // Converters for activations, shape manipulation and constants.
 import { ActivationName } from "../activations.js";
+import { printable } from "../errors.js";
 import { ActivationOp } from "../network.js";
 import { fuseElementwise } from "./fuse.js";
 import { DynValue, NodeCtx, Value, constant, fromFloat32 } from "./onnx-context.js";
@@ -48,7 +49,7 @@ export function act(c: NodeCtx): Value[] {
     }
     case "Gelu": {
       const approx = c.attrs.str("approximate", "none");
-      if (approx !== "none") c.fail("UNSUPPORTED_OP", `Gelu with approximate='${approx}'; netsize supports the exact (erf) GELU`);
+      if (approx !== "none") c.fail("UNSUPPORTED_OP", `Gelu with approximate='${printable(approx, 40)}'; netsize supports the exact (erf) GELU`);
       return [activation(c, v, "gelu")];
     }
     case "Erf": return [fuseElementwise(c, c.emit({ kind: "erf" }, [v.id]))];

@@ -4,7 +4,7 @@
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import path from "node:path";
 import onnxp from "onnx-proto";
-import { fail } from "../errors.js";
+import { fail, printable } from "../errors.js";
 
 const { onnx } = onnxp;
 
@@ -81,12 +81,12 @@ function readExternal(t: onnxp.onnx.ITensorProto, byteLen: number, ctx: TensorCo
   const entries = new Map((t.externalData ?? []).map((e) => [e.key ?? "", e.value ?? ""]));
   const loc = entries.get("location");
   if (!loc) fail("EXTERNAL_DATA", `${what} is stored externally but names no location; re-export with the data embedded`, ctx);
-  if (!ctx.file) fail("EXTERNAL_DATA", `${what} is stored in external file '${loc}', but the model was given as bytes with no folder; load it from its file`, ctx);
+  if (!ctx.file) fail("EXTERNAL_DATA", `${what} is stored in external file '${printable(loc, 120)}', but the model was given as bytes with no folder; load it from its file`, ctx);
   const dir = path.dirname(path.resolve(ctx.file));
   const target = path.resolve(dir, loc);
   const rel = path.relative(dir, target);
   if (path.isAbsolute(loc) || rel === "" || rel.startsWith("..") || path.isAbsolute(rel)) {
-    fail("EXTERNAL_DATA", `${what} points to external data '${loc}' outside the model's folder; netsize only reads external data beside the model`, ctx);
+    fail("EXTERNAL_DATA", `${what} points to external data '${printable(loc, 120)}' outside the model's folder; netsize only reads external data beside the model`, ctx);
   }
   const offset = toNum(entries.get("offset") ?? 0);
   const declared = entries.has("length") ? toNum(entries.get("length")) : byteLen;
@@ -97,12 +97,12 @@ function readExternal(t: onnxp.onnx.ITensorProto, byteLen: number, ctx: TensorCo
   try {
     fd = openSync(target, "r");
   } catch (e) {
-    fail("EXTERNAL_DATA", `${what}: cannot open external data '${loc}' (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); keep it beside the model`, ctx);
+    fail("EXTERNAL_DATA", `${what}: cannot open external data '${printable(loc, 120)}' (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); keep it beside the model`, ctx);
   }
   try {
     const size = fstatSync(fd).size;
     if (offset + byteLen > size) {
-      fail("EXTERNAL_DATA", `${what}: external file '${loc}' has ${size} bytes, the tensor needs ${offset + byteLen}`, ctx);
+      fail("EXTERNAL_DATA", `${what}: external file '${printable(loc, 120)}' has ${size} bytes, the tensor needs ${offset + byteLen}`, ctx);
     }
     const buf = new Uint8Array(byteLen);
     readSync(fd, buf, 0, byteLen, offset);
@@ -114,7 +114,7 @@ function readExternal(t: onnxp.onnx.ITensorProto, byteLen: number, ctx: TensorCo
 
 /** Decode a TensorProto to float64, checking the declared size against the data present before allocating. */
 export function decodeTensor(t: onnxp.onnx.ITensorProto, ctx: TensorContext): Tensor {
-  const what = `tensor '${t.name ?? ""}'`;
+  const what = `tensor '${printable(t.name ?? "")}'`;
   const dims = (t.dims ?? []).map(toNum);
   let n = 1;
   for (const d of dims) {

@@ -1,7 +1,7 @@
 // VNN-LIB properties: the input box from the bounds on X_i, the output condition kept as text.
 import path from "node:path";
 import { Box, makeBox } from "../domain.js";
-import { fail } from "../errors.js";
+import { fail, printable } from "../errors.js";
 
 /** A VNN-LIB property: its input box and the output condition kept as text. */
 export interface VnnlibProperty {
@@ -71,18 +71,18 @@ export function parseVnnlib(text: string, file?: string): VnnlibProperty {
   const lower = new Map<number, number>(), upper = new Map<number, number>();
   const outputCondition: string[] = [];
   const bound = (e: Sexp, src: string): void => {
-    if ("atom" in e) fail("DOMAIN_MISMATCH", `input constraint '${src}' is not a bound`, where);
+    if ("atom" in e) fail("DOMAIN_MISMATCH", `input constraint '${printable(src, 80)}' is not a bound`, where);
     const head = "atom" in e.list[0]! ? e.list[0].atom : "";
     if (head === "and") { e.list.slice(1).forEach((x) => bound(x, src)); return; }
     const [a, b] = [e.list[1], e.list[2]];
     if (!["<=", ">=", "<", ">"].includes(head) || e.list.length !== 3 || !a || !b || !("atom" in a) || !("atom" in b)) {
-      fail("DOMAIN_MISMATCH", `input constraint '${src}' is not a box bound (X_i <= c, X_i >= c); netsize reads box properties`, where);
+      fail("DOMAIN_MISMATCH", `input constraint '${printable(src, 80)}' is not a box bound (X_i <= c, X_i >= c); netsize reads box properties`, where);
     }
     const va = VAR.exec(a.atom), vb = VAR.exec(b.atom);
-    if ((va ? 1 : 0) + (vb ? 1 : 0) !== 1) fail("DOMAIN_MISMATCH", `input constraint '${src}' must compare one X_i with a number`, where);
+    if ((va ? 1 : 0) + (vb ? 1 : 0) !== 1) fail("DOMAIN_MISMATCH", `input constraint '${printable(src, 80)}' must compare one X_i with a number`, where);
     const idx = Number((va ?? vb)![2]);
     const c = Number(va ? b.atom : a.atom);
-    if (!Number.isFinite(c)) fail("BAD_DATA", `'${va ? b.atom : a.atom}' in '${src}' is not a number`, where);
+    if (!Number.isFinite(c)) fail("BAD_DATA", `'${printable(va ? b.atom : a.atom, 40)}' in '${printable(src, 80)}' is not a number`, where);
     // X <= c and c >= X are upper bounds; the rest are lower bounds.
     const isUpper = (head[0] === "<") === !!va;
     if (isUpper) upper.set(idx, Math.min(upper.get(idx) ?? Infinity, c));
@@ -90,22 +90,22 @@ export function parseVnnlib(text: string, file?: string): VnnlibProperty {
   };
   for (const f of forms) {
     const src = text.slice(f.start, f.end);
-    if ("atom" in f || f.list.length === 0 || !("atom" in f.list[0]!)) fail("BAD_DATA", `unexpected '${src.slice(0, 40)}'`, where);
+    if ("atom" in f || f.list.length === 0 || !("atom" in f.list[0]!)) fail("BAD_DATA", `unexpected '${printable(src, 40)}'`, where);
     const head = (f.list[0] as { atom: string }).atom;
     if (head === "declare-const") {
       const name = f.list[1] && "atom" in f.list[1] ? f.list[1].atom : "";
       const m = VAR.exec(name);
-      if (!m) fail("BAD_DATA", `declared constant '${name}' is neither X_i nor Y_i`, where);
+      if (!m) fail("BAD_DATA", `declared constant '${printable(name, 40)}' is neither X_i nor Y_i`, where);
       declared[m[1] as "X" | "Y"].add(Number(m[2]));
     } else if (head === "assert") {
       const body = f.list[1];
       if (!body) fail("BAD_DATA", "empty assert", where);
       const kinds = vars(body, new Set());
       if (kinds.has("Y")) {
-        if (kinds.has("X")) fail("DOMAIN_MISMATCH", `'${src.slice(0, 80)}' mixes inputs and outputs; netsize reads a box on X and a condition on Y`, where);
+        if (kinds.has("X")) fail("DOMAIN_MISMATCH", `'${printable(src, 80)}' mixes inputs and outputs; netsize reads a box on X and a condition on Y`, where);
         outputCondition.push(src);
       } else bound(body, src);
-    } else fail("BAD_DATA", `unknown command '${head}'`, where);
+    } else fail("BAD_DATA", `unknown command '${printable(head, 40)}'`, where);
   }
   const n = declared.X.size, m = declared.Y.size;
   if (n === 0) fail("DOMAIN_MISMATCH", "no input X_i is declared", where);
