@@ -2,7 +2,7 @@
 export const ERROR_CODES = {
   BAD_MODEL: "the file is not a readable model (empty, truncated, corrupt, or inconsistent)",
   UNSUPPORTED_OP: "the model uses an operator netsize does not support",
-  BAD_WEIGHTS: "a weight or bias is NaN or infinite",
+  BAD_WEIGHTS: "a weight, bias or parameter (slope, clip bound, pad value) is NaN or infinite",
   SHAPE_MISMATCH: "tensor shapes do not fit together",
   EXTERNAL_DATA: "an external-data reference is missing or points outside the model's folder",
   NOT_PIECEWISE_LINEAR: "an exact lens needs a piecewise-linear network",

@@ -126,9 +126,9 @@ function expectLen(a: Float64Array, n: number, what: string, name: string): void
   checkFinite(a, what, name);
 }
 
-/** A count (units, channels, kernel size, stride, dilation) must be a positive integer. */
-function positive(v: unknown, what: string, name: string): void {
-  if (!(typeof v === "number" && Number.isInteger(v) && v >= 1)) fail("BAD_MODEL", `${what} is ${String(v)}; it must be a positive integer — fix the export`, { node: name });
+/** A count (channels, kernel size, stride, dilation) must be a positive integer; with `zero`, a non-negative one (a dense layer may have 0 units: compression deletes every constant unit). */
+function positive(v: unknown, what: string, name: string, zero = false): void {
+  if (!(typeof v === "number" && Number.isInteger(v) && v >= (zero ? 0 : 1))) fail("BAD_MODEL", `${what} is ${String(v)}; it must be a ${zero ? "non-negative" : "positive"} integer — fix the export`, { node: name });
 }
 
 /** A list of `n` positive (or, with `zero`, non-negative) integers: kernels, strides, dilations, pads. */
@@ -163,8 +163,8 @@ export function inferShape(op: Op, ins: Shape[], name: string): Shape {
   const x = ins[0]!;
   switch (op.kind) {
     case "dense":
-      positive(op.inSize, "dense inSize", name);
-      positive(op.outSize, "dense outSize", name);
+      positive(op.inSize, "dense inSize", name, true);
+      positive(op.outSize, "dense outSize", name, true);
       if (sizeOf(x) !== op.inSize || x.length !== 1) {
         fail("SHAPE_MISMATCH", `dense expects a vector of ${op.inSize}, got [${x.join(",")}] (add a flatten first)`, { node: name });
       }

@@ -108,7 +108,8 @@ describe("netsize JSON and the API are validated by the network model", () => {
     expect(caught(() => networkFromJson(patched(net, at("pad"), { value: { $number: "NaN" } }), "net.json")).code).toBe("BAD_WEIGHTS");
     const leaky = actNet("leakyrelu", { alpha: 0.1 });
     expect(caught(() => networkFromJson(patched(leaky, 1, { alpha: { $number: "NaN" } }), "net.json")).code).toBe("BAD_WEIGHTS");
-    expect(caught(() => networkFromJson(patched(leaky, 0, { outSize: 0 }), "net.json")).code).toBe("BAD_MODEL");
+    expect(caught(() => networkFromJson(patched(leaky, 0, { outSize: 2.5 }), "net.json")).code).toBe("BAD_MODEL");
+    expect(caught(() => networkFromJson(patched(leaky, 0, { outSize: -1 }), "net.json")).code).toBe("BAD_MODEL");
   });
 
   it("the API is held to the same rules, and valid edge cases still build", () => {
