@@ -1,4 +1,4 @@
-import { isNetsizeError } from "../core/errors.js";
+import { isNetsizeError, printable } from "../core/errors.js";
 import { cleanupNow } from "./signals.js";
 
 /**
@@ -14,7 +14,7 @@ export function exitWithError(e: unknown): never {
     }
   } else {
     const msg = e instanceof Error ? e.message : String(e);
-    process.stderr.write(`netsize: INTERNAL: ${msg.split("\n")[0]} (please report this; set NETSIZE_DEBUG=1 for a stack trace)\n`);
+    process.stderr.write(`netsize: INTERNAL: ${printable(msg.split("\n")[0], 500)} (please report this; set NETSIZE_DEBUG=1 for a stack trace)\n`);
     if (process.env.NETSIZE_DEBUG && e instanceof Error) process.stderr.write(`${e.stack}\n`);
   }
   process.exit(isNetsizeError(e, "LIMIT_EXCEEDED") ? 3 : isNetsizeError(e, "BAD_ARGUMENT") ? 2 : 1);

@@ -1,7 +1,7 @@
 // Helpers every command reuses: option parsing (errors are BAD_ARGUMENT, exit 2), lens defaults for
 // --help, rejecting options that do not apply, and the one result emitter (JSON streamed and staged
 // with the command's other outputs, committed together, then the summary).
-import { fail } from "../core/errors.js";
+import { fail, printable } from "../core/errors.js";
 import type { LensOption } from "../core/lens.js";
 import { writeFileAtomic } from "../node/atomic.js";
 import { estimateJsonBytes } from "./json.js";
@@ -75,12 +75,15 @@ export async function writeOutput(file: string | boolean | undefined, text: stri
 
 /** Format rows as a plain-text table with right-aligned numeric columns. */
 export function formatTable(headers: readonly string[], rows: readonly (readonly (string | number)[])[]): string {
-  const cells = rows.map((r) => r.map((c) => (typeof c === "number" ? c.toLocaleString("en-US") : c)));
+  // Strings (layer names, kinds) may come from a file: escaped and bounded, so a name cannot clear the
+  // terminal (ESC[2J) or fake a row (\r\n).
+  const cells = rows.map((r) => r.map((c) => (typeof c === "number" ? c.toLocaleString("en-US") : printable(c, 80))));
   const numeric = headers.map((_, j) => rows.length > 0 && rows.every((r) => typeof r[j] === "number"));
-  const widths = headers.map((h, j) => Math.max(h.length, ...cells.map((r) => (r[j] ?? "").length)));
+  // A loop, not Math.max(...cells): a table of 10⁵ layers would spread 10⁵ arguments onto the stack.
+  const widths = headers.map((h, j) => cells.reduce((w, r) => Math.max(w, (r[j] ?? "").length), h.length));
   const line = (r: readonly string[]): string =>
     r.map((c, j) => (numeric[j] ? c.padStart(widths[j]!) : c.padEnd(widths[j]!))).join("  ").trimEnd();
-  return [line(headers), line(widths.map((w) => "-".repeat(w))), ...cells.map(line)].join("\n") + "\n";
+  return [line(headers.map((h) => printable(h, 80))), line(widths.map((w) => "-".repeat(w))), ...cells.map(line)].join("\n") + "\n";
 }
 
 /** Thousands-separated integer, as every command prints counts. */

@@ -1,5 +1,5 @@
 import { ActivationName, ActivationParams, activations, isActivationName } from "./activations.js";
-import { fail } from "./errors.js";
+import { fail, printable } from "./errors.js";
 
 /** Per-sample tensor shape (no batch dimension); data is stored flat, row-major (C,H,W for images). */
 export type Shape = readonly number[];
@@ -126,19 +126,14 @@ function expectLen(a: Float64Array, n: number, what: string, name: string): void
   checkFinite(a, what, name);
 }
 
-/** A count (units, channels, kernel size, stride, dilation) must be a positive integer. */
-function positive(v: unknown, what: string, name: string): void {
-  if (!(typeof v === "number" && Number.isInteger(v) && v >= 1)) fail("BAD_MODEL", `${what} is ${String(v)}; it must be a positive integer — fix the export`, { node: name });
-}
-
-/** A width that may be zero (a layer whose units were all removed as constant). */
-function nonNegative(v: unknown, what: string, name: string): void {
-  if (!(typeof v === "number" && Number.isInteger(v) && v >= 0)) fail("BAD_MODEL", `${what} is ${String(v)}; it must be a non-negative integer — fix the export`, { node: name });
+/** A count (channels, kernel size, stride, dilation) must be a positive integer; with `zero`, a non-negative one (a dense layer may have 0 units: compression deletes every constant unit). */
+function positive(v: unknown, what: string, name: string, zero = false): void {
+  if (!(typeof v === "number" && Number.isInteger(v) && v >= (zero ? 0 : 1))) fail("BAD_MODEL", `${what} is ${String(v)}; it must be a ${zero ? "non-negative" : "positive"} integer — fix the export`, { node: name });
 }
 
 /** A list of `n` positive (or, with `zero`, non-negative) integers: kernels, strides, dilations, pads. */
 function integers(v: unknown, n: number, what: string, name: string, zero = false): void {
-  if (!Array.isArray(v) || v.length !== n) fail("BAD_MODEL", `${what} must be a list of ${n} integers, got ${JSON.stringify(v)}`, { node: name });
+  if (!Array.isArray(v) || v.length !== n) fail("BAD_MODEL", `${what} must be a list of ${n} integers, got ${printable(JSON.stringify(v), 60)}`, { node: name });
   for (const x of v) {
     if (!(typeof x === "number" && Number.isInteger(x) && x >= (zero ? 0 : 1))) {
       fail("BAD_MODEL", `${what} [${v.join(",")}] has ${String(x)}; each must be a ${zero ? "non-negative" : "positive"} integer — fix the export`, { node: name });
@@ -168,9 +163,8 @@ export function inferShape(op: Op, ins: Shape[], name: string): Shape {
   const x = ins[0]!;
   switch (op.kind) {
     case "dense":
-      // Zero is allowed: compression can leave a layer with no units (every unit constant), a constant map.
-      nonNegative(op.inSize, "dense inSize", name);
-      nonNegative(op.outSize, "dense outSize", name);
+      positive(op.inSize, "dense inSize", name, true);
+      positive(op.outSize, "dense outSize", name, true);
       if (sizeOf(x) !== op.inSize || x.length !== 1) {
         fail("SHAPE_MISMATCH", `dense expects a vector of ${op.inSize}, got [${x.join(",")}] (add a flatten first)`, { node: name });
       }
@@ -200,7 +194,7 @@ export function inferShape(op: Op, ins: Shape[], name: string): Shape {
       return x;
     }
     case "activation":
-      if (!isActivationName(op.fn)) fail("UNSUPPORTED_OP", `unknown activation '${op.fn}'`, { node: name });
+      if (!isActivationName(op.fn)) fail("UNSUPPORTED_OP", `unknown activation '${printable(op.fn, 40)}'`, { node: name });
       if (op.alpha !== undefined) finiteParam(op.alpha, `${op.fn} alpha`, name);
       if (op.min !== undefined) finiteParam(op.min, `${op.fn} min`, name);
       if (op.max !== undefined) finiteParam(op.max, `${op.fn} max`, name);
@@ -211,7 +205,7 @@ export function inferShape(op: Op, ins: Shape[], name: string): Shape {
     case "flatten":
       return [sizeOf(x)];
     case "reshape":
-      if (!Array.isArray(op.shape) || op.shape.length === 0) fail("BAD_MODEL", `reshape needs a target shape, got ${JSON.stringify(op.shape)}`, { node: name });
+      if (!Array.isArray(op.shape) || op.shape.length === 0) fail("BAD_MODEL", `reshape needs a target shape, got ${printable(JSON.stringify(op.shape), 60)}`, { node: name });
       integers(op.shape, op.shape.length, "reshape shape", name);
       if (sizeOf(op.shape) !== sizeOf(x)) fail("SHAPE_MISMATCH", `reshape from [${x.join(",")}] to [${op.shape.join(",")}]`, { node: name });
       return [...op.shape];
@@ -241,6 +235,9 @@ export function inferShape(op: Op, ins: Shape[], name: string): Shape {
       }
       return x;
     }
+    default:
+      // From a file (JSON) any kind can arrive; without this the layer would have no shape.
+      return fail("UNSUPPORTED_OP", `unknown layer kind '${printable((op as { kind: unknown }).kind, 40)}'; netsize layers are dense, conv2d, scale, activation, flatten, reshape, pad, maxpool, avgpool, add`, { node: name });
   }
 }
 

@@ -1,4 +1,4 @@
-import { fail } from "../core/errors.js";
+import { fail, printable } from "../core/errors.js";
 import { Dataset } from "./dataset.js";
 
 /** Options for reading a numeric CSV file into a Dataset. */
@@ -25,7 +25,7 @@ function resolveLabelColumn(spec: number | string | undefined, columns: number, 
   if (typeof spec === "string" && !/^-?\d+$/.test(spec)) {
     const i = header?.indexOf(spec) ?? -1;
     if (i < 0) {
-      fail("BAD_DATA", `no column named '${spec}'${header ? ` (columns: ${header.join(", ")})` : " (the file has no header)"}; give the label column by name or 0-based index`, { file });
+      fail("BAD_DATA", `no column named '${printable(spec, 60)}'${header ? ` (columns: ${printable(header.join(", "), 200)})` : " (the file has no header)"}; give the label column by name or 0-based index`, { file });
     }
     return i;
   }
@@ -62,12 +62,12 @@ export function parseCsv(text: string, file: string, opts: CsvOptions = {}): Dat
     }
     for (let c = 0; c < columns; c++) {
       const f = fields[c]!;
-      if (!NUMBER.test(f)) fail("BAD_DATA", `line ${li + 1}, column ${c + 1}: '${f.slice(0, 40)}' is not a finite number`, { file });
+      if (!NUMBER.test(f)) fail("BAD_DATA", `line ${li + 1}, column ${c + 1}: '${printable(f, 40)}' is not a finite number`, { file });
       const v = Number(f);
       // The pattern admits 1e999, which is Infinity in float64.
-      if (!Number.isFinite(v)) fail("BAD_DATA", `line ${li + 1}, column ${c + 1}: '${f.slice(0, 40)}' overflows float64 (it is ${v}); data must be finite numbers`, { file });
+      if (!Number.isFinite(v)) fail("BAD_DATA", `line ${li + 1}, column ${c + 1}: '${printable(f, 40)}' overflows float64 (it is ${v}); data must be finite numbers`, { file });
       if (c === labelCol) {
-        if (!Number.isInteger(v) || v < 0 || v > 2 ** 31 - 1) fail("BAD_DATA", `line ${li + 1}, column ${c + 1}: label '${f}' is not a non-negative integer class`, { file });
+        if (!Number.isInteger(v) || v < 0 || v > 2 ** 31 - 1) fail("BAD_DATA", `line ${li + 1}, column ${c + 1}: label '${printable(f, 40)}' is not a non-negative integer class`, { file });
         labels.push(v);
       } else values.push(v);
     }

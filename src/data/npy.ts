@@ -1,4 +1,4 @@
-import { fail } from "../core/errors.js";
+import { fail, printable } from "../core/errors.js";
 import { Dataset } from "./dataset.js";
 
 /** An array read from a .npy file, widened to float64. */
@@ -69,7 +69,7 @@ export function parseNpy(bytes: Uint8Array, file: string): NpyArray {
   const fortran = /['"]fortran_order['"]\s*:\s*(True|False)/.exec(header)?.[1];
   const shapeText = /['"]shape['"]\s*:\s*\(([^)]*)\)/.exec(header)?.[1];
   if (descr === undefined || fortran === undefined || shapeText === undefined) {
-    fail("BAD_DATA", `byte offset ${start}: the header is not a .npy dict with descr, fortran_order and shape: ${header.slice(0, 80)}`, { file });
+    fail("BAD_DATA", `byte offset ${start}: the header is not a .npy dict with descr, fortran_order and shape: ${printable(header, 80)}`, { file });
   }
   if (fortran === "True") fail("BAD_DATA", "the array is in Fortran order; save it in C order (numpy.ascontiguousarray) first", { file });
   const shape = shapeText.split(",").map((s) => s.trim()).filter((s) => s !== "").map(Number);

@@ -43,7 +43,8 @@ export function renderSliceSvg(result: SliceResult, opts: SliceSvgOptions = {}):
   if (colorBy === "slope") {
     const logs = regions.map((r) => Math.log10(Math.max(r.slopeNorm, 1e-300)));
     const pos = regions.filter((r) => r.slopeNorm > 0).map((r) => Math.log10(r.slopeNorm));
-    const lo = pos.length ? Math.min(...pos) : 0, hi = pos.length ? Math.max(...pos) : 1;
+    // Reductions, not Math.min(...pos): a slice may have a million regions.
+    const lo = pos.length ? pos.reduce((a, b) => Math.min(a, b)) : 0, hi = pos.length ? pos.reduce((a, b) => Math.max(a, b)) : 1;
     const span = hi - lo || 1;
     colorOf = (i) => (regions[i]!.slopeNorm > 0 ? viridis((logs[i]! - lo) / span) : "#202020");
     legend.push(`<text x="0" y="0" font-size="13" font-weight="bold">slope norm</text>`);

@@ -31,9 +31,16 @@ export function hypercoreReinit(model: TrainModel, cfg: TrainConfig, rng: Rng): 
     scaleInputs(fresh.affine[i]!.weight, rows, inputs, area, s);
     layers.push({
       name: node.name, inputs,
-      coreMin: Math.min(...core), coreMax: Math.max(...core), scaleMin: Math.min(...s), scaleMax: Math.max(...s),
+      coreMin: extreme(core, -1), coreMax: extreme(core, 1), scaleMin: extreme(s, -1), scaleMax: extreme(s, 1),
     });
   });
   assignParams(model, fresh);
   return { pretrainEpochs: cfg.hypercoreEpochs, lambda: cfg.hypercoreLambda, layers };
+}
+
+/** The largest (sign 1) or smallest (sign −1) entry, by a loop: spreading a wide layer's values into Math.max overflows the stack. */
+function extreme(a: ArrayLike<number>, sign: 1 | -1): number {
+  let m = -sign * Infinity;
+  for (let i = 0; i < a.length; i++) if (sign * a[i]! > sign * m) m = a[i]!;
+  return m;
 }

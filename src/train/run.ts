@@ -134,9 +134,9 @@ export async function train(given: Partial<TrainConfig> & { arch?: string; data?
       if (ck.optimizer.iterations > 0) await restoreOptimizerState(opt, ck.optimizer);
       state = ck.state;
       resumedFrom = { epoch: state.epoch, step: state.step };
-      metrics.push(...(await readMetrics(out!, state.step)));
+      for (const m of await readMetrics(out!, state.step)) metrics.push(m);
       const idx = (await readJson<SnapshotInfo[]>(path.join(out!, INDEX))) ?? [];
-      snapshots.push(...idx.filter((s) => s.step <= state.step));
+      for (const s of idx) if (s.step <= state.step) snapshots.push(s);
     } else {
       if (out) {
         await fs.mkdir(out, { recursive: true });

@@ -110,6 +110,7 @@ describe("netsize JSON and the API are validated by the network model", () => {
     expect(caught(() => networkFromJson(patched(leaky, 1, { alpha: { $number: "NaN" } }), "net.json")).code).toBe("BAD_WEIGHTS");
     // A zero-width dense layer is valid (compression leaves one when every unit is constant); its weights must then be empty.
     expect(caught(() => networkFromJson(patched(leaky, 0, { outSize: 0 }), "net.json")).code).toBe("SHAPE_MISMATCH");
+    expect(caught(() => networkFromJson(patched(leaky, 0, { outSize: 2.5 }), "net.json")).code).toBe("BAD_MODEL");
     expect(caught(() => networkFromJson(patched(leaky, 0, { outSize: -1 }), "net.json")).code).toBe("BAD_MODEL");
   });
 

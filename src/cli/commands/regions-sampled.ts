@@ -3,7 +3,7 @@ import path from "node:path";
 import type { RegionsCliOptions } from "./regions-options.js";
 import { progressBar } from "../progress.js";
 import { checkSampleCount, emitResult, fmtInt, parseIntOption, parseNumberOption, rejectOptions, valuesPerSample } from "../shared.js";
-import { fail } from "../../core/errors.js";
+import { fail, printable } from "../../core/errors.js";
 import { parseBoxSpec } from "../domain.js";
 import type { CommandFiles } from "../outputs.js";
 import { onnxruntimeEngine } from "../../node/engine/onnxruntime.js";
@@ -71,7 +71,7 @@ export async function runSample(model: string, opts: RegionsCliOptions, files: C
     bar.stop();
   }
   let summary = `${fmtInt(r.distinctPatterns)} distinct activation patterns among ${fmtInt(r.samples.n)} samples (${r.samples.source}) of ${path.basename(model)}; ${fmtInt(r.singletons)} seen once\n`;
-  summary += r.layers.map((l) => `  ${l.name}: ${fmtInt(l.units)} units, ${fmtInt(l.distinct)} patterns alone, ${fmtInt(l.distinctUpTo)} up to here; ${l.neverActive} never active, ${l.alwaysActive} always active\n`).join("");
+  summary += r.layers.map((l) => `  ${printable(l.name)}: ${fmtInt(l.units)} units, ${fmtInt(l.distinct)} patterns alone, ${fmtInt(l.distinctUpTo)} up to here; ${l.neverActive} never active, ${l.alwaysActive} always active\n`).join("");
   const lc = r.localComplexity;
   if (lc) summary += `local complexity r=${lc.radius} (${fmtInt(lc.samples)} samples): mean ${lc.count.mean.toFixed(2)}, median ${lc.count.median} unit boundaries within r; nearest boundary median ${lc.nearestBoundary.median.toPrecision(3)}\n`;
   await emitResult({ json: opts.json, jsonByDefault: true, quiet: opts.quiet ?? false, maxBytes: maxOutputBytes(opts), raise: "raise --max-output-mb or ask for fewer samples or a smaller box" }, { ...r, model }, summary);

@@ -101,6 +101,5 @@ export class Ir {
 /** Attach the file (and node) to a NetsizeError raised without them; other errors pass through. */
 export function withFile(e: unknown, file: string | undefined, node: string): unknown {
   if (!(e instanceof NetsizeError) || e.file || !file) return e;
-  const bare = e.node ? e.message.replace(`node ${e.node}: `, "") : e.message;
-  return new NetsizeError(e.code, bare, { file, node: e.node ?? node }, e.partial);
+  return new NetsizeError(e.code, e.detail, { file, node: e.node ?? node }, e.partial);
 }

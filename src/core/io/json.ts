@@ -16,7 +16,7 @@
 // files), and so is {"dtype": "float32", "base64": ...}. Numbers JSON cannot write (-0, ±Infinity,
 // NaN) are stored as {"$number": "-0"} etc., so scalar parameters survive exactly too.
 import { decodeBase64, encodeBase64 } from "../base64.js";
-import { NetsizeError, fail } from "../errors.js";
+import { NetsizeError, fail, printable } from "../errors.js";
 import { LayerSpec, Network, createNetwork } from "../network.js";
 
 /** The schema tag of the JSON network format. */
@@ -74,8 +74,30 @@ export function stringifyExact(value: unknown, indent?: number): string {
   return JSON.stringify(value, replacer, indent);
 }
 
+/** Deepest nesting of arrays and objects netsize reads (its own files nest a handful of levels). */
+export const MAX_JSON_DEPTH = 64;
+
+/**
+ * Refuse JSON nested deeper than MAX_JSON_DEPTH before parsing it: reviving and printing walk the
+ * document recursively, and 10⁵ nested brackets would overflow the stack. One pass, no recursion.
+ */
+export function checkJsonDepth(text: string, file?: string): void {
+  let depth = 0, inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (inString) {
+      if (ch === 92) i++; // backslash: skip the escaped character
+      else if (ch === 34) inString = false;
+    } else if (ch === 34) inString = true;
+    else if (ch === 91 || ch === 123) {
+      if (++depth > MAX_JSON_DEPTH) fail("BAD_MODEL", `the JSON nests arrays/objects more than ${MAX_JSON_DEPTH} levels deep (at character ${i}); netsize files nest a few levels — the file is corrupt or not a netsize file`, { file });
+    } else if (ch === 93 || ch === 125) depth--;
+  }
+}
+
 /** JSON.parse that restores what stringifyExact encoded. */
 export function parseExact(text: string, file?: string): unknown {
+  checkJsonDepth(text, file);
   return revive(JSON.parse(text), { file });
 }
 
@@ -111,6 +133,7 @@ function toFloat64(v: unknown, what: string, where: { file?: string; node?: stri
 /** Parse netsize JSON text into a validated network. */
 export function networkFromJson(text: string, file?: string): Network {
   let doc: unknown;
+  checkJsonDepth(text, file);
   try {
     doc = JSON.parse(text);
   } catch (e) {
@@ -119,7 +142,7 @@ export function networkFromJson(text: string, file?: string): Network {
   if (!doc || typeof doc !== "object" || Array.isArray(doc)) fail("BAD_MODEL", "a netsize network file must be a JSON object", { file });
   const d = doc as Record<string, unknown>;
   if (d.schema !== NETWORK_SCHEMA) {
-    fail("BAD_MODEL", `schema is ${JSON.stringify(d.schema)}; this netsize reads "${NETWORK_SCHEMA}" (JSON written by 'netsize convert')`, { file });
+    fail("BAD_MODEL", `schema is ${printable(JSON.stringify(d.schema), 60)}; this netsize reads "${NETWORK_SCHEMA}" (JSON written by 'netsize convert')`, { file });
   }
   const inputShape = d.inputShape;
   if (!Array.isArray(inputShape) || !inputShape.every((x) => typeof x === "number")) fail("BAD_MODEL", "inputShape must be an array of numbers", { file });
@@ -144,7 +167,7 @@ export function networkFromJson(text: string, file?: string): Network {
   try {
     net = createNetwork(inputShape as number[], specs, meta as Record<string, unknown>);
   } catch (e) {
-    if (e instanceof NetsizeError && !e.file) throw new NetsizeError(e.code, e.node ? e.message.replace(`node ${e.node}: `, "") : e.message, { file, node: e.node }, e.partial);
+    if (e instanceof NetsizeError && !e.file) throw new NetsizeError(e.code, e.detail, { file, node: e.node }, e.partial);
     if (e instanceof NetsizeError) throw e;
     throw new NetsizeError("BAD_MODEL", `inconsistent layer description: ${(e as Error).message}`, { file });
   }

@@ -1,7 +1,7 @@
 // What an op converter sees: the node, its inputs as values (constants or tensors computed by
 // the network), and helpers that name the node in every error.
 import onnxp from "onnx-proto";
-import { ErrorCode, fail } from "../errors.js";
+import { ErrorCode, fail, printable } from "../errors.js";
 import { IrOp, Ir } from "./ir.js";
 import { Attributes, ExternalDataReader, Tensor } from "./onnx-tensor.js";
 import { Shape } from "../network.js";
@@ -69,7 +69,7 @@ export class NodeCtx {
     const name = this.node.input?.[i];
     if (!name) return undefined;
     const v = this.state.values.get(name);
-    if (!v) this.fail("BAD_MODEL", `input '${name}' is produced by no node, initializer or graph input`);
+    if (!v) this.fail("BAD_MODEL", `input '${printable(name)}' is produced by no node, initializer or graph input`);
     return v;
   }
 

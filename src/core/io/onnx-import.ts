@@ -1,7 +1,7 @@
 // ONNX → Network: decode the protobuf, walk the graph in topological order converting each node,
 // fold normalisation into affine layers, and validate the result.
 import onnxp from "onnx-proto";
-import { NetsizeError, fail } from "../errors.js";
+import { NetsizeError, fail, printable } from "../errors.js";
 import { Network, createNetwork } from "../network.js";
 import { foldScales } from "./fold.js";
 import { Ir, withFile } from "./ir.js";
@@ -42,7 +42,7 @@ class Values extends Map<string, Value> {
   override get(name: string): Value | undefined {
     let v = super.get(name);
     if (!v && this.inits.has(name)) {
-      v = { kind: "const", t: decodeTensor(this.inits.get(name)!, { file: this.file, node: this.user || `initializer ${name}`, ...(this.readExternal ? { readExternal: this.readExternal } : {}) }) };
+      v = { kind: "const", t: decodeTensor(this.inits.get(name)!, { file: this.file, node: this.user || `initializer ${printable(name)}`, ...(this.readExternal ? { readExternal: this.readExternal } : {}) }) };
       super.set(name, v);
     }
     return v;
@@ -56,6 +56,8 @@ export function decodeModel(bytes: Uint8Array, file?: string): onnxp.onnx.ModelP
   try {
     model = onnx.ModelProto.decode(bytes);
   } catch (e) {
+    // protobuf decoding recurses once per nested message: subgraphs nested thousands deep overflow the stack.
+    if (e instanceof RangeError) fail("BAD_MODEL", "the ONNX graph nests subgraphs too deeply to decode; the file is corrupt or not a plain feedforward network", { file });
     fail("BAD_MODEL", `not a readable ONNX model (${(e as Error).message}); the file is truncated, corrupt or not ONNX`, { file });
   }
   if (!model.graph || !model.graph.node || model.graph.node.length === 0) {
@@ -112,18 +114,18 @@ export function importOnnx(bytes: Uint8Array, file?: string, readExternal?: Exte
   const inits = new Map((g.initializer ?? []).map((t) => [t.name ?? "", t]));
   const inputs = (g.input ?? []).filter((v) => !inits.has(v.name ?? ""));
   if (inputs.length !== 1) {
-    fail("BAD_MODEL", `the graph has ${inputs.length} inputs (${inputs.map((v) => v.name).join(", ")}); netsize reads single-input networks`, { file });
+    fail("BAD_MODEL", `the graph has ${inputs.length} inputs (${printable(inputs.map((v) => v.name).join(", "), 200)}); netsize reads single-input networks`, { file });
   }
   const input = inputs[0]!;
   checkInputType(input, file);
   checkUniqueNames(g, file);
   const dims = dimsOf(input);
-  if (!dims || dims.length === 0) fail("SHAPE_MISMATCH", `graph input '${input.name}' has no shape; export with a fixed input shape`, { file });
+  if (!dims || dims.length === 0) fail("SHAPE_MISMATCH", `graph input '${printable(input.name)}' has no shape; export with a fixed input shape`, { file });
   const batched = dims.length >= 2 && (typeof dims[0] === "string" || dims[0] === 1 || dims[0] === 0);
   const perSample = batched ? dims.slice(1) : dims;
   const bad = perSample.find((d) => typeof d === "string" || d < 1);
   if (bad !== undefined) {
-    fail("SHAPE_MISMATCH", `graph input '${input.name}' has shape [${dims.join(",")}] with a non-fixed dimension '${bad}'; export with a fixed input size (only the batch axis may be dynamic)`, { file });
+    fail("SHAPE_MISMATCH", `graph input '${printable(input.name)}' has shape [${printable(dims.join(","), 200)}] with a non-fixed dimension '${printable(bad)}'; export with a fixed input size (only the batch axis may be dynamic)`, { file });
   }
   const inputShape = perSample as number[];
   checkValues(`graph input '${input.name}'`, inputShape, limits, { file });
@@ -138,7 +140,7 @@ export function importOnnx(bytes: Uint8Array, file?: string, readExternal?: Exte
     const domain = node.domain ?? "";
     const convert = CONVERTERS[c.op];
     if (!convert || (domain !== "" && domain !== "ai.onnx" && !(domain === "com.microsoft" && c.op === "Gelu"))) {
-      c.fail("UNSUPPORTED_OP", `${domain && domain !== "ai.onnx" ? `${domain}.` : ""}${c.op} is not supported; netsize reads ${Object.keys(CONVERTERS).join(", ")}`);
+      c.fail("UNSUPPORTED_OP", `${printable(`${domain && domain !== "ai.onnx" ? `${domain}.` : ""}${c.op}`, 60)} is not supported; netsize reads ${Object.keys(CONVERTERS).join(", ")}`);
     }
     let outs: Value[];
     values.user = c.where;
@@ -152,8 +154,8 @@ export function importOnnx(bytes: Uint8Array, file?: string, readExternal?: Exte
   }
   const outName = g.output?.[0]?.name ?? "";
   const out = state.values.get(outName);
-  if (!out) fail("BAD_MODEL", `graph output '${outName}' is produced by no node`, { file });
-  if (out.kind !== "dyn" || out.id < 0) fail("BAD_MODEL", `graph output '${outName}' does not depend on the input through any layer`, { file });
+  if (!out) fail("BAD_MODEL", `graph output '${printable(outName)}' is produced by no node`, { file });
+  if (out.kind !== "dyn" || out.id < 0) fail("BAD_MODEL", `graph output '${printable(outName)}' does not depend on the input through any layer`, { file });
   const output = foldScales(ir, out.id, records !== undefined);
   try {
     const specs = ir.toSpecs(output);
@@ -180,10 +182,10 @@ const TYPE_NAMES: Record<number, string> = { 2: "uint8", 3: "int8", 4: "uint16",
 
 function checkInputType(input: onnxp.onnx.IValueInfoProto, file?: string): void {
   const t = input.type?.tensorType;
-  if (!t) fail("UNSUPPORTED_OP", `graph input '${input.name}' is not a tensor (a sequence, map or optional); netsize reads one float tensor`, { file });
+  if (!t) fail("UNSUPPORTED_OP", `graph input '${printable(input.name)}' is not a tensor (a sequence, map or optional); netsize reads one float tensor`, { file });
   const e = t.elemType ?? 0;
   if (e !== 0 && !FLOAT_TYPES.has(e)) {
-    fail("UNSUPPORTED_OP", `graph input '${input.name}' has element type ${TYPE_NAMES[e] ?? e}; netsize reads networks on float inputs (float32/float64) — export the model with a float input`, { file });
+    fail("UNSUPPORTED_OP", `graph input '${printable(input.name)}' has element type ${TYPE_NAMES[e] ?? e}; netsize reads networks on float inputs (float32/float64) — export the model with a float input`, { file });
   }
 }
 
@@ -196,14 +198,14 @@ function checkUniqueNames(g: onnxp.onnx.IGraphProto, file?: string): void {
   const define = (name: string | null | undefined, what: string): void => {
     if (!name) return;
     const prev = by.get(name);
-    if (prev !== undefined) fail("BAD_MODEL", `'${name}' is defined twice (${prev} and ${what}); onnxruntime rejects such a model — rename one`, { file });
+    if (prev !== undefined) fail("BAD_MODEL", `'${printable(name)}' is defined twice (${prev} and ${what}); onnxruntime rejects such a model — rename one`, { file });
     by.set(name, what);
   };
   const inits = new Set<string>();
-  for (const t of g.initializer ?? []) { define(t.name, `initializer '${t.name}'`); inits.add(t.name ?? ""); }
+  for (const t of g.initializer ?? []) { define(t.name, `initializer '${printable(t.name)}'`); inits.add(t.name ?? ""); }
   for (const v of g.input ?? []) if (!inits.has(v.name ?? "")) define(v.name, "the graph input");
   (g.node ?? []).forEach((n, i) => {
-    for (const o of n.output ?? []) define(o, `node ${n.name || `#${i}`} (${n.opType})`);
+    for (const o of n.output ?? []) define(o, `node ${printable(n.name || `#${i}`)} (${printable(n.opType, 40)})`);
   });
 }
 

@@ -1,5 +1,6 @@
 // Converters for the affine ONNX ops: Gemm, MatMul, Conv, BatchNormalization, element-wise
 // arithmetic with constants, Pad and pooling.
+import { printable } from "../errors.js";
 import { Pads2d } from "../network.js";
 import { fuseElementwise } from "./fuse.js";
 import { ConstValue, DynValue, NodeCtx, Value, fromFloat32 } from "./onnx-context.js";
@@ -224,7 +225,7 @@ export function batchNorm(c: NodeCtx): Value[] {
 export function pad(c: NodeCtx): Value[] {
   const x = c.dyn(0);
   const mode = c.attrs.str("mode", "constant");
-  if (mode !== "constant") c.fail("UNSUPPORTED_OP", `Pad mode '${mode}'; netsize supports constant padding`);
+  if (mode !== "constant") c.fail("UNSUPPORTED_OP", `Pad mode '${printable(mode, 40)}'; netsize supports constant padding`);
   const old = c.state.opset < 11;
   let pads = old ? c.attrs.ints("pads") ?? [] : Array.from(c.constant(1, "pads").data);
   const value = old ? c.attrs.float("value", 0) : c.optConstant(2, "constant_value")?.data[0] ?? 0;

@@ -1,5 +1,6 @@
 // Converters for activations, shape manipulation and constants.
 import { ActivationName } from "../activations.js";
+import { printable } from "../errors.js";
 import { ActivationOp } from "../network.js";
 import { fuseElementwise } from "./fuse.js";
 import { DynValue, NodeCtx, Value, constant, fromFloat32 } from "./onnx-context.js";
@@ -48,7 +49,7 @@ export function act(c: NodeCtx): Value[] {
     }
     case "Gelu": {
       const approx = c.attrs.str("approximate", "none");
-      if (approx !== "none") c.fail("UNSUPPORTED_OP", `Gelu with approximate='${approx}'; netsize supports the exact (erf) GELU`);
+      if (approx !== "none") c.fail("UNSUPPORTED_OP", `Gelu with approximate='${printable(approx, 40)}'; netsize supports the exact (erf) GELU`);
       return [activation(c, v, "gelu")];
     }
     case "Erf": return [fuseElementwise(c, c.emit({ kind: "erf" }, [v.id]))];
@@ -120,7 +121,7 @@ export function maxMin(c: NodeCtx): Value[] {
     c.fail("UNSUPPORTED_OP", `${c.op} of ${dyn.length} computed tensors; netsize supports ${c.op} of one tensor and scalar constants (a clip)`);
   }
   const vals = consts.map((t) => t.data[0]!);
-  const m = c.op === "Max" ? Math.max(...vals) : Math.min(...vals);
+  const m = vals.reduce((a, b) => (c.op === "Max" ? Math.max(a, b) : Math.min(a, b)), c.op === "Max" ? -Infinity : Infinity);
   return [c.op === "Max" ? clip(c, dyn[0]!, m, Infinity) : clip(c, dyn[0]!, -Infinity, m)];
 }
 

@@ -2,7 +2,7 @@
 // bytes actually present before anything is allocated. External data is read through a callback the
 // caller hands in (the Node side reads only beside the model's file); core never touches files.
 import onnxp from "onnx-proto";
-import { fail } from "../errors.js";
+import { fail, printable } from "../errors.js";
 
 const { onnx } = onnxp;
 
@@ -87,7 +87,7 @@ function readExternal(t: onnxp.onnx.ITensorProto, byteLen: number, ctx: TensorCo
   const loc = entries.get("location");
   const where = { file: ctx.file, node: ctx.node };
   if (!loc) fail("EXTERNAL_DATA", `${what} is stored externally but names no location; re-export with the data embedded`, where);
-  if (!ctx.readExternal) fail("EXTERNAL_DATA", `${what} is stored in external file '${loc}', but the model was given as bytes with no external-data reader; load it from its file`, where);
+  if (!ctx.readExternal) fail("EXTERNAL_DATA", `${what} is stored in external file '${printable(loc, 120)}', but the model was given as bytes with no external-data reader; load it from its file`, where);
   const offset = toNum(entries.get("offset") ?? 0);
   const declared = entries.has("length") ? toNum(entries.get("length")) : byteLen;
   if (!Number.isSafeInteger(offset) || offset < 0 || declared !== byteLen) {
@@ -101,7 +101,7 @@ function readExternal(t: onnxp.onnx.ITensorProto, byteLen: number, ctx: TensorCo
 
 /** Decode a TensorProto to float64, checking the declared size against the data present before allocating. */
 export function decodeTensor(t: onnxp.onnx.ITensorProto, ctx: TensorContext): Tensor {
-  const what = `tensor '${t.name ?? ""}'`;
+  const what = `tensor '${printable(t.name ?? "")}'`;
   const dims = (t.dims ?? []).map(toNum);
   let n = 1;
   for (const d of dims) {

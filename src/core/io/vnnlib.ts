@@ -1,7 +1,7 @@
 // VNN-LIB properties: the input box from the bounds on X_i, the output condition kept as text.
 import { baseName } from "../names.js";
 import { Box, makeBox } from "../domain.js";
-import { fail } from "../errors.js";
+import { fail, printable } from "../errors.js";
 
 /** A VNN-LIB property: its input box and the output condition kept as text. */
 export interface VnnlibProperty {
@@ -11,6 +11,9 @@ export interface VnnlibProperty {
   numInputs: number;
   numOutputs: number;
 }
+
+/** Deepest nesting of parentheses a VNN-LIB file may have. */
+export const MAX_VNNLIB_DEPTH = 256;
 
 /** A parsed s-expression with its place in the text. */
 type Sexp = { atom: string; start: number; end: number } | { list: Sexp[]; start: number; end: number };
@@ -25,17 +28,19 @@ function parseSexps(text: string, file?: string): Sexp[] {
       while (i < text.length && text[i] !== "\n") i++;
     }
   };
-  const one = (): Sexp => {
+  const one = (depth: number): Sexp => {
     skip();
     const start = i;
     if (text[i] === "(") {
+      // Parsing and the walks below recurse once per level: bound the depth instead of the stack.
+      if (depth >= MAX_VNNLIB_DEPTH) fail("BAD_DATA", `s-expressions nested more than ${MAX_VNNLIB_DEPTH} levels deep (line ${line(start)}); VNN-LIB properties nest a few levels — the file is corrupt`, { file });
       i++;
       const list: Sexp[] = [];
       for (;;) {
         skip();
         if (i >= text.length) fail("BAD_DATA", `unbalanced '(' opened on line ${line(start)}`, { file });
         if (text[i] === ")") { i++; break; }
-        list.push(one());
+        list.push(one(depth + 1));
       }
       return { list, start, end: i };
     }
@@ -44,7 +49,7 @@ function parseSexps(text: string, file?: string): Sexp[] {
     return { atom: text.slice(start, i), start, end: i };
   };
   const out: Sexp[] = [];
-  for (skip(); i < text.length; skip()) out.push(one());
+  for (skip(); i < text.length; skip()) out.push(one(0));
   return out;
 }
 
@@ -66,18 +71,18 @@ export function parseVnnlib(text: string, file?: string): VnnlibProperty {
   const lower = new Map<number, number>(), upper = new Map<number, number>();
   const outputCondition: string[] = [];
   const bound = (e: Sexp, src: string): void => {
-    if ("atom" in e) fail("DOMAIN_MISMATCH", `input constraint '${src}' is not a bound`, where);
+    if ("atom" in e) fail("DOMAIN_MISMATCH", `input constraint '${printable(src, 80)}' is not a bound`, where);
     const head = "atom" in e.list[0]! ? e.list[0].atom : "";
     if (head === "and") { e.list.slice(1).forEach((x) => bound(x, src)); return; }
     const [a, b] = [e.list[1], e.list[2]];
     if (!["<=", ">=", "<", ">"].includes(head) || e.list.length !== 3 || !a || !b || !("atom" in a) || !("atom" in b)) {
-      fail("DOMAIN_MISMATCH", `input constraint '${src}' is not a box bound (X_i <= c, X_i >= c); netsize reads box properties`, where);
+      fail("DOMAIN_MISMATCH", `input constraint '${printable(src, 80)}' is not a box bound (X_i <= c, X_i >= c); netsize reads box properties`, where);
     }
     const va = VAR.exec(a.atom), vb = VAR.exec(b.atom);
-    if ((va ? 1 : 0) + (vb ? 1 : 0) !== 1) fail("DOMAIN_MISMATCH", `input constraint '${src}' must compare one X_i with a number`, where);
+    if ((va ? 1 : 0) + (vb ? 1 : 0) !== 1) fail("DOMAIN_MISMATCH", `input constraint '${printable(src, 80)}' must compare one X_i with a number`, where);
     const idx = Number((va ?? vb)![2]);
     const c = Number(va ? b.atom : a.atom);
-    if (!Number.isFinite(c)) fail("BAD_DATA", `'${va ? b.atom : a.atom}' in '${src}' is not a number`, where);
+    if (!Number.isFinite(c)) fail("BAD_DATA", `'${printable(va ? b.atom : a.atom, 40)}' in '${printable(src, 80)}' is not a number`, where);
     // X <= c and c >= X are upper bounds; the rest are lower bounds.
     const isUpper = (head[0] === "<") === !!va;
     if (isUpper) upper.set(idx, Math.min(upper.get(idx) ?? Infinity, c));
@@ -85,22 +90,22 @@ export function parseVnnlib(text: string, file?: string): VnnlibProperty {
   };
   for (const f of forms) {
     const src = text.slice(f.start, f.end);
-    if ("atom" in f || f.list.length === 0 || !("atom" in f.list[0]!)) fail("BAD_DATA", `unexpected '${src.slice(0, 40)}'`, where);
+    if ("atom" in f || f.list.length === 0 || !("atom" in f.list[0]!)) fail("BAD_DATA", `unexpected '${printable(src, 40)}'`, where);
     const head = (f.list[0] as { atom: string }).atom;
     if (head === "declare-const") {
       const name = f.list[1] && "atom" in f.list[1] ? f.list[1].atom : "";
       const m = VAR.exec(name);
-      if (!m) fail("BAD_DATA", `declared constant '${name}' is neither X_i nor Y_i`, where);
+      if (!m) fail("BAD_DATA", `declared constant '${printable(name, 40)}' is neither X_i nor Y_i`, where);
       declared[m[1] as "X" | "Y"].add(Number(m[2]));
     } else if (head === "assert") {
       const body = f.list[1];
       if (!body) fail("BAD_DATA", "empty assert", where);
       const kinds = vars(body, new Set());
       if (kinds.has("Y")) {
-        if (kinds.has("X")) fail("DOMAIN_MISMATCH", `'${src.slice(0, 80)}' mixes inputs and outputs; netsize reads a box on X and a condition on Y`, where);
+        if (kinds.has("X")) fail("DOMAIN_MISMATCH", `'${printable(src, 80)}' mixes inputs and outputs; netsize reads a box on X and a condition on Y`, where);
         outputCondition.push(src);
       } else bound(body, src);
-    } else fail("BAD_DATA", `unknown command '${head}'`, where);
+    } else fail("BAD_DATA", `unknown command '${printable(head, 40)}'`, where);
   }
   const n = declared.X.size, m = declared.Y.size;
   if (n === 0) fail("DOMAIN_MISMATCH", "no input X_i is declared", where);

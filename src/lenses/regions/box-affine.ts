@@ -175,7 +175,7 @@ export function regionRows(net: Network, patterns: LayerPatterns, maps: AffineMa
       }
     }
     let maxNorm = 0;
-    const norms = raw.map((r) => Math.hypot(...r.c));
+    const norms = raw.map((r) => Math.hypot(...r.c)); // r.c has one entry per free input (at most maxDims)
     for (const n of norms) maxNorm = Math.max(maxNorm, n);
     raw.forEach((r, k) => {
       const n = norms[k]!;

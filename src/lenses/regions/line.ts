@@ -146,7 +146,7 @@ export function lineRegions(net: Network, path: LinePath, opts: LineOptions = {}
     timings,
     path: {
       kind: "points" in path ? "polyline" : "direction",
-      segments: segs.map((s) => ({ t0: s.t0 + s.shift, t1: s.t1 + s.shift, length: Math.hypot(...s.direction) * (s.t1 - s.t0) })),
+      segments: segs.map((s) => ({ t0: s.t0 + s.shift, t1: s.t1 + s.shift, length: norm2(s.direction) * (s.t1 - s.t0) })),
     },
     network: {
       inputSize: d, outputSize: m,
@@ -173,6 +173,16 @@ function switched(net: Network, P: Partition, i: number, j: number): LineBreakpo
     for (let u = 0; u < n; u++) if (pat[ri + u] !== pat[rj + u]) out.push({ layer: l, name: net.layers[l]!.name, unit: u, from: pat[ri + u]!, to: pat[rj + u]! });
   });
   return out;
+}
+
+/** Euclidean norm without spreading the vector onto the stack (Math.hypot(...v) fails for long inputs). */
+function norm2(v: ArrayLike<number>): number {
+  let m = 0;
+  for (let i = 0; i < v.length; i++) m = Math.max(m, Math.abs(v[i]!));
+  if (m === 0 || !Number.isFinite(m)) return m;
+  let s = 0;
+  for (let i = 0; i < v.length; i++) { const x = v[i]! / m; s += x * x; }
+  return m * Math.sqrt(s);
 }
 
 function mergeVerification(a: Verification, b: Verification): Verification {

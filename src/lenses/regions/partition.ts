@@ -40,7 +40,8 @@ interface Gen {
 }
 
 function newGen(): Gen {
-  return { n: 0, parent: new I32Buf(), pattern: new U8Buf(), maps: new Map() };
+  // Small to start (they grow): one generation per unit layer, and a network may have 10⁵ of them.
+  return { n: 0, parent: new I32Buf(16), pattern: new U8Buf(16), maps: new Map() };
 }
 
 /** Progress callback granularity (cells between reports). */
@@ -124,7 +125,7 @@ class Engine {
     });
     const K = this.K;
     this.scratch = this.size.map((n) => new Float64Array(K * n));
-    this.active = new Int32Array(Math.max(d, ...this.size));
+    this.active = new Int32Array(this.size.reduce((a, n) => Math.max(a, n), d));
     this.rootInput = new Float64Array(K * d);
     for (let q = 0; q < k; q++) this.rootInput.set(spec.basis[q]!, q * d);
     this.rootInput.set(spec.origin, k * d);
@@ -234,14 +235,30 @@ class Engine {
     const dom = this.spec.domain;
     checkAborted(this.ctx);
     if (this.units.length === 0) this.emitFinal(dom, 0, dom.length / this.k);
-    else this.stages[0]!(dom, 0, dom.length / this.k);
+    else {
+      // Depth first without recursion (a network may have 10⁵ unit layers): level s walks the leaves
+      // of its splitter one at a time; each leaf is split by level s + 1 before the next is taken.
+      const last = this.units.length - 1;
+      this.stages[0]!.begin(dom, 0, dom.length / this.k);
+      let s = 0;
+      while (s >= 0) {
+        const sp = this.splitters[s]!;
+        if (!sp.next()) { s--; continue; }
+        this.stages[s]!.leaf();
+        if (s === last) this.emitFinal(sp.leafVerts, sp.leafOff, sp.leafLen);
+        else this.stages[++s]!.begin(sp.leafVerts, sp.leafOff, sp.leafLen);
+      }
+    }
     return this.finish();
   }
 
-  private stages: ((v: Float64Array, off: number, n: number) => void)[] = [];
+  private stages: { begin: (v: Float64Array, off: number, n: number) => void; leaf: () => void }[] = [];
 
-  /** The splitter of unit layer s: splits the current cell of generation s and walks each part on. */
-  private makeStage(s: number, sliver: number): (v: Float64Array, off: number, n: number) => void {
+  /**
+   * The splitter of unit layer s: `begin` sets up the split of the current cell of generation s,
+   * `leaf` records the splitter's current leaf as a cell of generation s + 1 (pattern, maps).
+   */
+  private makeStage(s: number, sliver: number): { begin: (v: Float64Array, off: number, n: number) => void; leaf: () => void } {
     const kids = this.gens[s + 1]!;
     const u = this.units[s]!;
     const layer = this.net.layers[u]!;
@@ -251,7 +268,6 @@ class Engine {
     const sp = new Splitter(this.k);
     this.splitters.push(sp);
     const K = this.K;
-    const last = s + 1 === this.units.length;
     // Activation layers carry the new generation's stored maps through the split (see response.ts).
     const carried = this.storedIn[s + 1]!;
     const payload = layer.kind === "activation" && carried.length > 0;
@@ -261,7 +277,8 @@ class Engine {
     for (const j of carried) payOff.push(payOff[payOff.length - 1]! + K * this.size[j]!);
     const payBase = new Float64Array(paySize);
     sp.paySize = paySize;
-    const onLeaf = (v: Float64Array, off: number, n: number, dec: number, pay: Float64Array, po: number): void => {
+    const leaf = (): void => {
+      const dec = sp.leafDec, pay = sp.payPool, po = sp.leafPay;
       kids.parent.push(this.anc[s]!);
       kids.pattern.reserve(nu);
       const row = kids.pattern.a.subarray(kids.pattern.n, kids.pattern.n + nu);
@@ -279,10 +296,8 @@ class Engine {
         this.computeSegment(s + 1, kids.pattern.a, this.anc[s + 1]! * nu);
         this.store(s + 1);
       }
-      if (last) this.emitFinal(v, off, n);
-      else this.stages[s + 1]!(v, off, n);
     };
-    return (v, off, n) => {
+    const begin = (v: Float64Array, off: number, n: number): void => {
       sp.reset(sliver);
       base.fill(0);
       ids.n = 0; lineBp.n = 0;
@@ -292,8 +307,9 @@ class Engine {
         groupCandidates(sp, this.windows[u]!, nu, nIn, z, v, off, n, this.range, base, ids);
       } else lineCandidates(sp, this.tables[u]!, nu, z, v, off, n, this.range, base, ids, lineBp, this.stats);
       if (payload) this.payload(s, u, z, base, ids, lineBp, response!, payOff, payBase);
-      sp.run(v, off, n, ids.a, ids.n, onLeaf, payBase);
+      sp.start(v, off, n, ids.a, ids.n, payBase);
     };
+    return { begin, leaf };
   }
 
   private readonly splitters: Splitter[] = [];

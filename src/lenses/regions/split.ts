@@ -11,6 +11,9 @@
 import { TOLERANCE } from "../../core/tolerance.js";
 import { cellCentroid, cellMeasure, F64Buf, I32Buf, splitCell } from "./cells.js";
 
+/** Initial capacity of a splitter's pools (they grow on demand): a network may have 10⁵ unit layers, one splitter each. */
+const SMALL = 16;
+
 /** Result of classifying a candidate against a cell: the state it has on the whole cell, or CROSS. */
 export const CROSS = -1;
 
@@ -25,23 +28,23 @@ export class Splitter {
   readonly k: number;
   readonly K: number;
   /** Per line: k slope coefficients and the constant (breakpoint already subtracted). */
-  readonly lineCoef = new F64Buf();
-  readonly lineTol = new F64Buf();
-  readonly lineUnit = new I32Buf();
+  readonly lineCoef = new F64Buf(SMALL);
+  readonly lineTol = new F64Buf(SMALL);
+  readonly lineUnit = new I32Buf(SMALL);
   nLines = 0;
   /** Per max-pool group: its unit, and its elements [start, start+len) in the element arrays. */
-  readonly groupUnit = new I32Buf();
-  readonly groupStart = new I32Buf();
-  readonly groupLen = new I32Buf();
+  readonly groupUnit = new I32Buf(SMALL);
+  readonly groupStart = new I32Buf(SMALL);
+  readonly groupLen = new I32Buf(SMALL);
   /** Per group element: window-local index, K map coefficients, tolerance scale. */
-  readonly elemIndex = new I32Buf();
-  readonly elemCoef = new F64Buf();
-  readonly elemTol = new F64Buf();
+  readonly elemIndex = new I32Buf(SMALL);
+  readonly elemCoef = new F64Buf(SMALL);
+  readonly elemTol = new F64Buf(SMALL);
   nGroups = 0;
   /** Decisions: candidate id (lines first, then nLines + group), state, previous decision. */
-  readonly decCand = new I32Buf(4096);
-  readonly decState = new I32Buf(4096);
-  readonly decPrev = new I32Buf(4096);
+  readonly decCand = new I32Buf(SMALL);
+  readonly decState = new I32Buf(SMALL);
+  readonly decPrev = new I32Buf(SMALL);
   /** Pieces merged back because one side was a sliver (thinner than float64 resolution across its line). */
   slivers = 0;
   /**
@@ -52,14 +55,14 @@ export class Splitter {
    */
   paySize = 0;
   /** Per candidate line: its delta's entries [deltaStart, deltaStart + deltaLen) in deltaIdx / deltaVal. */
-  readonly deltaStart = new I32Buf();
-  readonly deltaLen = new I32Buf();
-  readonly deltaIdx = new I32Buf(1 << 14);
-  readonly deltaVal = new F64Buf(1 << 14);
-  private readonly pay = new F64Buf(1 << 14);
-  private readonly work = new F64Buf(1 << 14);
-  private readonly cand = new I32Buf(1 << 14);
-  private readonly stack = new I32Buf(1 << 10);
+  readonly deltaStart = new I32Buf(SMALL);
+  readonly deltaLen = new I32Buf(SMALL);
+  readonly deltaIdx = new I32Buf(SMALL);
+  readonly deltaVal = new F64Buf(SMALL);
+  private readonly pay = new F64Buf(SMALL);
+  private readonly work = new F64Buf(SMALL);
+  private readonly cand = new I32Buf(SMALL);
+  private readonly stack = new I32Buf(SMALL);
   private vals = new Float64Array(64);
   private cls = new Int8Array(64);
   private readonly cen = new Float64Array(2);
@@ -237,6 +240,24 @@ export class Splitter {
    * Leaves' decisions stay readable until the next reset.
    */
   run(v: Float64Array, off: number, n: number, ids: ArrayLike<number>, nIds: number, leaf: LeafSink, payload?: Float64Array): void {
+    this.start(v, off, n, ids, nIds, payload);
+    while (this.next()) leaf(this.work.a, this.leafOff, this.leafLen, this.leafDec, this.pay.a, this.leafPay);
+  }
+
+  /** The current leaf (after next() returned true): its vertices at work.a[leafOff..] (leafLen of them), decision head and payload offset. */
+  leafOff = 0;
+  leafLen = 0;
+  leafDec = -1;
+  leafPay = 0;
+
+  /** The current leaf's vertices (valid until the next call to next() or start()). */
+  get leafVerts(): Float64Array { return this.work.a; }
+
+  /** The payload pool (the current leaf's payload is at leafPay). */
+  get payPool(): Float64Array { return this.pay.a; }
+
+  /** Begin splitting a cell as run() does, without walking it: call next() for each leaf in turn. */
+  start(v: Float64Array, off: number, n: number, ids: ArrayLike<number>, nIds: number, payload?: Float64Array): void {
     const k = this.k, work = this.work, cand = this.cand, stack = this.stack, pay = this.pay;
     work.n = 0; cand.n = 0; stack.n = 0; pay.n = 0;
     work.reserve(k * n);
@@ -251,6 +272,14 @@ export class Splitter {
       pay.n = this.paySize;
     }
     this.pushEntry(0, n, 0, nIds, -1, 0);
+  }
+
+  /**
+   * Advance to the next final piece; false when the cell is exhausted. The walk is resumable, so a
+   * caller can split each leaf by the next layer before asking for the next one without recursion.
+   */
+  next(): boolean {
+    const k = this.k, work = this.work, cand = this.cand, stack = this.stack, pay = this.pay;
     while (stack.n > 0) {
       stack.n -= 6;
       const s = stack.a;
@@ -260,7 +289,7 @@ export class Splitter {
       // Reclaim everything allocated after this entry was created (stack order).
       work.n = co + k * cn; cand.n = ko + kl; pay.n = po + this.paySize;
       for (;;) {
-        if (kl === 0) { leaf(work.a, co, cn, dh, pay.a, po); break; }
+        if (kl === 0) { this.leafOff = co; this.leafLen = cn; this.leafDec = dh; this.leafPay = po; return true; }
         const id = cand.a[ko]!;
         if (id < this.nLines) {
           const r = this.splitLine(id, co, cn, ko + 1, kl - 1, dh, po);
@@ -275,6 +304,7 @@ export class Splitter {
         }
       }
     }
+    return false;
   }
 
   private pushEntry(co: number, cn: number, ko: number, kl: number, dh: number, po: number): void {
