@@ -84,4 +84,8 @@ describe("VNN-LIB: forms and errors", () => {
     expect(code(`${decl}(assert (<= X_0 0))(assert (>= X_0 1))(assert (<= X_1 0))(assert (>= X_1 0))`)).toBe("DOMAIN_MISMATCH");
     expect(code(`${decl}(assert (<= (+ X_0 Y_0) 0))`)).toBe("DOMAIN_MISMATCH");
   });
+  it("an empty assertion is DOMAIN_MISMATCH, not a crash (found by the fuzzer)", () => {
+    const text = "(declare-const X_0 Real)\n(declare-const Y_0 Real)\n(assert ())\n(assert (<= X_0 1))\n";
+    expect(() => parseVnnlib(text, "empty.vnnlib")).toThrow(expect.objectContaining({ code: "DOMAIN_MISMATCH" }));
+  });
 });

@@ -72,7 +72,8 @@ export function parseVnnlib(text: string, file?: string): VnnlibProperty {
   const outputCondition: string[] = [];
   const bound = (e: Sexp, src: string): void => {
     if ("atom" in e) fail("DOMAIN_MISMATCH", `input constraint '${printable(src, 80)}' is not a bound`, where);
-    const head = "atom" in e.list[0]! ? e.list[0].atom : "";
+    const first = e.list[0];
+    const head = first && "atom" in first ? first.atom : "";
     if (head === "and") { e.list.slice(1).forEach((x) => bound(x, src)); return; }
     const [a, b] = [e.list[1], e.list[2]];
     if (!["<=", ">=", "<", ">"].includes(head) || e.list.length !== 3 || !a || !b || !("atom" in a) || !("atom" in b)) {
