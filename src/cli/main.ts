@@ -1,5 +1,6 @@
 import { Command } from "commander";
 import { exitWithError } from "./errors.js";
+import { installInterruptHandlers, uninstallInterruptHandlers } from "./signals.js";
 import * as info from "./commands/info.js";
 import * as evalCmd from "./commands/eval.js";
 import * as convert from "./commands/convert.js";
@@ -22,5 +23,9 @@ program
   });
 
 for (const cmd of [info, evalCmd, convert, regions, bounds, stability, compress, train, demo]) cmd.register(program);
+// Ctrl-C / kill: one line, exit 130 / 143, staged outputs removed (bin/netsize.js installs the handlers
+// before anything else loads; installing again is a no-op). `train` checkpoints on Ctrl-C with its own handler.
+installInterruptHandlers();
+program.hook("preAction", (_program, command) => { if (command.name() === "train") uninstallInterruptHandlers(); });
 
 program.parseAsync(process.argv).catch(exitWithError);
