@@ -12,6 +12,10 @@ import * as train from "./commands/train.js";
 import * as demo from "./commands/demo.js";
 
 const program = new Command();
+// Ctrl-C / kill: one line, exit 130 / 143, staged outputs removed (bin/netsize.js installs the handlers
+// before anything else loads; installing again is a no-op). `train` checkpoints on Ctrl-C with its own handler.
+installInterruptHandlers();
+program.hook("preAction", (_program, command) => { if (command.name() === "train") uninstallInterruptHandlers(); });
 program
   .name("netsize")
   .description("How big is a trained neural network, really? Exact regions, stable units, lossless compression.")
@@ -23,9 +27,5 @@ program
   });
 
 for (const cmd of [info, evalCmd, convert, regions, bounds, stability, compress, train, demo]) cmd.register(program);
-// Ctrl-C / kill: one line, exit 130 / 143, staged outputs removed (bin/netsize.js installs the handlers
-// before anything else loads; installing again is a no-op). `train` checkpoints on Ctrl-C with its own handler.
-installInterruptHandlers();
-program.hook("preAction", (_program, command) => { if (command.name() === "train") uninstallInterruptHandlers(); });
 
 program.parseAsync(process.argv).catch(exitWithError);
