@@ -1,5 +1,6 @@
 import { Command } from "commander";
 import { exitWithError } from "./errors.js";
+import { installInterruptHandlers, uninstallInterruptHandlers } from "./signals.js";
 import * as info from "./commands/info.js";
 import * as evalCmd from "./commands/eval.js";
 import * as convert from "./commands/convert.js";
@@ -12,6 +13,10 @@ import * as demo from "./commands/demo.js";
 import * as lenses from "./commands/lenses.js";
 
 const program = new Command();
+// Ctrl-C / kill: one line, exit 130 / 143, staged outputs removed (bin/netsize.js installs the handlers
+// before anything else loads; installing again is a no-op). `train` checkpoints on Ctrl-C with its own handler.
+installInterruptHandlers();
+program.hook("preAction", (_program, command) => { if (command.name() === "train") uninstallInterruptHandlers(); });
 program
   .name("netsize")
   .description("How big is a trained neural network, really? Exact regions, stable units, lossless compression.")

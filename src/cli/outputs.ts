@@ -161,7 +161,8 @@ export class OutputStage {
       fh = await fsp.open(tmp, "wx");
       await fill(fh);
     } catch (e) {
-      if (isNetsizeError(e)) throw e;
+      // File-system failures are IO_ERROR; anything else is a bug and stays itself (INTERNAL).
+      if (isNetsizeError(e) || (e as NodeJS.ErrnoException).syscall === undefined) throw e;
       fail("IO_ERROR", `cannot write: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}; check the folder exists and is writable`, { file });
     } finally {
       await fh?.close();

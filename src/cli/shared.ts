@@ -3,7 +3,6 @@
 // with the command's other outputs, committed together, then the summary).
 import { fail, printable } from "../core/errors.js";
 import type { LensOption } from "../core/lens.js";
-import { writeFileAtomic } from "../node/atomic.js";
 import { estimateJsonBytes } from "./json.js";
 import { fmtBytes, isFilePath, jsonToStdout, MAX_OUTPUT_BYTES, OutputStage } from "./outputs.js";
 import { inputSize, Network, outputSize, sizeOf } from "../core/network.js";
@@ -60,18 +59,6 @@ export function parseChoice<T extends string>(value: string | undefined, option:
 }
 
 export { toJson } from "./json.js";
-
-/**
- * Write command output: to stdout when `file` is undefined, true (a bare flag) or "-", else atomically to the file
- * (write a temporary sibling, then rename), so a failed command never leaves a half-written file.
- */
-export async function writeOutput(file: string | boolean | undefined, text: string | Uint8Array): Promise<void> {
-  if (file === undefined || file === true || file === false || file === "-") {
-    process.stdout.write(text);
-    return;
-  }
-  await writeFileAtomic(file, text);
-}
 
 /** Format rows as a plain-text table with right-aligned numeric columns. */
 export function formatTable(headers: readonly string[], rows: readonly (readonly (string | number)[])[]): string {

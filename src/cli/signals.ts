@@ -44,10 +44,27 @@ function interrupt(sig: NodeJS.Signals): void {
   process.exit(exitCodeOf(sig));
 }
 
-/** Handle SIGINT and SIGTERM for the rest of the process (every command but train). */
+const onInt = (): void => interrupt("SIGINT");
+const onTerm = (): void => interrupt("SIGTERM");
+let installed = false;
+
+/**
+ * Handle SIGINT and SIGTERM from now on. bin/netsize.js installs this first, before the rest of the
+ * command line is even loaded, so no signal finds the process without an answer.
+ */
 export function installInterruptHandlers(): void {
-  process.on("SIGINT", () => interrupt("SIGINT"));
-  process.on("SIGTERM", () => interrupt("SIGTERM"));
+  if (installed) return;
+  installed = true;
+  process.on("SIGINT", onInt);
+  process.on("SIGTERM", onTerm);
   // Whatever ends the process, no staged temporary file stays behind.
-  process.on("exit", () => cleanupNow());
+  process.on("exit", cleanupNow);
+}
+
+/** Give SIGINT and SIGTERM back (train answers Ctrl-C itself: it stops at a batch and checkpoints). */
+export function uninstallInterruptHandlers(): void {
+  if (!installed) return;
+  installed = false;
+  process.removeListener("SIGINT", onInt);
+  process.removeListener("SIGTERM", onTerm);
 }

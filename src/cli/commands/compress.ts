@@ -5,9 +5,9 @@ import { Command } from "commander";
 import { fail } from "../../core/errors.js";
 import { CompressionReport, CompressRunResult, EquivalenceReport } from "../../lenses/stability/index.js";
 import { compressLens } from "../../lenses/registry.js";
-import { onnxruntimeEngine } from "../../node/engine/onnxruntime.js";
 import { encodeNetwork } from "../../core/io/index.js";
 import { action } from "../errors.js";
+import { runLens } from "../run-lens.js";
 import { progressBar } from "../progress.js";
 import { emitResult, fmtInt, formatTable, lensDefault, MAX_POINTS, parseChoice, parseFloatBits, parseIntOption } from "../shared.js";
 import { CommandFiles, OutputStage } from "../outputs.js";
@@ -64,10 +64,10 @@ export function register(program: Command): void {
         const bar = progressBar("compress", { quiet: opts.quiet ?? false });
         let r: CompressRunResult;
         try {
-          r = await compressLens.run(net, domain.box, {
+          r = await runLens("compress", net, domain.box, {
             ...sopts, float,
             ...(points !== undefined ? { points } : {}), ...(merge !== undefined ? { merge } : {}),
-          }, { onProgress: bar.onProgress, engine: onnxruntimeEngine });
+          }, { onProgress: bar.onProgress, engine: "onnxruntime" });
         } finally {
           bar.stop();
         }

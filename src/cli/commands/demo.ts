@@ -4,10 +4,10 @@ import path from "node:path";
 import { existsSync, mkdirSync } from "node:fs";
 import { Command } from "commander";
 import { uniformBox } from "../../core/domain.js";
-import { readTextFile, saveNetwork } from "../../node/files.js";
+import { readTextFile } from "../../node/files.js";
+import { encodeNetwork } from "../../core/io/index.js";
 import { fail } from "../../core/errors.js";
-import { guardOutputFolder } from "../outputs.js";
-import { writeFileAtomic } from "../../node/atomic.js";
+import { guardOutputFolder, OutputStage } from "../outputs.js";
 import { loadMnist } from "../../node/data.js";
 import { onnxruntimeEngine } from "../../node/engine/onnxruntime.js";
 import { svgToPng } from "../../node/png.js";
@@ -55,6 +55,7 @@ async function main(o: DemoOptions): Promise<void> {
   const epochs = parseIntOption(o.epochs, "--epochs", { min: 1 })!, l1 = parseNumberOption(o.l1, "--l1")!, points = parseIntOption(o.points, "--points", { min: 1, max: MAX_POINTS })!;
   guardDemoFolder(o.out);
   mkdirSync(o.out, { recursive: true });
+  const stage = new OutputStage();
   const test = loadMnist("test");
   // The slice runs through the first held-out digits of classes 0, 1 and 2.
   const first = (c: number): number => test.labels!.indexOf(c);
@@ -83,15 +84,17 @@ async function main(o: DemoOptions): Promise<void> {
     rows.push(row);
     const tag = lambda ? "l1" : "plain";
     const svg = renderSliceSvg(slice, { anchorLabels: anchorIdx.map((i, k) => `digit ${k} (test[${i}])`), title: `${label}: ${slice.count.toLocaleString("en-US")} linear regions on the slice through held-out digits 0, 1, 2` });
-    await writeFileAtomic(path.join(o.out, `slice-${tag}.svg`), svg);
-    await writeFileAtomic(path.join(o.out, `slice-${tag}.png`), svgToPng(svg));
-    await saveNetwork(run.network, path.join(o.out, `${tag}.onnx`));
-    await saveNetwork(compressed, path.join(o.out, `${tag}-compressed.onnx`), { float: 64 });
+    await stage.put(path.join(o.out, `slice-${tag}.svg`), svg);
+    await stage.put(path.join(o.out, `slice-${tag}.png`), svgToPng(svg));
+    await stage.put(path.join(o.out, `${tag}.onnx`), encodeNetwork(run.network, `${tag}.onnx`));
+    await stage.put(path.join(o.out, `${tag}-compressed.onnx`), encodeNetwork(compressed, `${tag}-compressed.onnx`, { float: 64 }));
     console.log(`  ${label}: trained in ${run.result.timings.train >= 0 ? (run.result.timings.train / 1000).toFixed(1) : "?"} s, measured in ${(row.slice.seconds + row.stable.seconds).toFixed(1)} s`);
   }
   console.log("");
   console.log(renderTable(rows));
-  await writeFileAtomic(path.join(o.out, "summary.json"), JSON.stringify({ schema: "netsize.demo/1", anchors: anchorIdx.map((i) => `mnist:test[${i}]`), rows }, null, 2));
+  await stage.put(path.join(o.out, "summary.json"), JSON.stringify({ schema: "netsize.demo/1", anchors: anchorIdx.map((i) => `mnist:test[${i}]`), rows }, null, 2));
+  // Every file of the demo appears together, at the end (an interrupted demo leaves none of them).
+  stage.commit();
   console.log(`\nPictures, networks and summary.json in ${o.out}/ (open slice-plain.png and slice-l1.png).`);
 }
 

@@ -2,11 +2,11 @@
 import path from "node:path";
 import { Command } from "commander";
 import { action } from "../errors.js";
+import { runLens } from "../run-lens.js";
 import { progressBar } from "../progress.js";
 import { emitResult, fmtInt, lensDefault, parseChoice, parseFloatBits, parseIntOption } from "../shared.js";
 import { fail } from "../../core/errors.js";
 import { evalLens } from "../../lenses/registry.js";
-import { onnxruntimeEngine } from "../../node/engine/onnxruntime.js";
 import { CommandFiles } from "../outputs.js";
 import { loadDataset } from "../../node/data.js";
 
@@ -61,7 +61,7 @@ export function register(program: Command): void {
         const bar = progressBar("eval", { quiet: opts.quiet ?? false });
         let r;
         try {
-          r = await evalLens.run(net, ds, { float, ...(chunk ? { chunkSize: chunk } : {}) }, { onProgress: bar.onProgress, engine: onnxruntimeEngine });
+          r = await runLens("eval", net, ds, { float, ...(chunk ? { chunkSize: chunk } : {}) }, { onProgress: bar.onProgress, engine: "onnxruntime" });
         } finally {
           bar.stop();
         }

@@ -1,6 +1,7 @@
 // `netsize regions MODEL --line SPEC` and `--plane SPEC`: exact regions along a path or on a 2-D slice.
 import type { RegionsCliOptions } from "./regions-options.js";
 import { progressBar } from "../progress.js";
+import { runLens } from "../run-lens.js";
 import { checkJsonSize, emitResult, fmtInt, parseChoice, parseIntOption, parseNumberOption, printSummary, rejectOptions } from "../shared.js";
 import { fmtBytes, MAX_OUTPUT_BYTES, OutputStage } from "../outputs.js";
 import { fail } from "../../core/errors.js";
@@ -9,7 +10,7 @@ import { inputSize } from "../../core/network.js";
 import { Dataset, sample } from "../../data/dataset.js";
 import { loadDataset } from "../../node/data.js";
 import { LinePath, LineResult, planeFromDirections, planeThrough, SliceResult, Verification } from "../../lenses/regions/index.js";
-import { lineLens, sliceLens } from "../../lenses/registry.js";
+import { sliceLens } from "../../lenses/registry.js";
 import { estimateLineSvgBytes, renderLineSvg } from "../../report/line-svg.js";
 import { svgToPng } from "../../node/png.js";
 import { estimateSliceSvgBytes, renderSliceSvg } from "../../report/slice-svg.js";
@@ -118,7 +119,7 @@ export async function runLine(model: string, opts: RegionsCliOptions, files: Com
   const bar = progressBar("regions", { quiet: opts.quiet ?? false });
   let r: LineResult;
   try {
-    r = await lineLens.run(net, path, { ...(maxRegions !== undefined ? { maxRegions } : {}), verify: opts.verify ?? false }, { onProgress: bar.onProgress });
+    r = await runLens("regions.line", net, path, { ...(maxRegions !== undefined ? { maxRegions } : {}), verify: opts.verify ?? false }, { onProgress: bar.onProgress });
   } finally {
     bar.stop();
   }
@@ -153,7 +154,7 @@ export async function runPlane(model: string, opts: RegionsCliOptions, files: Co
   const bar = progressBar("regions", { quiet: opts.quiet ?? false });
   let r: SliceResult;
   try {
-    r = await sliceLens.run(net, plane, { halfWidth, ...(maxRegions !== undefined ? { maxRegions } : {}), verify: opts.verify ?? false }, { onProgress: bar.onProgress });
+    r = await runLens("regions.slice", net, plane, { halfWidth, ...(maxRegions !== undefined ? { maxRegions } : {}), verify: opts.verify ?? false }, { onProgress: bar.onProgress });
   } finally {
     bar.stop();
   }

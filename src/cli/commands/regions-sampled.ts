@@ -2,15 +2,14 @@
 import path from "node:path";
 import type { RegionsCliOptions } from "./regions-options.js";
 import { progressBar } from "../progress.js";
+import { runLens } from "../run-lens.js";
 import { checkSampleCount, emitResult, fmtInt, parseIntOption, parseNumberOption, rejectOptions, valuesPerSample } from "../shared.js";
 import { fail, printable } from "../../core/errors.js";
 import { parseBoxSpec } from "../domain.js";
 import type { CommandFiles } from "../outputs.js";
-import { onnxruntimeEngine } from "../../node/engine/onnxruntime.js";
 import { inputSize } from "../../core/network.js";
 import { loadDataset } from "../../node/data.js";
 import { SampleSet, dataSamples, gaussianSamples, uniformSamples } from "../../lenses/regions/index.js";
-import { boxRegionsLens, sampledLens } from "../../lenses/registry.js";
 import { maxOutputBytes } from "./regions-exact.js";
 
 /** `regions --box`: every linear region of a low-dimensional box, exactly. */
@@ -24,7 +23,7 @@ export async function runBox(model: string, opts: RegionsCliOptions, files: Comm
   const bar = progressBar("regions", { quiet: opts.quiet ?? false });
   let r;
   try {
-    r = await boxRegionsLens.run(net, box, { ...(maxRegions !== undefined ? { maxRegions } : {}), ...(seed !== undefined ? { seed } : {}), ...(maxDims !== undefined ? { maxDims } : {}) }, { onProgress: bar.onProgress, engine: onnxruntimeEngine });
+    r = await runLens("regions.box", net, box, { ...(maxRegions !== undefined ? { maxRegions } : {}), ...(seed !== undefined ? { seed } : {}), ...(maxDims !== undefined ? { maxDims } : {}) }, { onProgress: bar.onProgress, engine: "onnxruntime" });
   } finally {
     bar.stop();
   }
@@ -66,7 +65,7 @@ export async function runSample(model: string, opts: RegionsCliOptions, files: C
   const bar = progressBar("sampled", { quiet: opts.quiet ?? false });
   let r;
   try {
-    r = await sampledLens.run(net, set, radius !== undefined ? { radius } : {}, { onProgress: bar.onProgress, engine: onnxruntimeEngine });
+    r = await runLens("regions.sampled", net, set, radius !== undefined ? { radius } : {}, { onProgress: bar.onProgress, engine: "onnxruntime" });
   } finally {
     bar.stop();
   }

@@ -6,6 +6,7 @@ import { CERTIFIERS, StabilityMethod, StabilityOptions, StabilityResult } from "
 import { stabilityLens } from "../../lenses/registry.js";
 import { CliDomain, DomainCliOptions, domainFromOptions } from "../domain.js";
 import { action } from "../errors.js";
+import { runLens } from "../run-lens.js";
 import { CommandFiles, FileRef } from "../outputs.js";
 import { progressBar } from "../progress.js";
 import { checkSampleCount, emitResult, fmtInt, formatTable, lensDefault, parseChoice, parseIntOption, parseNumberOption, valuesPerSample } from "../shared.js";
@@ -116,7 +117,7 @@ export function register(program: Command): void {
         const bar = progressBar("stability", { quiet: opts.quiet ?? false });
         let result: StabilityResult;
         try {
-          result = await stabilityLens.run(net, domain.box, sopts, { onProgress: bar.onProgress });
+          result = await runLens("stability", net, domain.box, sopts, { onProgress: bar.onProgress });
         } finally {
           bar.stop();
         }

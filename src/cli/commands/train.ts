@@ -3,9 +3,9 @@
 import path from "node:path";
 import { Command } from "commander";
 import { action } from "../errors.js";
-import { FileRef, guardOutputFolder, guardOutputs } from "../outputs.js";
+import { FileRef, guardOutputFolder, guardOutputs, isFilePath, jsonToStdout, MAX_OUTPUT_BYTES, OutputStage } from "../outputs.js";
 import { progressBar } from "../progress.js";
-import { parseChoice, parseIntOption, parseNumberOption, toJson, writeOutput } from "../shared.js";
+import { parseChoice, parseIntOption, parseNumberOption } from "../shared.js";
 import { fail } from "../../core/errors.js";
 import { ActivationName } from "../../core/activations.js";
 import { ARCH_HELP, NORM_KINDS } from "../../train/arch.js";
@@ -147,7 +147,11 @@ export function register(program: Command): void {
           const run = await train(given, { ...(opts.out ? { out: opts.out } : {}), ...(opts.resume ? { resume: true } : {}) },
             { signal: ac.signal, onProgress: bar.onProgress });
           bar.stop();
-          if (opts.json !== undefined) await writeOutput(opts.json, toJson(run.result));
+          if (isFilePath(opts.json)) {
+            const stage = new OutputStage();
+            await stage.putJson(opts.json, run.result, MAX_OUTPUT_BYTES, "ask for fewer snapshots");
+            stage.commit();
+          } else if (opts.json !== undefined) await jsonToStdout(run.result, MAX_OUTPUT_BYTES, "ask for fewer snapshots");
           if (opts.json === undefined || (typeof opts.json === "string" && opts.json !== "-")) {
             process.stdout.write(summary(run.result, (performance.now() - t0) / 1000));
           }

@@ -82,7 +82,7 @@ export interface LpModel {
   setVarBounds(variable: number, lower?: number, upper?: number): void;
   /** Set one matrix coefficient (0 removes it). */
   setCoefficient(row: number, variable: number, value: number): void;
-  /** Set raw HiGHS options for the following solves (e.g. objective_bound, objective_target, time_limit, mip_rel_gap). */
+  /** Set raw HiGHS options for the following solves (e.g. objective_bound, objective_target, mip_rel_gap; time_limit is seconds per solve). */
   setHighsOptions(options: Record<string, number | string | boolean>): void;
   /** Free the solver's memory; the model is unusable afterwards. */
   dispose(): void;
@@ -210,9 +210,12 @@ function createModel(highs: Highs, problem: LpProblem, options: LpOptions = {}):
   const model = highs.createModel();
   const n = problem.numVars, m = problem.rows.length, inf = highs.infinity;
   const offset = problem.offset ?? 0;
+  // HiGHS's time_limit is measured on the model's run clock, which keeps running across solves: a
+  // limit of 5 s would stop every solve once the model had run 5 s in all. Each solve gets its own
+  // limit, set as the clock's reading plus the limit just before it runs.
+  let solveLimit: number | undefined = options.timeLimit;
   wrapErrors(what, () => {
     const opts: Record<string, unknown> = { output_flag: false };
-    if (options.timeLimit !== undefined) opts.time_limit = options.timeLimit;
     if (options.mipRelGap !== undefined) opts.mip_rel_gap = options.mipRelGap;
     if (options.feasibilityTolerance !== undefined) {
       opts.primal_feasibility_tolerance = options.feasibilityTolerance;
@@ -227,6 +230,7 @@ function createModel(highs: Highs, problem: LpProblem, options: LpOptions = {}):
   return {
     solve: () => wrapErrors(what, () => {
       const t0 = model.getRunTime();
+      if (solveLimit !== undefined) model.options.set({ time_limit: t0 + solveLimit } as never);
       const { modelStatus } = model.run();
       const status = statusOf(highs, modelStatus, what);
       let x = new Float64Array(n), rowValues = new Float64Array(m), objective = NaN;
@@ -257,7 +261,11 @@ function createModel(highs: Highs, problem: LpProblem, options: LpOptions = {}):
       if (!Number.isFinite(value)) fail("SOLVER_ERROR", `${what}: coefficient (${row}, ${j}) is ${value}`);
       model.changeCoefficient(row, j, value);
     }),
-    setHighsOptions: (opts) => wrapErrors(what, () => model.options.set(opts as never)),
+    setHighsOptions: (opts) => wrapErrors(what, () => {
+      const { time_limit: limit, ...rest } = opts;
+      if (limit !== undefined) solveLimit = Number(limit);
+      model.options.set(rest as never);
+    }),
     dispose: () => model.dispose(),
   };
 }

@@ -11,6 +11,7 @@ import { decidedCounts } from "./report.js";
 import { markChain } from "./sampling.js";
 import { splitLayers } from "./split.js";
 import { undecided, UnitLayerState } from "./state.js";
+import { pastDeadline } from "./budget.js";
 
 /** Time and effect of one kind of work, summed over layers. */
 export interface StageTotals {
@@ -55,6 +56,12 @@ export function exactStage(
   layers.forEach((k, j) => {
     const st = cstates[k]!;
     const progress = (): void => ctx.onProgress?.({ done: Math.min(total, ++done), total, stage: "exact" });
+    // Past the deadline a layer's models are not even built: its open units are unknown.
+    if (pastDeadline(opts.deadline)) {
+      for (let i = 0; i < st.n; i++) if (undecided(st, i)) st.unknown[i] = 1;
+      done = layers.slice(0, j + 1).reduce((a, q) => a + chain.layers[q]!.outSize, 0);
+      return;
+    }
     const milpOpts = { unitTimeLimit: opts.unitTimeLimit, deadline: opts.deadline, mode: opts.mode };
     if (opts.split && opts.mode === "decide") {
       // MILP effort grows exponentially with the binaries (unstable units before layer k): try it first only while they are few.

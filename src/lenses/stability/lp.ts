@@ -118,6 +118,8 @@ export function lpLayer(
       for (const sign of sides === "both" ? [1, -1] as const : sides === "lower" ? [1] as const : [-1] as const) {
         const { c, offset } = unitObjective(chain, k, i, pm, sign);
         model.setObjective(c, "min");
+        // One wasm solve cannot be interrupted: its own limit is what the deadline leaves (a solve cut short proves nothing).
+        if (opts.deadline !== undefined) model.setHighsOptions({ time_limit: Math.max(0.01, (opts.deadline - performance.now()) / 1000) });
         const sol = model.solve();
         count.solves++;
         if (sol.status !== "optimal" || !sol.rowDuals) continue;

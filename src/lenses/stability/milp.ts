@@ -68,9 +68,9 @@ export function milpLayer(
       const scale = Math.max(Math.abs(st.lower[i]!), Math.abs(st.upper[i]!));
       const margin = milpMargin(scale);
       if (opts.mode === "bounds") {
-        boundsUnit(model, chain, k, i, pm, states, box, margin, timeLimit, count);
+        boundsUnit(model, chain, k, i, pm, states, box, margin, timeLimit, count, opts.deadline);
       } else {
-        decideUnit(model, chain, k, i, pm, states, box, margin, timeLimit, count);
+        decideUnit(model, chain, k, i, pm, states, box, margin, timeLimit, count, opts.deadline);
       }
       if (st.piece[i]! >= 0) count.decided++;
       else if (undecided(st, i)) st.unknown[i] = 1;
@@ -83,10 +83,15 @@ export function milpLayer(
   return count;
 }
 
-/** Prove or refute each unseen side of unit i with a cutoff/target MILP. */
+/** Seconds for the next solve: the unit's limit, capped by what the deadline leaves (at least 50 ms). */
+function solveLimit(timeLimit: number, deadline: number | undefined): number {
+  return deadline === undefined ? timeLimit : Math.max(0.05, Math.min(timeLimit, (deadline - performance.now()) / 1000));
+}
+
+/** Prove or refute each unseen side of unit i with a cutoff/target MILP; no solve starts after `deadline`. */
 function decideUnit(
   model: LpModel, chain: Chain, k: number, i: number, pm: ReturnType<typeof buildPrefixModel>,
-  states: (UnitLayerState | undefined)[], box: Box, margin: number, timeLimit: number, count: StageCount,
+  states: (UnitLayerState | undefined)[], box: Box, margin: number, timeLimit: number, count: StageCount, deadline?: number,
 ): void {
   const st = states[k]!;
   // Side 1 proves inactive (min −z ≥ margin), side −1 proves active (min z ≥ margin); skip a side already refuted by a witness.
@@ -94,9 +99,10 @@ function decideUnit(
     if (!undecided(st, i)) return;
     const refuted = sign === -1 ? (st.seen[i]! & 2) !== 0 : (st.seen[i]! & 1) !== 0;
     if (refuted) continue;
+    if (deadline !== undefined && performance.now() >= deadline) return;
     const { c, offset } = unitObjective(chain, k, i, pm, sign);
     model.setObjective(c, "min");
-    model.setHighsOptions({ objective_bound: margin - offset, objective_target: -margin - offset, time_limit: timeLimit, mip_rel_gap: 1e-4 });
+    model.setHighsOptions({ objective_bound: margin - offset, objective_target: -margin - offset, time_limit: solveLimit(timeLimit, deadline), mip_rel_gap: 1e-4 });
     const sol = model.solve();
     count.solves++;
     if (sol.status === "infeasible" || (sol.dualBound !== undefined && sol.dualBound + offset >= margin)) {
@@ -116,7 +122,7 @@ function decideUnit(
 /** Solve min z and max z to optimality (exact intervals, for tests and --milp-bounds); the optimal points are witnesses. */
 function boundsUnit(
   model: LpModel, chain: Chain, k: number, i: number, pm: ReturnType<typeof buildPrefixModel>,
-  states: (UnitLayerState | undefined)[], box: Box, margin: number, timeLimit: number, count: StageCount,
+  states: (UnitLayerState | undefined)[], box: Box, margin: number, timeLimit: number, count: StageCount, deadline?: number,
 ): void {
   const st = states[k]!;
   let lo = -Infinity, hi = Infinity;
@@ -124,7 +130,8 @@ function boundsUnit(
   for (const sign of [1, -1] as const) {
     const { c, offset } = unitObjective(chain, k, i, pm, sign);
     model.setObjective(c, "min");
-    model.setHighsOptions({ time_limit: timeLimit, mip_rel_gap: 0, mip_abs_gap: 1e-12, objective_bound: 1e30, objective_target: -1e30 });
+    if (deadline !== undefined && performance.now() >= deadline) continue;
+    model.setHighsOptions({ time_limit: solveLimit(timeLimit, deadline), mip_rel_gap: 0, mip_abs_gap: 1e-12, objective_bound: 1e30, objective_target: -1e30 });
     const sol = model.solve();
     count.solves++;
     if (sol.status !== "optimal") continue;

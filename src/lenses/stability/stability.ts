@@ -11,6 +11,7 @@ import { crownNode } from "./crown.js";
 import { ibp, NodeBounds } from "./ibp.js";
 import { lpLayer } from "./lp.js";
 import { SPLIT_MAX_INPUTS } from "./split.js";
+import { pastDeadline, withinBudget } from "./budget.js";
 import { exactStage } from "./exact.js";
 import { decidedCounts, layerReports, snapshot, StabilityMethod, StabilityResult, StageBounds, StageReport } from "./report.js";
 import { chainStates, markChain, markNetwork, samplePoints, searchWitnesses } from "./sampling.js";
@@ -20,7 +21,7 @@ import { CERT, CERTIFIERS, Certifier, initialStates, tighten, UnitLayerState, un
 export interface StabilityOptions {
   /** Strongest method to use (default "auto": sampling pre-pass, then IBP, CROWN, LP and MILP on the candidates only). */
   method?: StabilityMethod;
-  /** Seconds for the LP and MILP stages together; units left then are "unknown" (default 600). */
+  /** Wall-clock seconds for the whole run — sampling, IBP, CROWN, LP, MILP and split (see STABILITY_OPTIONS.timeLimit); default 600. */
   timeLimit?: number;
   /** Seconds per MILP decision (default 60). */
   unitTimeLimit?: number;
@@ -41,7 +42,7 @@ export interface StabilityOptions {
 /** The stability lens's options, each default stated once. */
 export const STABILITY_OPTIONS: LensOptions<StabilityOptions> = {
   method: { default: "auto", description: "ibp | crown | lp | milp | auto (auto: sampling pre-pass, then IBP, CROWN, LP, MILP on the candidates)" },
-  timeLimit: { default: 600, description: "seconds for the LP and MILP stages together; units left are reported unknown" },
+  timeLimit: { default: 600, description: "wall-clock seconds for the whole stability run (sampling, IBP, CROWN, LP, MILP, split): checked between units and solves, and each HiGHS solve's own limit is capped by what is left; units undecided then are reported unknown, never stable" },
   unitTimeLimit: { default: 60, description: "seconds per MILP decision" },
   samples: { description: "points of the sampling pre-pass (default 2000 with auto, else 0)" },
   search: { description: "local-search iterations per undecided unit after sampling (default 4 with auto, else 0)" },
@@ -68,6 +69,11 @@ export async function stability(net: Network, box: Box, options: StabilityOption
   const stages: StageReport[] = [];
   const snaps = new Map<StageReport["stage"], StageBounds[]>();
   const t00 = performance.now();
+  const timeLimit = options.timeLimit ?? STABILITY_OPTIONS.timeLimit.default!;
+  if (!(timeLimit >= 0)) fail("BAD_ARGUMENT", `timeLimit must be a number of seconds >= 0, got ${timeLimit}`);
+  // One deadline for the whole run; a stage it stops leaves its units undecided (reported unknown).
+  const deadline = t00 + 1000 * timeLimit;
+  let outOfTime = false;
 
   let t0 = performance.now();
   let bounds: NodeBounds = ibp(net, box);
@@ -99,17 +105,20 @@ export async function stability(net: Network, box: Box, options: StabilityOption
     progress("sampling", 0, samples);
     const pts = samplePoints(box, { count: samples, seed, ...(options.data ? { data: options.data } : {}) });
     let work = pts.n;
-    if (chain) {
-      if (search > 0) work += searchWitnesses(chain, cstates, box, pts, search, ctx);
-      else markChain(chain, cstates, pts.X, pts.n);
-    } else {
-      for (let s = 0; s < pts.n; s += 64) {
-        checkAborted(ctx);
-        const c = Math.min(64, pts.n - s);
-        markNetwork(net, states, pts.X.subarray(s * box.lower.length, (s + c) * box.lower.length), c);
+    // Witnesses only save later work; they may take at most half the budget, so the bounds that prove stability get their turn.
+    const finished = withinBudget(ctx, t00 + 500 * timeLimit, (bctx) => {
+      if (chain) {
+        if (search > 0) work += searchWitnesses(chain, cstates, box, pts, search, bctx);
+        else markChain(chain, cstates, pts.X, pts.n);
+      } else {
+        for (let s = 0; s < pts.n; s += 64) {
+          checkAborted(bctx);
+          const c = Math.min(64, pts.n - s);
+          markNetwork(net, states, pts.X.subarray(s * box.lower.length, (s + c) * box.lower.length), c);
+        }
       }
-    }
-    record("sampling", t0, { work, note: `points: ${JSON.stringify(pts.sources)}${search > 0 && chain ? `, local search ${search} iterations per undecided unit` : ""}` });
+    });
+    record("sampling", t0, { work, note: `points: ${JSON.stringify(pts.sources)}${search > 0 && chain ? `, local search ${search} iterations per undecided unit` : ""}${finished ? "" : "; stopped at half the time limit"}` });
   }
 
   if (rank >= 2) {
@@ -118,21 +127,23 @@ export async function stability(net: Network, box: Box, options: StabilityOption
     let done = 0;
     for (const s of states) {
       checkAborted(ctx);
+      if (pastDeadline(deadline)) { outOfTime = true; break; }
       progress("crown", done, totalUnits);
       done += s.n;
       if (s.preNode === -1) continue;
       const rows: number[] = [];
       for (let i = 0; i < s.n; i++) if (s.piece[i]! < 0 && (!auto || undecided(s, i) || laterLayersNeed(states, s))) rows.push(i);
       if (rows.length === 0) continue;
-      const cb = crownNode(net, box, bounds, s.preNode, Int32Array.from(rows), ctx);
-      rows.forEach((i, r) => tighten(s, i, cb.lower[r]!, cb.upper[r]!, cb.mag[r]!, CERT.crown));
+      // A layer the deadline interrupts keeps its earlier bounds: nothing is tightened from a partial pass.
+      let cb: ReturnType<typeof crownNode> | undefined;
+      if (!withinBudget(ctx, deadline, (bctx) => { cb = crownNode(net, box, bounds, s.preNode, Int32Array.from(rows), bctx); })) { outOfTime = true; break; }
+      rows.forEach((i, r) => tighten(s, i, cb!.lower[r]!, cb!.upper[r]!, cb!.mag[r]!, CERT.crown));
       tightMap.set(s.preNode, { lower: s.lower, upper: s.upper });
       bounds = ibp(net, box, tightMap);
     }
-    record("crown", t0);
+    record("crown", t0, outOfTime ? { note: "stopped at the time limit" } : {});
   }
 
-  const deadline = performance.now() + 1000 * (options.timeLimit ?? STABILITY_OPTIONS.timeLimit.default!);
   if (rank >= 3 && chain) {
     const solver = await loadLpSolver();
     t0 = performance.now();
@@ -140,6 +151,8 @@ export async function stability(net: Network, box: Box, options: StabilityOption
     const unitLayers = chain.layers.flatMap((l, k) => (l.act && k > 0 ? [k] : []));
     const total = unitLayers.reduce((a, k) => a + chain!.layers[k]!.outSize, 0);
     for (const k of unitLayers) {
+      // Past the deadline no layer's model is even built (building one is not free on wide layers).
+      if (pastDeadline(deadline)) { outOfTime = true; break; }
       // Unstable units of inner layers still need tight bounds while a later layer has candidates: they set its relaxations and big-M values.
       const laterOpen = unitLayers.some((q) => q > k && cstates[q]!.piece.some((_p, i) => undecided(cstates[q]!, i)));
       const c = lpLayer(solver, chain, k, cstates, box, { only: auto && !laterOpen ? "candidates" : "nonstable", deadline }, ctx, () => progress("lp", ++done, total));
@@ -161,6 +174,8 @@ export async function stability(net: Network, box: Box, options: StabilityOption
   } else if (rank >= 3 && chainNote) {
     stages.push({ stage: "lp", ms: 0, stable: 0, unstable: 0, undecidedAfter: decidedCounts(states).undecided, note: `skipped: ${chainNote}` });
   }
+  // Units the budget left undecided are unknown — never stable, and not "unstable" either (nothing was shown).
+  if (outOfTime || pastDeadline(deadline)) for (const s of states) for (let i = 0; i < s.n; i++) if (undecided(s, i)) s.unknown[i] = 1;
   timings.total = since(t00);
 
   const exact = rank >= 4;
@@ -172,7 +187,7 @@ export async function stability(net: Network, box: Box, options: StabilityOption
   }
   return {
     schema: "netsize.stability/1",
-    options: { method, timeLimit: options.timeLimit ?? STABILITY_OPTIONS.timeLimit.default!, unitTimeLimit: options.unitTimeLimit ?? STABILITY_OPTIONS.unitTimeLimit.default!, samples, search, seed, milpBounds: options.milpBounds ?? false, split: options.split ?? true, dataPoints: options.data?.n ?? 0 },
+    options: { method, timeLimit, unitTimeLimit: options.unitTimeLimit ?? STABILITY_OPTIONS.unitTimeLimit.default!, samples, search, seed, milpBounds: options.milpBounds ?? false, split: options.split ?? true, dataPoints: options.data?.n ?? 0 },
     tolerance: { onPlaneRel: TOLERANCE.onPlaneRel, milpMargin: TOLERANCE.milpMargin },
     timings,
     seed,
