@@ -71,6 +71,15 @@ describe.skipIf(!HAVE_SHARED)("stability --time-limit bounds the whole run", () 
     expect(check.boundViolations).toBe(0);
   });
 
+  it("Convnet_avgpool, auto, --time-limit 4: the sampling pre-pass on the densified conv chain stops at its share (it ran 68 s unchecked)", async () => {
+    const net = await loadNetwork(model("vnncomp2021/Convnet_avgpool.onnx"));
+    const domain = domainFromOptions({ ball: "0.001", data: "mnist:test", index: "0" }, 784);
+    const r = await stability(net, domain.box, { method: "auto", timeLimit: 4 });
+    expect(r.timings.sampling!).toBeLessThan(2000 + 8000);
+    expect(r.timings.total).toBeLessThan(4000 + 12000);
+    expect(r.totals.stablyActive + r.totals.stablyInactive).toBeGreaterThan(20_000);
+  });
+
   it("ACAS Xu with a budget of 0: only interval propagation proves anything, every other unit is unknown", async () => {
     const net = await loadNetwork(model("vnncomp2021/ACASXU_run2a_1_1_batch_2000.onnx"));
     const box = sharedDomain(net, "vnncomp2021/prop_1.vnnlib");

@@ -174,8 +174,11 @@ export function searchWitnesses(chain: Chain, states: (UnitLayerState | undefine
     maxIdx: new Int32Array(l.outSize), maxVal: new Float64Array(l.outSize).fill(-Infinity),
     minIdx: new Int32Array(l.outSize), minVal: new Float64Array(l.outSize).fill(Infinity),
   } : undefined));
-  const B = 256;
+  // Small batches: on densified conv chains a batch of 256 takes seconds, and the budget is checked between batches.
+  const B = 32;
   for (let s = 0; s < pts.n; s += B) {
+    // The time budget reaches here too: on densified conv chains these passes alone can take a minute.
+    checkAborted(ctx);
     const c = Math.min(B, pts.n - s);
     markChain(chain, states, pts.X.subarray(s * d, (s + c) * d), c, s, ext);
   }

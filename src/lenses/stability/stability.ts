@@ -109,7 +109,14 @@ export async function stability(net: Network, box: Box, options: StabilityOption
     const finished = withinBudget(ctx, t00 + 500 * timeLimit, (bctx) => {
       if (chain) {
         if (search > 0) work += searchWitnesses(chain, cstates, box, pts, search, bctx);
-        else markChain(chain, cstates, pts.X, pts.n);
+        else {
+          const d = box.lower.length;
+          for (let s = 0; s < pts.n; s += 32) {
+            checkAborted(bctx);
+            const c = Math.min(32, pts.n - s);
+            markChain(chain, cstates, pts.X.subarray(s * d, (s + c) * d), c);
+          }
+        }
       } else {
         for (let s = 0; s < pts.n; s += 64) {
           checkAborted(bctx);
