@@ -19,3 +19,13 @@ export function progressBar(label: string, opts: { quiet?: boolean } = {}): { on
     stop: () => { if (started) bar.stop(); },
   };
 }
+
+/** Run `work` with a progress bar (see progressBar) that is stopped however the work ends. */
+export async function withProgress<T>(label: string, opts: { quiet?: boolean }, work: (onProgress: (p: Progress) => void) => Promise<T>): Promise<T> {
+  const bar = progressBar(label, opts);
+  try {
+    return await work(bar.onProgress);
+  } finally {
+    bar.stop();
+  }
+}

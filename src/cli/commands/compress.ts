@@ -8,7 +8,7 @@ import { compressLens } from "../../lenses/registry.js";
 import { encodeNetwork } from "../../core/io/index.js";
 import { action } from "../errors.js";
 import { runLens } from "../run-lens.js";
-import { progressBar } from "../progress.js";
+import { withProgress } from "../progress.js";
 import { emitResult, fmtInt, formatTable, lensDefault, MAX_POINTS, parseChoice, parseFloatBits, parseIntOption } from "../shared.js";
 import { CommandFiles, OutputStage } from "../outputs.js";
 import { addStabilityOptions, checkStabilitySamples, domainInputs, loadWithDomain, renderStability, StabilityCliOptions, stabilityOptionsFrom } from "./stability.js";
@@ -61,16 +61,10 @@ export function register(program: Command): void {
         const { net, domain } = await loadWithDomain(model, opts, files);
         const sopts = stabilityOptionsFrom(opts, domain);
         checkStabilitySamples(sopts, net);
-        const bar = progressBar("compress", { quiet: opts.quiet ?? false });
-        let r: CompressRunResult;
-        try {
-          r = await runLens("compress", net, domain.box, {
+        const r: CompressRunResult = await withProgress("compress", { quiet: opts.quiet ?? false }, (onProgress) => runLens("compress", net, domain.box, {
             ...sopts, float,
             ...(points !== undefined ? { points } : {}), ...(merge !== undefined ? { merge } : {}),
-          }, { onProgress: bar.onProgress, engine: "onnxruntime" });
-        } finally {
-          bar.stop();
-        }
+          }, { onProgress, engine: "onnxruntime" }));
         const eq = r.equivalence;
         if (!r.equal) {
           fail("SOLVER_ERROR", `the compressed network differs from the original by ${Math.max(eq.maxAbsDiff, eq.exported?.maxAbsDiff ?? 0).toExponential(2)} > ${eq.tolerance.equivalence} at a domain point; nothing was written. Rerun with a stronger --method or report this`);

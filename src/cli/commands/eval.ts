@@ -3,7 +3,7 @@ import path from "node:path";
 import { Command } from "commander";
 import { action } from "../errors.js";
 import { runLens } from "../run-lens.js";
-import { progressBar } from "../progress.js";
+import { withProgress } from "../progress.js";
 import { emitResult, fmtInt, lensDefault, parseChoice, parseFloatBits, parseIntOption } from "../shared.js";
 import { fail } from "../../core/errors.js";
 import { evalLens } from "../../lenses/registry.js";
@@ -58,13 +58,7 @@ export function register(program: Command): void {
           ...(opts.labelColumn !== undefined ? { labelColumn: opts.labelColumn } : {}),
           ...(opts.labels !== undefined ? { labels: opts.labels } : {}),
         });
-        const bar = progressBar("eval", { quiet: opts.quiet ?? false });
-        let r;
-        try {
-          r = await runLens("eval", net, ds, { float, ...(chunk ? { chunkSize: chunk } : {}) }, { onProgress: bar.onProgress, engine: "onnxruntime" });
-        } finally {
-          bar.stop();
-        }
+        const r = await withProgress("eval", { quiet: opts.quiet ?? false }, (onProgress) => runLens("eval", net, ds, { float, ...(chunk ? { chunkSize: chunk } : {}) }, { onProgress, engine: "onnxruntime" }));
         const what = spec.startsWith("mnist:") ? `mnist ${spec.slice(6)} (${fmtInt(r.n)} digits)` : `${ds.name} (${fmtInt(r.n)} samples)`;
         await emitResult({ json: opts.json, quiet: true }, { ...r, model }, `accuracy ${r.accuracy.toFixed(4)} (${fmtInt(r.correct)} / ${fmtInt(r.n)}) of ${path.basename(model)} on ${what}, float${float}\n`);
       }),

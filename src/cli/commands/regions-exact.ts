@@ -1,6 +1,6 @@
 // `netsize regions MODEL --line SPEC` and `--plane SPEC`: exact regions along a path or on a 2-D slice.
 import type { RegionsCliOptions } from "./regions-options.js";
-import { progressBar } from "../progress.js";
+import { withProgress } from "../progress.js";
 import { runLens } from "../run-lens.js";
 import { checkJsonSize, emitResult, fmtInt, parseChoice, parseIntOption, parseNumberOption, printSummary, rejectOptions } from "../shared.js";
 import { fmtBytes, MAX_OUTPUT_BYTES, OutputStage } from "../outputs.js";
@@ -116,13 +116,7 @@ export async function runLine(model: string, opts: RegionsCliOptions, files: Com
   const maxRegions = parseIntOption(opts.maxRegions, "--max-regions", { min: 1 });
   const net = await files.loadNetwork(model);
   const { path, labels } = parseLineSpec(opts.line!, inputSize(net), dataLoader(opts));
-  const bar = progressBar("regions", { quiet: opts.quiet ?? false });
-  let r: LineResult;
-  try {
-    r = await runLens("regions.line", net, path, { ...(maxRegions !== undefined ? { maxRegions } : {}), verify: opts.verify ?? false }, { onProgress: bar.onProgress });
-  } finally {
-    bar.stop();
-  }
+  const r: LineResult = await withProgress("regions", { quiet: opts.quiet ?? false }, (onProgress) => runLens("regions.line", net, path, { ...(maxRegions !== undefined ? { maxRegions } : {}), verify: opts.verify ?? false }, { onProgress }));
   const summary = `line through ${labels.join(", ")}: ${fmtInt(r.count)} regions, ${fmtInt(r.breakpoints.length)} breakpoints, ${fmtInt(r.knots.length)} knots (${fmtInt(r.pieces)} linear pieces) in ${(r.timings.total / 1000).toFixed(2)} s${verifyLine(r.verification)}\n`;
   await emit(opts, r, { render: () => renderLineSvg(r), estimate: () => estimateLineSvgBytes(r) }, summary);
 }
@@ -151,13 +145,7 @@ export async function runPlane(model: string, opts: RegionsCliOptions, files: Co
   const mode = parseChoice(opts.planeMode, "--plane-mode", ["points", "dirs"] as const) ?? "points";
   const net = await files.loadNetwork(model);
   const { plane, labels } = parsePlaneSpec(opts.plane!, inputSize(net), dataLoader(opts), mode);
-  const bar = progressBar("regions", { quiet: opts.quiet ?? false });
-  let r: SliceResult;
-  try {
-    r = await runLens("regions.slice", net, plane, { halfWidth, ...(maxRegions !== undefined ? { maxRegions } : {}), verify: opts.verify ?? false }, { onProgress: bar.onProgress });
-  } finally {
-    bar.stop();
-  }
+  const r: SliceResult = await withProgress("regions", { quiet: opts.quiet ?? false }, (onProgress) => runLens("regions.slice", net, plane, { halfWidth, ...(maxRegions !== undefined ? { maxRegions } : {}), verify: opts.verify ?? false }, { onProgress }));
   const summary = `slice through ${labels.join(", ")} (half-width ${halfWidth}): ${fmtInt(r.count)} regions (${r.perLayer.map((p) => fmtInt(p.regions)).join(" → ")} after each unit layer), area ${r.areaSum.toPrecision(12)} of ${r.domain.area}, decision boundary ${r.decisionBoundary.length.toFixed(3)} long in ${fmtInt(r.decisionBoundary.segments.length)} segments, ${(r.timings.total / 1000).toFixed(2)} s${verifyLine(r.verification)}\n`;
   await emit(opts, r, { render: async () => renderSliceSvg(r, { colorBy, anchorLabels: labels }), estimate: () => estimateSliceSvgBytes(r) }, summary);
 }

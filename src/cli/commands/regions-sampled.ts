@@ -1,7 +1,7 @@
 // `netsize regions MODEL --box SPEC` (exact regions of a low-dimensional box) and `--sample SPEC` (sampled patterns, local complexity).
 import path from "node:path";
 import type { RegionsCliOptions } from "./regions-options.js";
-import { progressBar } from "../progress.js";
+import { withProgress } from "../progress.js";
 import { runLens } from "../run-lens.js";
 import { checkSampleCount, emitResult, fmtInt, parseIntOption, parseNumberOption, rejectOptions, valuesPerSample } from "../shared.js";
 import { fail, printable } from "../../core/errors.js";
@@ -20,13 +20,7 @@ export async function runBox(model: string, opts: RegionsCliOptions, files: Comm
   const seed = parseIntOption(opts.seed, "--seed", { min: 0 });
   const net = await files.loadNetwork(model);
   const box = parseBoxSpec(opts.box!, inputSize(net));
-  const bar = progressBar("regions", { quiet: opts.quiet ?? false });
-  let r;
-  try {
-    r = await runLens("regions.box", net, box, { ...(maxRegions !== undefined ? { maxRegions } : {}), ...(seed !== undefined ? { seed } : {}), ...(maxDims !== undefined ? { maxDims } : {}) }, { onProgress: bar.onProgress, engine: "onnxruntime" });
-  } finally {
-    bar.stop();
-  }
+  const r = await withProgress("regions", { quiet: opts.quiet ?? false }, (onProgress) => runLens("regions.box", net, box, { ...(maxRegions !== undefined ? { maxRegions } : {}), ...(seed !== undefined ? { seed } : {}), ...(maxDims !== undefined ? { maxDims } : {}) }, { onProgress, engine: "onnxruntime" }));
   const s = (r.timings.total / 1000).toFixed(1);
   const units = r.unitLayers.reduce((a, l) => a + l.units, 0);
   await emitResult({ json: opts.json, jsonByDefault: true, quiet: opts.quiet ?? false, maxBytes: maxOutputBytes(opts), raise: "raise --max-output-mb or ask for fewer samples or a smaller box" }, { ...r, model }, `${fmtInt(r.count)} linear regions of ${path.basename(model)} in ${box.source ?? "the box"} (${r.freeInputs.length} free inputs; ${fmtInt(r.unitsCutting)} of ${fmtInt(units)} units cut the box) in ${s} s, ${fmtInt(r.lpSolves)} LPs${r.slivers ? `; ${r.slivers} slivers skipped` : ""}${r.unconfirmed || r.crossingsFailed ? `; ${r.unconfirmed} unconfirmed, ${r.crossingsFailed} failed crossings` : ""}\n`);
@@ -62,13 +56,7 @@ export async function runSample(model: string, opts: RegionsCliOptions, files: C
   const set = sampleSet(opts.sample!, opts, n, seed, count);
   checkSampleCount("the sample set", set.n, valuesPerSample(net), "lower --count");
   if (set.X.length !== set.n * n) fail("DOMAIN_MISMATCH", `${set.source} has ${set.X.length / Math.max(set.n, 1)} features per sample, ${path.basename(model)} expects ${n}`);
-  const bar = progressBar("sampled", { quiet: opts.quiet ?? false });
-  let r;
-  try {
-    r = await runLens("regions.sampled", net, set, radius !== undefined ? { radius } : {}, { onProgress: bar.onProgress, engine: "onnxruntime" });
-  } finally {
-    bar.stop();
-  }
+  const r = await withProgress("sampled", { quiet: opts.quiet ?? false }, (onProgress) => runLens("regions.sampled", net, set, radius !== undefined ? { radius } : {}, { onProgress, engine: "onnxruntime" }));
   let summary = `${fmtInt(r.distinctPatterns)} distinct activation patterns among ${fmtInt(r.samples.n)} samples (${r.samples.source}) of ${path.basename(model)}; ${fmtInt(r.singletons)} seen once\n`;
   summary += r.layers.map((l) => `  ${printable(l.name)}: ${fmtInt(l.units)} units, ${fmtInt(l.distinct)} patterns alone, ${fmtInt(l.distinctUpTo)} up to here; ${l.neverActive} never active, ${l.alwaysActive} always active\n`).join("");
   const lc = r.localComplexity;

@@ -8,7 +8,7 @@ import { CliDomain, DomainCliOptions, domainFromOptions } from "../domain.js";
 import { action } from "../errors.js";
 import { runLens } from "../run-lens.js";
 import { CommandFiles, FileRef } from "../outputs.js";
-import { progressBar } from "../progress.js";
+import { withProgress } from "../progress.js";
 import { checkSampleCount, emitResult, fmtInt, formatTable, lensDefault, parseChoice, parseIntOption, parseNumberOption, valuesPerSample } from "../shared.js";
 
 /** Options shared by `stability` and `compress`. */
@@ -114,13 +114,7 @@ export function register(program: Command): void {
         const { net, domain } = await loadWithDomain(model, opts, files);
         const sopts = stabilityOptionsFrom(opts, domain);
         checkStabilitySamples(sopts, net);
-        const bar = progressBar("stability", { quiet: opts.quiet ?? false });
-        let result: StabilityResult;
-        try {
-          result = await runLens("stability", net, domain.box, sopts, { onProgress: bar.onProgress });
-        } finally {
-          bar.stop();
-        }
+        const result: StabilityResult = await withProgress("stability", { quiet: opts.quiet ?? false }, (onProgress) => runLens("stability", net, domain.box, sopts, { onProgress }));
         await emitResult({ json: opts.json, quiet: true }, { ...result, model }, renderStability(result, model));
       }),
     );
