@@ -1,3 +1,7 @@
+import { erf, erfc } from "./erf.js";
+
+export { erf, erfc } from "./erf.js";
+
 /** Names of the activation functions netsize knows. */
 export type ActivationName =
   | "relu" | "leakyrelu" | "abs" | "hardtanh" | "identity"
@@ -19,13 +23,9 @@ export interface ActivationFunction {
   breakpoints?(p: ActivationParams): number[];
 }
 
-/** erf with max abs error 1.2e-7 (Numerical Recipes erfc); enough for GELU in the float64 reference. */
-export function erf(x: number): number {
-  const z = Math.abs(x);
-  const t = 1 / (1 + 0.5 * z);
-  const r = t * Math.exp(-z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 +
-    t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))));
-  return x >= 0 ? 1 - r : r - 1;
+/** GELU x·Φ(x), with Φ(x) = erfc(−x/√2)/2 so that it keeps its relative accuracy far left (x ≪ 0). */
+function gelu(x: number): number {
+  return x < 0 ? 0.5 * x * erfc(-x * Math.SQRT1_2) : 0.5 * x * (1 + erf(x * Math.SQRT1_2));
 }
 
 const softplus = (x: number): number => (x > 30 ? x : Math.log1p(Math.exp(x)));
@@ -47,7 +47,7 @@ export const activations: Record<ActivationName, ActivationFunction> = {
   tanh: { name: "tanh", piecewiseLinear: false, output: (x) => Math.tanh(x) },
   sigmoid: { name: "sigmoid", piecewiseLinear: false, output: (x) => 1 / (1 + Math.exp(-x)) },
   softplus: { name: "softplus", piecewiseLinear: false, output: softplus },
-  gelu: { name: "gelu", piecewiseLinear: false, output: (x) => 0.5 * x * (1 + erf(x / Math.SQRT2)) },
+  gelu: { name: "gelu", piecewiseLinear: false, output: gelu },
   silu: { name: "silu", piecewiseLinear: false, output: (x) => x / (1 + Math.exp(-x)) },
   mish: { name: "mish", piecewiseLinear: false, output: (x) => x * Math.tanh(softplus(x)) },
   xtanh: { name: "xtanh", piecewiseLinear: false, output: (x) => x * Math.tanh(x) },
