@@ -99,8 +99,6 @@ export function rejectOptions<O extends object>(opts: O, mode: string, names: re
 export interface EmitOptions {
   /** --json: a file, true/"-" for stdout, or undefined. */
   json?: string | boolean;
-  /** Print the JSON on stdout even without --json (regions does; the summary then goes to stderr). */
-  jsonByDefault?: boolean;
   quiet?: boolean;
   /** The most bytes the JSON may take (default MAX_OUTPUT_BYTES), and what to do when it is exceeded ("raise --max-output-mb ..."), for the message. */
   maxBytes?: number;
@@ -111,7 +109,7 @@ export interface EmitOptions {
 
 /** Print a command's summary where emitResult puts it: stderr when the JSON goes to stdout (unless --quiet), else stdout. */
 export function printSummary(o: EmitOptions, summary: string): void {
-  const toStdout = !isFilePath(o.json) && ((o.json !== undefined && o.json !== false) || o.jsonByDefault === true);
+  const toStdout = !isFilePath(o.json) && ((o.json !== undefined && o.json !== false));
   if (toStdout) { if (!o.quiet) process.stderr.write(summary); } else process.stdout.write(summary);
 }
 
@@ -120,7 +118,7 @@ export function printSummary(o: EmitOptions, summary: string): void {
  * o.maxBytes (default MAX_OUTPUT_BYTES): estimated from samples of its lists before any of it is built.
  */
 export function checkJsonSize(o: EmitOptions, result: unknown, summary: string): void {
-  if (!isFilePath(o.json) && !((o.json !== undefined && o.json !== false) || o.jsonByDefault === true)) return;
+  if (!isFilePath(o.json) && !((o.json !== undefined && o.json !== false))) return;
   const max = o.maxBytes ?? MAX_OUTPUT_BYTES;
   const estimate = estimateJsonBytes(result);
   if (estimate > max) {
@@ -133,14 +131,14 @@ export function checkJsonSize(o: EmitOptions, result: unknown, summary: string):
 /**
  * The one result emitter. With --json FILE the JSON is streamed to a temporary file, every staged
  * output is renamed into place together, and the summary printed on stdout; with JSON on stdout
- * (--json, --json -, or jsonByDefault) the summary goes to stderr unless --quiet; otherwise only the
+ * (--json alone, or --json -) the summary goes to stderr unless --quiet; otherwise only the
  * summary is printed, on stdout. A JSON larger than the limit (estimated before any of it is built)
  * is LIMIT_EXCEEDED after the summary is printed, and nothing is written.
  */
 export async function emitResult(o: EmitOptions, result: unknown, summary: string): Promise<void> {
   const stage = o.stage ?? new OutputStage();
   const toFile = isFilePath(o.json);
-  const toStdout = !toFile && ((o.json !== undefined && o.json !== false) || o.jsonByDefault === true);
+  const toStdout = !toFile && ((o.json !== undefined && o.json !== false));
   const max = o.maxBytes ?? MAX_OUTPUT_BYTES, raise = o.raise ?? "ask for less";
   checkJsonSize({ ...o, stage }, result, summary);
   if (toFile) await stage.putJson(o.json as string, result, max, raise);

@@ -73,7 +73,7 @@ describe("netsize regions --plane / --line (the CLI)", () => {
 
   it("prints the line's JSON on stdout", async () => {
     await saveNetwork(net, file);
-    const r = run(["--line", "dir:0,0,0;1,1,1;-3:3", "--quiet"]);
+    const r = run(["--line", "dir:0,0,0;1,1,1;-3:3", "--json", "--quiet"]);
     expect(r.status).toBe(0);
     const json = JSON.parse(r.stdout);
     expect(json.schema).toBe("netsize.regions.line/1");

@@ -65,7 +65,8 @@ export function register(program: Command): void {
     .argument("<arch>", "full architecture input-hidden...-output, e.g. 784-100-100-10 (the last number is the output layer and creates no regions), or an ONNX/JSON model of a fully-connected ReLU net")
     .option("--no-output", "the last number of <arch> is a hidden layer, not the output")
     .option("--measured <n>", "a measured region count to set beside the bounds")
-    .option("--json [file]", "print the JSON result (schema netsize.bounds/1), or write it to a file")
+    .option("--json [file]", "write the JSON result (schema netsize.bounds/1) to a file, or to stdout without one")
+    .option("--quiet", "accepted as in every command (this one shows no progress bar)")
     .action(
       action(async (arch: string, opts: BoundsCliOptions) => {
         const measured = parseIntOption(opts.measured, "--measured", { min: 0 });

@@ -46,7 +46,7 @@ export function register(program: Command): void {
     .option("--float <bits>", compressLens.options.float.description, lensDefault(compressLens.options.float))
     .option("--points <n>", compressLens.options.points.description, lensDefault(compressLens.options.points))
     .option("--merge <when>", compressLens.options.merge.description, lensDefault(compressLens.options.merge))
-    .option("--json <file>", "write the JSON report (stability, compression, equivalence) to this file ('-' for stdout)")
+    .option("--json [file]", "write the JSON report (stability, compression, equivalence) to a file, or to stdout without one")
     .action(
       action(async (model: string, opts: CompressCliOptions) => {
         const float = parseFloatBits(opts.float);

@@ -34,6 +34,7 @@ export function register(program: Command): void {
     .description("layers, shapes, units, parameters and piecewise linearity of a model")
     .argument("<model>", "ONNX or netsize JSON model")
     .option("--json [file]", "write the summary JSON (schema netsize.info/1) to a file, or to stdout without one")
+    .option("--quiet", "accepted as in every command (this one shows no progress bar)")
     .action(
       action(async (model: string, opts: { json?: string | boolean }) => {
         const files = new CommandFiles([{ option: "model", file: model }], [{ option: "--json", file: opts.json }]);

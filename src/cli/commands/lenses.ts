@@ -10,6 +10,7 @@ export function register(program: Command): void {
     .command("lenses")
     .description("list the lenses: name, result schema, what each measures, and every option (library name) with its default")
     .option("--json [file]", "write the list as JSON (schema netsize.lenses/1) to a file, or to stdout without one")
+    .option("--quiet", "accepted as in every command (this one shows no progress bar)")
     .action(
       action(async (opts: { json?: string | boolean }) => {
         const list = Object.values(LENSES).map((l) => ({

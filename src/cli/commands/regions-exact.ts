@@ -73,7 +73,7 @@ export function maxOutputBytes(opts: RegionsCliOptions): number {
 async function emit(opts: RegionsCliOptions, result: LineResult | SliceResult, picture: { render: () => Promise<string>; estimate: () => number }, summary: string): Promise<void> {
   const max = maxOutputBytes(opts);
   const stage = new OutputStage();
-  const eo = { json: opts.json, jsonByDefault: true, quiet: opts.quiet ?? false, stage, maxBytes: max, raise: "raise --max-output-mb, lower --max-regions or use a smaller domain (--half-width)" };
+  const eo = { json: opts.json, quiet: opts.quiet ?? false, stage, maxBytes: max, raise: "raise --max-output-mb, lower --max-regions or use a smaller domain (--half-width)" };
   checkJsonSize(eo, result, summary);
   if (opts.svg !== undefined || opts.png !== undefined) {
     const estimate = picture.estimate(), cap = Math.min(max, MAX_SVG_BYTES);

@@ -14,7 +14,7 @@ export interface RegionsCliOptions {
   radius?: string;
   count?: string;
   seed?: string;
-  json?: string;
+  json?: string | boolean;
   svg?: string;
   png?: string;
   colorBy?: string;

@@ -23,7 +23,7 @@ export async function runBox(model: string, opts: RegionsCliOptions, files: Comm
   const r = await withProgress("regions", { quiet: opts.quiet ?? false }, (onProgress) => runLens("regions.box", net, box, { ...(maxRegions !== undefined ? { maxRegions } : {}), ...(seed !== undefined ? { seed } : {}), ...(maxDims !== undefined ? { maxDims } : {}) }, { onProgress, engine: "onnxruntime" }));
   const s = (r.timings.total / 1000).toFixed(1);
   const units = r.unitLayers.reduce((a, l) => a + l.units, 0);
-  await emitResult({ json: opts.json, jsonByDefault: true, quiet: opts.quiet ?? false, maxBytes: maxOutputBytes(opts), raise: "raise --max-output-mb or ask for fewer samples or a smaller box" }, { ...r, model }, `${fmtInt(r.count)} linear regions of ${path.basename(model)} in ${box.source ?? "the box"} (${r.freeInputs.length} free inputs; ${fmtInt(r.unitsCutting)} of ${fmtInt(units)} units cut the box) in ${s} s, ${fmtInt(r.lpSolves)} LPs${r.slivers ? `; ${r.slivers} slivers skipped` : ""}${r.unconfirmed || r.crossingsFailed ? `; ${r.unconfirmed} unconfirmed, ${r.crossingsFailed} failed crossings` : ""}\n`);
+  await emitResult({ json: opts.json, quiet: opts.quiet ?? false, maxBytes: maxOutputBytes(opts), raise: "raise --max-output-mb or ask for fewer samples or a smaller box" }, { ...r, model }, `${fmtInt(r.count)} linear regions of ${path.basename(model)} in ${box.source ?? "the box"} (${r.freeInputs.length} free inputs; ${fmtInt(r.unitsCutting)} of ${fmtInt(units)} units cut the box) in ${s} s, ${fmtInt(r.lpSolves)} LPs${r.slivers ? `; ${r.slivers} slivers skipped` : ""}${r.unconfirmed || r.crossingsFailed ? `; ${r.unconfirmed} unconfirmed, ${r.crossingsFailed} failed crossings` : ""}\n`);
 }
 
 /** Build the sample set of `--sample data | box:SPEC | around:SIGMA`. */
@@ -61,5 +61,5 @@ export async function runSample(model: string, opts: RegionsCliOptions, files: C
   summary += r.layers.map((l) => `  ${printable(l.name)}: ${fmtInt(l.units)} units, ${fmtInt(l.distinct)} patterns alone, ${fmtInt(l.distinctUpTo)} up to here; ${l.neverActive} never active, ${l.alwaysActive} always active\n`).join("");
   const lc = r.localComplexity;
   if (lc) summary += `local complexity r=${lc.radius} (${fmtInt(lc.samples)} samples): mean ${lc.count.mean.toFixed(2)}, median ${lc.count.median} unit boundaries within r; nearest boundary median ${lc.nearestBoundary.median.toPrecision(3)}\n`;
-  await emitResult({ json: opts.json, jsonByDefault: true, quiet: opts.quiet ?? false, maxBytes: maxOutputBytes(opts), raise: "raise --max-output-mb or ask for fewer samples or a smaller box" }, { ...r, model }, summary);
+  await emitResult({ json: opts.json, quiet: opts.quiet ?? false, maxBytes: maxOutputBytes(opts), raise: "raise --max-output-mb or ask for fewer samples or a smaller box" }, { ...r, model }, summary);
 }

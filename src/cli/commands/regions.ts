@@ -26,7 +26,7 @@ export function register(program: Command): void {
     .option("--radius <r>", "local complexity radius (sampled mode)")
     .option("--count <n>", "number of samples (sampled mode)")
     .option("--seed <n>", "random seed", lensDefault(boxRegionsLens.options.seed))
-    .option("--json <file>", "write the JSON result here (default: stdout)")
+    .option("--json [file]", "write the JSON result to a file, or to stdout without one (default: a summary only)")
     .option("--svg <file>", "write a picture (slice partition or line plot) as SVG")
     .option("--png <file>", "write the picture as PNG")
     .option("--color-by <what>", "slice colouring: class | slope", "class")

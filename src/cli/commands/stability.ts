@@ -107,7 +107,7 @@ export function register(program: Command): void {
       .description("stable units on a domain: stably active / stably inactive / unstable per layer, certified by IBP, CROWN, LP or MILP")
       .argument("<model>", "ONNX or netsize JSON model"),
   )
-    .option("--json <file>", "write the JSON result (schema netsize.stability/1) to this file ('-' for stdout)")
+    .option("--json [file]", "write the JSON result (schema netsize.stability/1) to a file, or to stdout without one")
     .action(
       action(async (model: string, opts: StabilityCliOptions) => {
         const files = new CommandFiles(domainInputs(model, opts), [{ option: "--json", file: opts.json }]);
