@@ -5,6 +5,7 @@ export * from "./core/tolerance.js";
 export * from "./core/random.js";
 export * from "./core/activations.js";
 export * from "./core/network.js";
+export * from "./core/output-transform.js";
 export * from "./core/summary.js";
 export * from "./core/build.js";
 export * from "./core/domain.js";

@@ -6,15 +6,14 @@ import { Box, linfBall } from "../core/domain.js";
 import { boxFromVnnlibText, parseBoxSpec as parseBoxSpecWith, SpecFiles } from "../core/domain-spec.js";
 import { fail } from "../core/errors.js";
 import { Dataset, sample } from "../data/dataset.js";
-import { loadDataset } from "../node/data.js";
+import { DataCliOptions, loadData } from "./data-options.js";
 import { readTextFile } from "../node/files.js";
 
 /** The domain options a command accepts. */
-export interface DomainCliOptions {
+export interface DomainCliOptions extends DataCliOptions {
   box?: string;
   vnnlib?: string;
   ball?: string;
-  data?: string;
   index?: string;
   /** Clip the ball: 'lo:hi' (default 0:1 for mnist, none for other data). */
   clip?: string;
@@ -52,7 +51,7 @@ export function parseBoxSpec(spec: string, n: number): Box {
 export function domainFromOptions(opts: DomainCliOptions, n: number): CliDomain {
   const given = [opts.box, opts.vnnlib, opts.ball].filter((v) => v !== undefined).length;
   if (given !== 1) fail("BAD_ARGUMENT", "give exactly one domain: --box SPEC, --vnnlib FILE, or --ball EPS --data D --index I");
-  const data = opts.data !== undefined ? loadDataset(opts.data) : undefined;
+  const data = opts.data !== undefined ? loadData(opts) : undefined;
   if (data && data.x.length / data.n !== n) fail("DOMAIN_MISMATCH", `data '${opts.data}' has ${data.x.length / data.n} features per point, the network has ${n} inputs`);
   if (opts.ball === undefined) {
     if (opts.index !== undefined) fail("BAD_ARGUMENT", "--index goes with --ball EPS --data D");

@@ -278,6 +278,14 @@ export function mlp(
   return createNetwork([widths[0]!], specs, meta);
 }
 
+/** Why a network is not piecewise linear, naming its first smooth layer; undefined when it is. */
+export function notPiecewiseLinear(net: Network): string | undefined {
+  const i = net.layers.findIndex((l) => l.kind === "activation" && !activations[l.fn].piecewiseLinear);
+  if (i < 0) return undefined;
+  const l = net.layers[i]! as Layer & ActivationOp;
+  return `layer ${i} '${printable(l.name, 60)}' is ${l.fn}, which is not piecewise linear`;
+}
+
 /** True when every layer is piecewise linear (exact lenses need this). */
 export function isPiecewiseLinear(net: Network): boolean {
   return net.layers.every((l) => l.kind !== "activation" || activations[l.fn].piecewiseLinear);

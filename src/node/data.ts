@@ -1,11 +1,12 @@
 // Data sets from files: the mnist package's digits, CSV and NPY files (the parsing is data/'s).
-import { closeSync } from "node:fs";
+import { closeSync, existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fail } from "../core/errors.js";
 import { Dataset } from "../data/dataset.js";
 import { CsvOptions, parseCsv } from "../data/csv.js";
 import { datasetFromNpy, isNpy } from "../data/npy.js";
+import { isSyntheticSpec, syntheticDataset } from "../data/synthetic.js";
 import { firstOfClassIn, mnistFromClassArrays, mnistPart } from "../data/mnist.js";
 import { MAX_CSV_BYTES, MAX_NPY_BYTES, MAX_TEXT_BYTES, openRegularFile, readRange, readRegularFile, readRegularText } from "./read.js";
 
@@ -90,7 +91,8 @@ function sniffNpy(file: string): boolean {
 
 /**
  * Resolve a data spec: "mnist" (all 10,000 digits), "mnist:test" / "mnist:train" / "mnist:all"
- * (the documented split), or a path to a CSV or NPY file (format sniffed from the first bytes).
+ * (the documented split), a synthetic set ('moons:n=500,noise=0.2', see data/synthetic.ts), or a path to a
+ * CSV or NPY file (format sniffed from the first bytes).
  */
 export function loadDataset(spec: string, opts: LoadDatasetOptions = {}): Dataset {
   const lower = spec.toLowerCase();
@@ -100,6 +102,11 @@ export function loadDataset(spec: string, opts: LoadDatasetOptions = {}): Datase
       fail("BAD_ARGUMENT", `unknown mnist split '${part}'; use mnist, mnist:train, mnist:test or mnist:all`);
     }
     return loadMnist(part);
+  }
+  // A synthetic generator ('moons', 'moons:n=500,noise=0.2'), unless a file of that name exists.
+  if (isSyntheticSpec(spec) && !existsSync(spec)) {
+    if (opts.labels !== undefined || opts.labelColumn !== undefined) fail("BAD_ARGUMENT", `the synthetic set '${spec}' carries its own labels; --labels and --label-column are for CSV/NPY files`);
+    return syntheticDataset(spec);
   }
   if (sniffNpy(spec)) {
     const col = opts.labelColumn;

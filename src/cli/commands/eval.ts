@@ -4,18 +4,19 @@ import { Command } from "commander";
 import { action } from "../errors.js";
 import { runLens } from "../run-lens.js";
 import { withProgress } from "../progress.js";
-import { emitResult, fmtInt, lensDefault, parseChoice, parseFloatBits, parseIntOption } from "../shared.js";
+import { emitResult, fmtInt, lensDefault, parseChoice, parseFloatBits, parseIntOption, parseNumberOption } from "../shared.js";
 import { fail } from "../../core/errors.js";
 import { evalLens } from "../../lenses/registry.js";
-import { CommandFiles } from "../outputs.js";
-import { loadDataset } from "../../node/data.js";
+import { CommandFiles, OutputStage } from "../outputs.js";
+import { addDataOptions, DataCliOptions, dataInputs, loadData } from "../data-options.js";
+import { encodeNpy } from "../../data/npy.js";
 
-interface EvalCliOptions {
+interface EvalCliOptions extends DataCliOptions {
   data: string;
   split?: string;
-  labelColumn?: string;
-  labels?: string;
   float?: string;
+  threshold?: string;
+  outputs?: string;
   chunk?: string;
   json?: string | boolean;
   quiet?: boolean;
@@ -32,15 +33,15 @@ export function dataSpec(data: string, split: string | undefined): string {
 
 /** Register `netsize eval MODEL [--data mnist|FILE] [--split all|train|test] [--json [file]]`. */
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command("eval")
     .description("classification accuracy on mnist (all 10,000 digits by default) or a labelled CSV/NPY file")
-    .argument("<model>", "ONNX or netsize JSON model")
-    .option("--data <spec>", "mnist, mnist:train, mnist:test, or a CSV/NPY file", "mnist")
+    .argument("<model>", "ONNX or netsize JSON model");
+  addDataOptions(cmd, "labelled data to classify", "mnist")
     .option("--split <part>", "mnist part: all (default, 10,000 digits), train (8,000) or test (2,000)")
-    .option("--label-column <col>", "CSV: label column (0-based index, negative from the end, or header name); NPY: column index of a 2-D array")
-    .option("--labels <file>", "NPY: a second .npy file with one label per sample")
     .option("--float <bits>", evalLens.options.float.description, lensDefault(evalLens.options.float))
+    .option("--threshold <t>", evalLens.options.threshold.description)
+    .option("--outputs <file.npy>", "write every sample's outputs (probabilities when the model ends in Softmax/Sigmoid) as a float64 [n, outputs] NPY file")
     .option("--chunk <n>", evalLens.options.chunkSize.description)
     .option("--json [file]", "write the result JSON (schema netsize.eval/1, per-class counts and confusion matrix) to a file, or stdout without one")
     .option("--quiet", "no progress bar")
@@ -49,18 +50,22 @@ export function register(program: Command): void {
         const spec = dataSpec(opts.data, opts.split);
         const float = parseFloatBits(opts.float);
         const chunk = parseIntOption(opts.chunk, "--chunk", { min: 1 });
+        const threshold = opts.threshold !== undefined ? parseNumberOption(opts.threshold, "--threshold") : undefined;
+        if (opts.outputs !== undefined && !/\.npy$/i.test(opts.outputs)) fail("BAD_ARGUMENT", `--outputs ${opts.outputs}: the outputs are written as NPY; name the file *.npy`);
         const files = new CommandFiles(
-          [{ option: "model", file: model }, { option: "--data file", file: opts.data }, { option: "--labels file", file: opts.labels }],
-          [{ option: "--json", file: opts.json }],
+          [{ option: "model", file: model }, ...dataInputs(opts)],
+          [{ option: "--json", file: opts.json }, { option: "--outputs", file: opts.outputs }],
         );
         const net = await files.loadNetwork(model);
-        const ds = loadDataset(spec, {
-          ...(opts.labelColumn !== undefined ? { labelColumn: opts.labelColumn } : {}),
-          ...(opts.labels !== undefined ? { labels: opts.labels } : {}),
-        });
-        const r = await withProgress("eval", { quiet: opts.quiet ?? false }, (onProgress) => runLens("eval", net, ds, { float, ...(chunk ? { chunkSize: chunk } : {}) }, { onProgress, engine: "onnxruntime" }));
+        const ds = loadData(opts, spec);
+        const r = await withProgress("eval", { quiet: opts.quiet ?? false }, (onProgress) => runLens("eval", net, ds, {
+          float, ...(chunk ? { chunkSize: chunk } : {}), ...(threshold !== undefined ? { threshold } : {}), ...(opts.outputs ? { outputs: true } : {}),
+        }, { onProgress, engine: "onnxruntime" }));
+        const stage = new OutputStage();
+        if (opts.outputs) await stage.put(opts.outputs, encodeNpy(r.outputs!, [r.n, r.outputs!.length / Math.max(r.n, 1)]));
         const what = spec.startsWith("mnist:") ? `mnist ${spec.slice(6)} (${fmtInt(r.n)} digits)` : `${ds.name} (${fmtInt(r.n)} samples)`;
-        await emitResult({ json: opts.json, quiet: true }, { ...r, model }, `accuracy ${r.accuracy.toFixed(4)} (${fmtInt(r.correct)} / ${fmtInt(r.n)}) of ${path.basename(model)} on ${what}, float${float}\n`);
+        const decision = r.decision ? `; class 1 when the ${r.decision.on === "probability" ? "probability (after the model's Sigmoid)" : "output"} > ${r.decision.threshold}` : r.outputTransform ? `; classes by the largest output (after the model's ${r.outputTransform})` : "";
+        await emitResult({ json: opts.json, quiet: true, stage }, { ...r, model }, `accuracy ${r.accuracy.toFixed(4)} (${fmtInt(r.correct)} / ${fmtInt(r.n)}) of ${path.basename(model)} on ${what}, float${float}${decision}${opts.outputs ? `; outputs in ${opts.outputs}` : ""}\n`);
       }),
     );
 }

@@ -8,7 +8,7 @@ import { fail } from "../../core/errors.js";
 import type { CommandFiles } from "../outputs.js";
 import { inputSize } from "../../core/network.js";
 import { Dataset, sample } from "../../data/dataset.js";
-import { loadDataset } from "../../node/data.js";
+import { loadData } from "../data-options.js";
 import { LinePath, LineResult, planeFromDirections, planeThrough, SliceResult, Verification } from "../../lenses/regions/index.js";
 import { sliceLens } from "../../lenses/registry.js";
 import { estimateLineSvgBytes, renderLineSvg } from "../../report/line-svg.js";
@@ -47,7 +47,7 @@ function parsePoint(text: string, d: number, data: () => Dataset, what: string):
 
 function dataLoader(opts: RegionsCliOptions): () => Dataset {
   let ds: Dataset | undefined;
-  return () => (ds ??= loadDataset(opts.data ?? "mnist"));
+  return () => (ds ??= loadData(opts));
 }
 
 function verifyLine(v: Verification | undefined): string {

@@ -1,12 +1,12 @@
 // The options of `netsize regions`, shared by its modes.
+import type { DataCliOptions } from "../data-options.js";
 
 /** Options shared by every regions mode (each mode's handler parses its own spec). */
-export interface RegionsCliOptions {
+export interface RegionsCliOptions extends DataCliOptions {
   line?: string;
   plane?: string;
   box?: string;
   sample?: string;
-  data?: string;
   halfWidth?: string;
   maxRegions?: string;
   maxOutputMb?: string;

@@ -8,7 +8,7 @@ import { fail, printable } from "../../core/errors.js";
 import { parseBoxSpec } from "../domain.js";
 import type { CommandFiles } from "../outputs.js";
 import { inputSize } from "../../core/network.js";
-import { loadDataset } from "../../node/data.js";
+import { loadData } from "../data-options.js";
 import { SampleSet, dataSamples, gaussianSamples, uniformSamples } from "../../lenses/regions/index.js";
 import { maxOutputBytes } from "./regions-exact.js";
 
@@ -29,14 +29,14 @@ export async function runBox(model: string, opts: RegionsCliOptions, files: Comm
 /** Build the sample set of `--sample data | box:SPEC | around:SIGMA`. */
 function sampleSet(spec: string, opts: RegionsCliOptions, n: number, seed: number, count: number | undefined): SampleSet {
   if (spec === "data") {
-    const ds = loadDataset(opts.data ?? "mnist");
+    const ds = loadData(opts);
     return dataSamples(ds, count, seed);
   }
   if (spec.startsWith("box:")) return uniformSamples(parseBoxSpec(spec.slice(4), n), count ?? 10_000, seed);
   if (spec.startsWith("around:")) {
     const sigma = parseNumberOption(spec.slice(7), "--sample around:SIGMA")!;
     if (!(sigma >= 0)) fail("BAD_ARGUMENT", `--sample around:SIGMA needs SIGMA >= 0, got ${sigma}`);
-    const ds = loadDataset(opts.data ?? "mnist");
+    const ds = loadData(opts);
     return gaussianSamples(ds, count ?? ds.n, sigma, seed);
   }
   fail("BAD_ARGUMENT", `--sample '${spec}': use 'data' (the --data set), 'box:lo:hi' (uniform; any --box spec after 'box:') or 'around:SIGMA' (Gaussian around --data points)`);

@@ -7,10 +7,11 @@ import { lensDefault } from "../shared.js";
 import { CommandFiles, MAX_OUTPUT_BYTES } from "../outputs.js";
 import { runLine, runPlane } from "./regions-exact.js";
 import { runBox, runSample } from "./regions-sampled.js";
+import { addDataOptions, dataInputs } from "../data-options.js";
 
 /** Register `netsize regions MODEL --line|--plane|--box|--sample ...`. */
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command("regions")
     .description("linear regions: exact on a line (--line) or 2-D slice (--plane) or low-dimensional box (--box); sampled patterns and local complexity in high dimension (--sample)")
     .argument("<model>", "ONNX or netsize JSON model")
@@ -18,7 +19,8 @@ export function register(program: Command): void {
     .option("--plane <spec>", "plane through three points 'P0;P1;P2' (each 'idx:I' or numbers), or 'POINT;DIR1;DIR2' with --plane-mode dirs")
     .option("--box <spec>", "input box 'lo:hi' for every input, or per input 'lo1:hi1,lo2:hi2,...', or a VNN-LIB file")
     .option("--sample <spec>", "sampled patterns: 'data' (the --data set), 'box:lo:hi' uniform, or 'around:SIGMA' (Gaussian of std SIGMA around data points)")
-    .option("--data <name>", "dataset for idx: points and sampling (mnist, or a CSV/NPY file)", "mnist")
+    ;
+  addDataOptions(cmd, "data for idx: points and sampling", "mnist")
     .option("--half-width <w>", `slice: ${sliceLens.options.halfWidth.description}`, lensDefault(sliceLens.options.halfWidth))
     .option("--max-regions <n>", "stop with LIMIT_EXCEEDED after this many regions", lensDefault(sliceLens.options.maxRegions))
     .option("--max-output-mb <n>", "the most MiB one output (the JSON, the SVG behind --svg/--png) may take; a larger one is LIMIT_EXCEEDED and nothing is written", String(MAX_OUTPUT_BYTES / 2 ** 20))
@@ -38,7 +40,7 @@ export function register(program: Command): void {
         const modes = [opts.line, opts.plane, opts.box, opts.sample].filter((m) => m !== undefined).length;
         if (modes !== 1) fail("BAD_ARGUMENT", "give exactly one of --line, --plane, --box, --sample");
         const files = new CommandFiles(
-          [{ option: "model", file: model }, { option: "--data file", file: opts.data }, { option: "--box file", file: opts.box },
+          [{ option: "model", file: model }, ...dataInputs(opts), { option: "--box file", file: opts.box },
             { option: "--sample box file", file: opts.sample?.startsWith("box:") ? opts.sample.slice(4) : undefined }],
           [{ option: "--json", file: opts.json }, { option: "--svg", file: opts.svg }, { option: "--png", file: opts.png }],
         );

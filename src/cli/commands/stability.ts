@@ -1,6 +1,7 @@
 // `netsize stability MODEL --box 0:1 [--method ...]`: stably active / inactive / unstable units per layer on a domain.
 import path from "node:path";
 import { Command } from "commander";
+import { addDataOptions, dataInputs } from "../data-options.js";
 import { inputSize, Network } from "../../core/network.js";
 import { CERTIFIERS, StabilityMethod, StabilityOptions, StabilityResult } from "../../lenses/stability/index.js";
 import { stabilityLens } from "../../lenses/registry.js";
@@ -27,11 +28,11 @@ const O = stabilityLens.options;
 
 /** Add the domain and method options to a command. */
 export function addStabilityOptions(cmd: Command): Command {
-  return cmd
+  cmd
     .option("--box <spec>", "input box: 'lo:hi' for every input, 'lo1:hi1,lo2:hi2,...' per input, or a .json/.csv/.vnnlib file")
     .option("--vnnlib <file>", "the input box of a VNN-LIB property")
-    .option("--ball <eps>", "L∞ ball of radius EPS around --data point --index (clipped to [0,1] for mnist)")
-    .option("--data <spec>", "data set: mnist, mnist:test, mnist:train, or a CSV/NPY file (centre of --ball; its points inside the box are sampled)")
+    .option("--ball <eps>", "L∞ ball of radius EPS around --data point --index (clipped to [0,1] for mnist)");
+  return addDataOptions(cmd, "data (the centre of --ball; its points inside the box are sampled too)")
     .option("--index <i>", "index of the ball's centre in --data")
     .option("--clip <lo:hi>", "clip the ball to this range (default 0:1 for mnist)")
     .option("--method <m>", O.method.description, lensDefault(O.method))
@@ -63,7 +64,7 @@ export function stabilityOptionsFrom(opts: StabilityCliOptions, domain: CliDomai
 
 /** The files a stability-style command reads: the model and the domain's files. */
 export function domainInputs(model: string, opts: DomainCliOptions): FileRef[] {
-  return [{ option: "model", file: model }, { option: "--box file", file: opts.box }, { option: "--vnnlib property", file: opts.vnnlib }, { option: "--data file", file: opts.data }];
+  return [{ option: "model", file: model }, { option: "--box file", file: opts.box }, { option: "--vnnlib property", file: opts.vnnlib }, ...dataInputs(opts)];
 }
 
 /** BAD_ARGUMENT when the sampling pre-pass (--samples, default 2000 with auto) would not fit MAX_SAMPLE_VALUES for this network. */

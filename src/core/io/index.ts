@@ -34,6 +34,8 @@ export interface OnnxExportOptions {
   float?: 32 | 64;
   /** Also expose, as extra graph outputs named "pre_<layerIndex>", the input of every unit layer (for the batched engine). */
   unitOutputs?: boolean;
+  /** Leave out a recorded output transform (final Softmax/LogSoftmax/Sigmoid): the graph outputs the logits (the batched engine's view). */
+  logits?: boolean;
 }
 
 /** Where bytes came from, for messages, and how to read external ONNX data (absent: external data is an error). */

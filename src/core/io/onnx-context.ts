@@ -5,6 +5,7 @@ import { ErrorCode, fail, printable } from "../errors.js";
 import { IrOp, Ir } from "./ir.js";
 import { Attributes, ExternalDataReader, Tensor } from "./onnx-tensor.js";
 import { Shape } from "../network.js";
+import type { OutputTransformKind } from "../output-transform.js";
 
 type NodeProto = onnxp.onnx.INodeProto;
 
@@ -34,6 +35,11 @@ export interface ImportState {
   readExternal?: ExternalDataReader;
   opset: number;
   values: Map<string, Value>;
+  /** The graph output's name, and how many node inputs read each value (a final Softmax must have no reader). */
+  outputName: string;
+  consumers: Map<string, number>;
+  /** A final Softmax / LogSoftmax / Sigmoid read as the output transform. */
+  outputTransform?: OutputTransformKind;
 }
 
 /** The node being converted and its helpers. */

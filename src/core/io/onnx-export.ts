@@ -6,6 +6,7 @@
 import onnxp from "onnx-proto";
 import { Layer, Network } from "../network.js";
 import { unitLayerIndices } from "../summary.js";
+import { outputTransformOf, transformOp } from "../output-transform.js";
 import { stringifyExact } from "./json.js";
 import { LayerRecord, NETSIZE_LAYERS, NETSIZE_META, optionalParams } from "./onnx-meta.js";
 
@@ -169,18 +170,25 @@ function valueInfo(name: string, elemType: number, shape: readonly number[]): on
 }
 
 /** Encode a network as ONNX bytes (see networkToOnnx in io/index.ts). */
-export function exportOnnx(net: Network, opts: { float?: 32 | 64; unitOutputs?: boolean } = {}): Uint8Array {
+export function exportOnnx(net: Network, opts: { float?: 32 | 64; unitOutputs?: boolean; logits?: boolean } = {}): Uint8Array {
   const elemType = opts.float === 64 ? 11 : 1;
   const b = new GraphBuilder(elemType);
   const { inputName, outputName } = layoutOf(net);
   const last = net.layers.length - 1;
-  const tensor = (i: number): string => (i === -1 ? inputName : i === last ? outputName : `l${i}:${net.layers[i]!.name}`);
+  // A recorded output transform (final Softmax/LogSoftmax/Sigmoid) is written after the last layer, unless the logits are asked for.
+  const transform = opts.logits ? undefined : outputTransformOf(net);
+  const lastName = transform ? `${outputName}:logits` : outputName;
+  const tensor = (i: number): string => (i === -1 ? inputName : i === last ? lastName : `l${i}:${net.layers[i]!.name}`);
   const shapeOf = (i: number): readonly number[] => (i === -1 ? net.inputShape : net.layers[i]!.shape);
   const records: LayerRecord[] = net.layers.map((layer, i) => {
     const nodes = emitLayer(b, layer, i, layer.inputs.map(tensor), tensor(i), shapeOf(layer.inputs[0]!));
     const params = optionalParams(layer);
     return { name: layer.name, nodes, ...(params ? { params } : {}) };
   });
+  if (transform) {
+    const attrs = transform.kind === "sigmoid" ? [] : [{ name: "axis", type: INT, i: -1 }];
+    b.node(transformOp(transform.kind), [lastName], outputName, `output/${transform.op}`, attrs);
+  }
   const outputs = [valueInfo(outputName, elemType, net.layers[last]!.shape)];
   if (opts.unitOutputs) {
     for (const i of unitLayerIndices(net)) {

@@ -12,6 +12,8 @@ import { decodeTensor, ExternalDataReader, toNum } from "./onnx-tensor.js";
 import { baseName } from "../names.js";
 import { applyLayerRecords, readLayerRecords } from "./onnx-meta.js";
 import { checkValues, NETWORK_LIMITS, NetworkLimits } from "./limits.js";
+import { outputTransform } from "./onnx-ops-output.js";
+import { transformOp } from "../output-transform.js";
 
 const { onnx } = onnxp;
 type Converter = (c: NodeCtx) => Value[];
@@ -21,6 +23,7 @@ export const CONVERTERS: Record<string, Converter> = {
   Gemm: gemm, MatMul: matMul, Conv: conv, BatchNormalization: batchNorm,
   Add: arithmetic, Sub: arithmetic, Mul: arithmetic, Div: arithmetic, Neg: neg,
   Pad: pad, MaxPool: pool, AveragePool: pool, GlobalMaxPool: pool, GlobalAveragePool: pool,
+  Softmax: outputTransform, LogSoftmax: outputTransform,
   Relu: act, LeakyRelu: act, PRelu: act, Abs: act, Tanh: act, Sigmoid: act, Softplus: act, Elu: act, Gelu: act, Erf: act,
   Clip: clipOp, Max: maxMin, Min: maxMin,
   Flatten: flatten, Reshape: reshape, Squeeze: squeeze, Unsqueeze: squeeze,
@@ -132,7 +135,10 @@ export function importOnnx(bytes: Uint8Array, file?: string, readExternal?: Exte
   const records = readLayerRecords(model, g.node!.length);
   const ir = new Ir(inputShape, file, limits);
   const values = new Values(inits as Map<string, onnxp.onnx.ITensorProto>, file, readExternal);
-  const state: ImportState = { ir, batched, file, opset, values, ...(readExternal ? { readExternal } : {}) };
+  const outName = g.output?.[0]?.name ?? "";
+  const consumers = new Map<string, number>();
+  for (const n of g.node!) for (const i of n.input ?? []) if (i) consumers.set(i, (consumers.get(i) ?? 0) + 1);
+  const state: ImportState = { ir, batched, file, opset, values, outputName: outName, consumers, ...(readExternal ? { readExternal } : {}) };
   state.values.set(input.name ?? "", { kind: "dyn", id: -1, shape: inputShape });
   for (const i of topoOrder(g.node!, file)) {
     const node = g.node![i]!;
@@ -152,7 +158,6 @@ export function importOnnx(bytes: Uint8Array, file?: string, readExternal?: Exte
     }
     (node.output ?? []).forEach((o, k) => { if (o && outs[k]) state.values.set(o, outs[k]!); });
   }
-  const outName = g.output?.[0]?.name ?? "";
   const out = state.values.get(outName);
   if (!out) fail("BAD_MODEL", `graph output '${printable(outName)}' is produced by no node`, { file });
   if (out.kind !== "dyn" || out.id < 0) fail("BAD_MODEL", `graph output '${printable(outName)}' does not depend on the input through any layer`, { file });
@@ -160,7 +165,8 @@ export function importOnnx(bytes: Uint8Array, file?: string, readExternal?: Exte
   try {
     const specs = ir.toSpecs(output);
     if (records) applyLayerRecords(specs, ir, records);
-    const meta = records?.meta ?? defaultMeta(model, input, g.output?.[0], batched, opset, file);
+    const base = records?.meta ?? defaultMeta(model, input, g.output?.[0], batched, opset, file);
+    const meta = state.outputTransform ? { ...base, outputTransform: { kind: state.outputTransform, op: transformOp(state.outputTransform) } } : base;
     return createNetwork(inputShape, specs, meta);
   } catch (e) {
     throw withFile(e, file, "");

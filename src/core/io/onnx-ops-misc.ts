@@ -6,6 +6,7 @@ import { fuseElementwise } from "./fuse.js";
 import { DynValue, NodeCtx, Value, constant, fromFloat32 } from "./onnx-context.js";
 import { axisOf, concat, gather, numel, reshapeDims, slice, transpose } from "./onnx-const.js";
 import { Tensor } from "./onnx-tensor.js";
+import { isTerminal, outputTransform } from "./onnx-ops-output.js";
 
 /** float32's largest value: exporters write it for "no bound". */
 const FLT_MAX = 3.4028234663852886e38;
@@ -36,6 +37,7 @@ export function act(c: NodeCtx): Value[] {
     if (UNARY_FOLD[c.op]) return unaryConst(c);
     c.fail("UNSUPPORTED_OP", `${c.op} of a constant`);
   }
+  if (c.op === "Sigmoid" && isTerminal(c)) return outputTransform(c);
   const simple = SIMPLE[c.op];
   if (simple) return [activation(c, v, simple)];
   switch (c.op) {

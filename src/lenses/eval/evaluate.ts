@@ -4,6 +4,7 @@ import { fail } from "../../core/errors.js";
 import { LensContext, LensOptions, LensResultBase, since } from "../../core/lens.js";
 import { inputSize, Network, outputSize } from "../../core/network.js";
 import type { Dataset } from "../../data/dataset.js";
+import { applyOutputTransform, isProbability, outputTransformOf } from "../../core/output-transform.js";
 
 /** Options of evaluate. */
 export interface EvaluateOptions {
@@ -11,12 +12,18 @@ export interface EvaluateOptions {
   float?: 32 | 64;
   /** Samples per onnxruntime run (default: the engine's). */
   chunkSize?: number;
+  /** A single output's decision threshold: class 1 when the output exceeds it (default 0.5 for a probability output — a final Sigmoid — else 0). */
+  threshold?: number;
+  /** Also return the network's outputs (after its output transform: the probabilities of a final Softmax/Sigmoid), row-major [n][m]. */
+  outputs?: boolean;
 }
 
 /** The eval lens's options, each default stated once. */
 export const EVAL_OPTIONS: LensOptions<EvaluateOptions> = {
   float: { default: 64, description: "engine precision: 64 (exact) or 32 (faster; needs the onnxruntime engine)" },
   chunkSize: { description: "samples per engine run (the engine's default when absent)" },
+  threshold: { description: "single-output models: class 1 when the output exceeds this (default 0.5 when the model ends in a Sigmoid, else 0)" },
+  outputs: { default: false, description: "also return every sample's outputs (probabilities when the model ends in Softmax/Sigmoid)" },
 };
 
 /** Accuracy of one class. */
@@ -39,11 +46,17 @@ export interface EvalResult extends LensResultBase {
   /** confusion[label][predicted] counts, labels 0..classes-1. */
   confusion: number[][];
   classes: number;
+  /** How a single output was decided (absent for several outputs: the first largest one wins). */
+  decision?: { threshold: number; on: "probability" | "output" };
+  /** The model's final Softmax/LogSoftmax/Sigmoid, when it has one (classes are decided on its outputs, which order like the logits). */
+  outputTransform?: string;
+  /** Every sample's outputs (with options.outputs), after the output transform; not serialised. */
+  outputs?: Float64Array;
 }
 
-/** The predicted class of one output row: the first largest logit, or for a single output 1 when it is > 0. */
-export function predictedClass(out: Float64Array, offset: number, m: number): number {
-  if (m === 1) return out[offset]! > 0 ? 1 : 0;
+/** The predicted class of one output row: the first largest output, or for a single output 1 when it exceeds `threshold` (default 0). */
+export function predictedClass(out: Float64Array, offset: number, m: number, threshold = 0): number {
+  if (m === 1) return out[offset]! > threshold ? 1 : 0;
   let best = 0;
   for (let j = 1; j < m; j++) if (out[offset + j]! > out[offset + best]!) best = j;
   return best;
@@ -71,10 +84,17 @@ export async function evaluate(net: Network, ds: Dataset, opts: EvaluateOptions 
   } finally {
     await engine.dispose();
   }
+  // A final Sigmoid/Softmax is applied: a single probability is thresholded at 0.5, not at 0 (where every sample would be class 1).
+  const transform = outputTransformOf(net);
+  const probs = applyOutputTransform(transform, outputs, m);
+  const onProbability = m === 1 && isProbability(transform);
+  const threshold = opts.threshold ?? (onProbability ? 0.5 : 0);
+  if (!Number.isFinite(threshold)) fail("BAD_ARGUMENT", `threshold ${threshold} is not a finite number`);
+  if (onProbability && !(threshold > 0 && threshold < 1)) fail("BAD_ARGUMENT", `threshold ${threshold} for a probability output (the model ends in a Sigmoid); give one in (0, 1)`);
   const confusion = Array.from({ length: classes }, () => new Array<number>(classes).fill(0));
   let correct = 0;
   for (let i = 0; i < ds.n; i++) {
-    const p = predictedClass(outputs, i * m, m);
+    const p = predictedClass(probs, i * m, m, threshold);
     confusion[labels[i]!]![p]!++;
     if (p === labels[i]) correct++;
   }
@@ -82,9 +102,9 @@ export async function evaluate(net: Network, ds: Dataset, opts: EvaluateOptions 
     .map((row, label) => ({ label, n: row.reduce((a, b) => a + b, 0), correct: row[label]! }))
     .filter((c) => c.n > 0)
     .map((c) => ({ ...c, accuracy: c.correct / c.n }));
-  return {
+  const result: EvalResult = {
     schema: "netsize.eval/1",
-    options: { float: opts.float ?? EVAL_OPTIONS.float.default!, engine: engine.name, ...(opts.chunkSize ? { chunkSize: opts.chunkSize } : {}) },
+    options: { float: opts.float ?? EVAL_OPTIONS.float.default!, engine: engine.name, ...(opts.chunkSize ? { chunkSize: opts.chunkSize } : {}), ...(m === 1 ? { threshold } : {}) },
     tolerance: {},
     timings: { compile: tCompile, total: since(t0) },
     data: ds.name,
@@ -94,5 +114,9 @@ export async function evaluate(net: Network, ds: Dataset, opts: EvaluateOptions 
     perClass,
     confusion,
     classes,
+    ...(m === 1 ? { decision: { threshold, on: onProbability ? "probability" as const : "output" as const } } : {}),
+    ...(transform ? { outputTransform: transform.op } : {}),
   };
+  if (opts.outputs) Object.defineProperty(result, "outputs", { value: probs, enumerable: false });
+  return result;
 }

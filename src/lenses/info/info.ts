@@ -1,6 +1,7 @@
 // The info lens: layers, shapes, units, parameters and piecewise linearity of a network.
 import { LensResultBase, since } from "../../core/lens.js";
 import { Network } from "../../core/network.js";
+import { outputTransformOf } from "../../core/output-transform.js";
 import { LayerSummary, summarize, unitLayerIndices } from "../../core/summary.js";
 
 /** What info is about besides the network: the file it came from, for the record. */
@@ -20,6 +21,8 @@ export interface InfoResult extends LensResultBase {
   unitLayers: number[];
   piecewiseLinear: boolean;
   layers: LayerSummary[];
+  /** A final Softmax / LogSoftmax / Sigmoid kept as the output transform (the layers end at the logits). */
+  outputTransform?: string;
   meta: Record<string, unknown>;
 }
 
@@ -27,6 +30,7 @@ export interface InfoResult extends LensResultBase {
 export function infoOf(net: Network, file = ""): InfoResult {
   const t0 = performance.now();
   const s = summarize(net);
+  const transform = outputTransformOf(net);
   return {
     schema: "netsize.info/1",
     options: {},
@@ -40,6 +44,7 @@ export function infoOf(net: Network, file = ""): InfoResult {
     unitLayers: unitLayerIndices(net),
     piecewiseLinear: s.piecewiseLinear,
     layers: s.layers,
+    ...(transform ? { outputTransform: transform.op } : {}),
     meta: net.meta,
   };
 }

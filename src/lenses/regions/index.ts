@@ -7,7 +7,7 @@ import { BOX_REGIONS_OPTIONS, BoxRegionsOptions, BoxRegionsResult, boxRegions } 
 import { LINE_OPTIONS, LineOptions, LineResult, lineRegions } from "./line.js";
 import { SAMPLED_OPTIONS, SampledRegionsOptions, SampledRegionsResult, SampleSet, sampledRegions } from "./sampled.js";
 import { SLICE_OPTIONS, SliceOptions, SliceResult, sliceRegions } from "./slice.js";
-import { isPiecewiseLinear } from "../../core/network.js";
+import { isPiecewiseLinear, notPiecewiseLinear } from "../../core/network.js";
 
 export * from "./bounds.js";
 export * from "./box.js";
@@ -20,8 +20,10 @@ export * from "./verify.js";
 export * from "./line.js";
 export * from "./slice.js";
 
-const exact = (net: Parameters<typeof isPiecewiseLinear>[0]): true | string =>
-  isPiecewiseLinear(net) || "the exact regions lenses need a piecewise-linear network";
+const exact = (net: Parameters<typeof isPiecewiseLinear>[0]): true | string => {
+  const why = notPiecewiseLinear(net);
+  return why === undefined ? true : `exact regions need a piecewise-linear network: ${why}`;
+};
 
 /** regions.slice: every linear region of a 2-D slice, exactly. */
 export const sliceLens: Lens<Plane, SliceOptions, SliceResult> = {
@@ -73,7 +75,11 @@ export const boundsLens: Lens<BoundsInput | undefined, Record<string, never>, Bo
   schema: "netsize.bounds/1",
   description: "theoretical maximum numbers of linear regions of the architecture (Zaslavsky, Montúfar 2014/2017, Serra 2018)",
   options: {},
-  applies: (net) => { try { architectureOf(net); return true; } catch (e) { return (e as Error).message; } },
+  applies: (net) => {
+    const pl = exact(net);
+    if (pl !== true) return `region-count bounds are for piecewise-linear networks: ${notPiecewiseLinear(net)}`;
+    try { architectureOf(net); return true; } catch (e) { return (e as Error).message; }
+  },
   run: async (net, input) => {
     const a = architectureOf(net);
     return regionBounds(a.widths, { outputWidth: a.outputWidth, ...(input?.measured !== undefined ? { measured: input.measured } : {}) });

@@ -9,6 +9,7 @@ import { fail } from "../../core/errors.js";
 import { checkAborted, LensContext, LensOptions, LensResultBase, since } from "../../core/lens.js";
 import { inputSize, Network, outputSize } from "../../core/network.js";
 import { createRng } from "../../core/random.js";
+import { applyOutputTransform, outputTransformOf } from "../../core/output-transform.js";
 import { TOLERANCE } from "../../core/tolerance.js";
 
 /** Options of the equivalence check. */
@@ -113,13 +114,15 @@ export async function checkEquivalence(a: Network, b: Network, box: Box, opts: E
     }
     for (const chunk of pointChunks(box, total, seed, opts.data)) {
       checkAborted(ctx);
-      const ya = await fa(chunk.X, chunk.n), yb = await fb(chunk.X, chunk.n);
+      const yaLogits = await fa(chunk.X, chunk.n), yb = await fb(chunk.X, chunk.n);
       for (let k = 0; k < chunk.n * m; k++) {
-        const diff = Math.abs(ya[k]! - yb[k]!);
+        const diff = Math.abs(yaLogits[k]! - yb[k]!);
         if (!(diff <= maxAbsDiff)) { maxAbsDiff = Number.isNaN(diff) ? Infinity : diff; worstPoint = seen + Math.floor(k / m); }
       }
       if (runner) {
         const r = await runner.run(chunk.X, chunk.n, a.inputShape);
+        // The file computes what the model computes: the recorded output transform (a final Softmax, Sigmoid) included.
+        const ya = applyOutputTransform(outputTransformOf(a), yaLogits, m);
         exportedFloat = r.float;
         if (r.note) note = r.note;
         for (let k = 0; k < chunk.n * m; k++) {
@@ -150,7 +153,7 @@ async function decodedRunner(bytes: Uint8Array): Promise<OnnxRunner> {
   const net = networkFromOnnx(bytes);
   const e = await referenceEngine.create(net, { withUnits: false });
   return {
-    run: async (X, n) => ({ outputs: (await e.run(X, n, { withUnits: false })).outputs, float: 64 }),
+    run: async (X, n) => ({ outputs: applyOutputTransform(outputTransformOf(net), (await e.run(X, n, { withUnits: false })).outputs, outputSize(net)), float: 64 }),
     dispose: () => e.dispose(),
   };
 }

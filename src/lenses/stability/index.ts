@@ -1,7 +1,7 @@
 // The stability lens's public API: stable units on a domain, lossless compression, its equivalence check, and the bounds.
 import type { Box } from "../../core/domain.js";
 import { Lens } from "../../core/lens.js";
-import { isPiecewiseLinear, Network } from "../../core/network.js";
+import { Network, notPiecewiseLinear } from "../../core/network.js";
 import { COMPRESS_RUN_OPTIONS, compressOnDomain, CompressRunOptions, CompressRunResult } from "./compress-run.js";
 import { checkEquivalence, EQUIVALENCE_OPTIONS, EquivalenceOptions, EquivalenceReport } from "./equivalence.js";
 import { StabilityResult } from "./report.js";
@@ -39,7 +39,7 @@ export const compressLens: Lens<Box, CompressRunOptions, CompressRunResult> = {
   schema: "netsize.compress/1",
   description: "the smaller network exactly equal on a domain (constant units deleted, dependent linear units folded, linear layers merged), checked by max |f − f'|",
   options: COMPRESS_RUN_OPTIONS,
-  applies: (net) => isPiecewiseLinear(net) || "compression needs a piecewise-linear network",
+  applies: (net) => { const why = notPiecewiseLinear(net); return why === undefined ? true : `compression needs a piecewise-linear network: ${why}`; },
   run: (net, box, options, ctx) => compressOnDomain(net, box, options, ctx),
 };
 

@@ -41,12 +41,12 @@ interface Compiled {
 }
 
 async function compile(net: Network, float: 32 | 64, withUnits: boolean, threads: number): Promise<Compiled> {
-  let bytes = networkToOnnx(net, { float, unitOutputs: withUnits });
+  let bytes = networkToOnnx(net, { float, unitOutputs: withUnits, logits: true });
   if (float === 64) {
     const model = onnx.ModelProto.decode(bytes);
     // The spatial rewrites need their inputs' shapes: read them from the float32 export, whose tensors have the same names.
     const spatial = (model.graph?.node ?? []).filter((n) => n.opType === "Conv" || n.opType === "AveragePool").map((n) => n.input![0]!);
-    const shapes = spatial.length > 0 ? await probeShapes(networkToOnnx(net, { float: 32 }), spatial, net.inputShape) : new Map<string, number[]>();
+    const shapes = spatial.length > 0 ? await probeShapes(networkToOnnx(net, { float: 32, logits: true }), spatial, net.inputShape) : new Map<string, number[]>();
     bytes = onnx.ModelProto.encode(lowerForOrtFloat64(model, shapes)).finish();
   }
   let session: ort.InferenceSession;
