@@ -26,8 +26,9 @@ const inputs: Record<keyof typeof LENSES, unknown> = {
   stability: box,
   compress: box,
   equivalence: { other: net, box },
+  simplicity: data,
 };
-const small: Record<string, object> = { compress: { points: 2000 }, equivalence: { points: 2000 }, "regions.slice": { halfWidth: 2 } };
+const small: Record<string, object> = { compress: { points: 2000 }, equivalence: { points: 2000 }, "regions.slice": { halfWidth: 2 }, simplicity: { curvePoints: 5, gdvPerClass: 10 } };
 
 /** A provider that counts what it is asked for and delegates to the reference engine. */
 function counting(): EngineProvider & { created: number } {
@@ -37,7 +38,7 @@ function counting(): EngineProvider & { created: number } {
 
 describe("the lens registry", () => {
   it("names every lens by its own name, with a schema and a described option for every key", () => {
-    expect(Object.keys(LENSES).sort()).toEqual(["compress", "equivalence", "eval", "info", "regions.bounds", "regions.box", "regions.line", "regions.sampled", "regions.slice", "stability"]);
+    expect(Object.keys(LENSES).sort()).toEqual(["compress", "equivalence", "eval", "info", "regions.bounds", "regions.box", "regions.line", "regions.sampled", "regions.slice", "simplicity", "stability"]);
     for (const [key, lens] of Object.entries(LENSES)) {
       expect(lens.name).toBe(key);
       expect(lensNamed(key)).toBe(lens);
