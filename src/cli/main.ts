@@ -11,6 +11,7 @@ import * as compress from "./commands/compress.js";
 import * as train from "./commands/train.js";
 import * as demo from "./commands/demo.js";
 import * as lenses from "./commands/lenses.js";
+import * as condensation from "./commands/condensation.js";
 
 const program = new Command();
 // Ctrl-C / kill: one line, exit 130 / 143, staged outputs removed (bin/netsize.js installs the handlers
@@ -27,6 +28,6 @@ program
     process.exit(2);
   });
 
-for (const cmd of [info, evalCmd, convert, regions, bounds, stability, compress, train, demo, lenses]) cmd.register(program);
+for (const cmd of [info, evalCmd, convert, regions, bounds, stability, compress, condensation, train, demo, lenses]) cmd.register(program);
 
 program.parseAsync(process.argv).catch(exitWithError);

@@ -4,6 +4,7 @@ import { evalLens } from "./eval/index.js";
 import { infoLens } from "./info/index.js";
 import { boundsLens, boxRegionsLens, lineLens, sampledLens, sliceLens } from "./regions/index.js";
 import { compressLens, equivalenceLens, stabilityLens } from "./stability/index.js";
+import { condensationLens, condensationRunLens } from "./condensation/index.js";
 
 /** The lenses, name → lens (names as `lens.name`). */
 export const LENSES = {
@@ -17,6 +18,8 @@ export const LENSES = {
   stability: stabilityLens,
   compress: compressLens,
   equivalence: equivalenceLens,
+  condensation: condensationLens,
+  "condensation.run": condensationRunLens,
 } as const;
 
 /** A registered lens name. */
@@ -27,4 +30,4 @@ export function lensNamed(name: string): AnyLens | undefined {
   return (LENSES as Record<string, AnyLens>)[name];
 }
 
-export { evalLens, infoLens, boundsLens, boxRegionsLens, lineLens, sampledLens, sliceLens, compressLens, equivalenceLens, stabilityLens };
+export { evalLens, infoLens, boundsLens, boxRegionsLens, lineLens, sampledLens, sliceLens, compressLens, equivalenceLens, stabilityLens, condensationLens, condensationRunLens };
