@@ -88,7 +88,7 @@ export function renderCondensationStripSvg(frames: HeatmapFrame[], opts: Heatmap
   const perRow = Math.max(1, opts.perRow ?? Math.min(frames.length, 6));
   const rows = Math.ceil(frames.length / perRow);
   const pad = 14, head = opts.title ? 30 : 8, cap = 34;
-  const width = pad + perRow * (size + pad) + 50;
+  const width = Math.max(pad + perRow * (size + pad) + 50, opts.title ? 2 * pad + 8.5 * opts.title.length : 0);
   const height = head + rows * (size + cap + pad);
   const body: string[] = [];
   if (opts.title) body.push(`<text x="${pad}" y="20" font-size="14" font-weight="bold">${xmlEscape(opts.title)}</text>`);
@@ -100,7 +100,7 @@ export function renderCondensationStripSvg(frames: HeatmapFrame[], opts: Heatmap
     body.push(matrixRects(l, order, x, y, size));
     body.push(`<rect x="${x}" y="${y}" width="${size}" height="${size}" fill="none" stroke="#333" stroke-width="0.5"/>`);
   });
-  body.push(colorBar(width - 44, head + cap, Math.min(size, 200)));
+  body.push(colorBar(pad + perRow * (size + pad) + 6, head + cap, Math.min(size, 200)));
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="DejaVu Sans, sans-serif">` +
     `<rect width="100%" height="100%" fill="white"/>${body.join("")}</svg>`;
 }

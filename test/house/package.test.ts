@@ -39,6 +39,6 @@ describe("netsize as a dependency", () => {
     const out = await run(process.execPath, ["use.mjs"], dir);
     expect(out.code, out.stderr).toBe(0);
     const expected = sliceRegions(randomMlp([2, 8, 8, 2], { seed: 1 }), planeThrough([0, 0], [1, 0], [0, 1]), { halfWidth: 2 }).count;
-    expect(JSON.parse(out.stdout.trim())).toEqual({ schema: "netsize.regions.slice/1", count: expected, lenses: 10, same: true, load: "function" });
+    expect(JSON.parse(out.stdout.trim())).toEqual({ schema: "netsize.regions.slice/1", count: expected, lenses: 12, same: true, load: "function" });
   });
 });

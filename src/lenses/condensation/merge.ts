@@ -71,7 +71,8 @@ export function mergeNetwork(net: Network, units: UnitLayer[], plans: LayerMerge
     const rows: Float64Array[] = [], cols: Float64Array[] = [];
     const colOf = (k: number): Float64Array => Float64Array.from({ length: m }, (_, o) => C.weight[o * width + k]!);
     const bias = Float64Array.from(C.bias);
-    let exact = homogeneous, why = homogeneous ? "" : `${u.activation} is not positively homogeneous`;
+    const trivial = plan.groups.every((g) => g.length <= 1) && removed.size === 0;
+    let exact = homogeneous || trivial, why = homogeneous || trivial ? "" : `${u.activation} is not positively homogeneous`;
     for (const k of removed) {
       const r = unitRow(L.weight, L.bias, k, fan);
       if (norm(r) !== 0 && exact) { exact = false; why = `${removed.size} neuron(s) outside the counted orientations removed`; }
@@ -117,7 +118,7 @@ export function mergeNetwork(net: Network, units: UnitLayer[], plans: LayerMerge
     cols.forEach((c, i) => { for (let o = 0; o < m; o++) CW[o * w2 + i] = c[o]!; });
     specs[plan.index] = { ...L, outSize: w2, weight: W, bias: B };
     specs[u.consumerIndex] = { ...C, inSize: w2, weight: CW, bias };
-    if (exact) why = homogeneous ? `${u.activation} is positively homogeneous and every merged group is exactly parallel` : why;
+    if (exact) why = trivial ? "no counted orientation has two or more neurons: nothing merged" : `${u.activation} is positively homogeneous and every merged group is exactly parallel`;
     infos.push({ layer: u.name, widthBefore: width, widthAfter: w2, mergedGroups: plan.groups.length, removed: removed.size, exact, reason: why });
   }
   // activation and flatten layers between take their size from their inputs
