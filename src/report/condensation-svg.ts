@@ -112,7 +112,7 @@ export function renderCosineHeatmapSvg(layer: LayerCondensation, opts: HeatmapSv
 
 /** The 1-D feature plot: θ_k = sign(b_k)·arccos(w_k/‖u_k‖) against A_k = a_k·‖u_k‖, one panel per frame. */
 export function renderFeatureSvg(frames: HeatmapFrame[], opts: { size?: number; perRow?: number; title?: string } = {}): string {
-  const size = opts.size ?? 220, pad = 40;
+  const size = opts.size ?? 220, pad = 64;
   const withF = frames.filter((f) => f.layer.features);
   const perRow = Math.max(1, opts.perRow ?? Math.min(withF.length, 4));
   const rows = Math.max(1, Math.ceil(withF.length / perRow));
