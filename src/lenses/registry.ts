@@ -5,6 +5,7 @@ import { infoLens } from "./info/index.js";
 import { boundsLens, boxRegionsLens, lineLens, sampledLens, sliceLens } from "./regions/index.js";
 import { compressLens, equivalenceLens, stabilityLens } from "./stability/index.js";
 import { simplicityLens } from "./simplicity/index.js";
+import { condensationLens, condensationRunLens } from "./condensation/index.js";
 
 /** The lenses, name → lens (names as `lens.name`). */
 export const LENSES = {
@@ -19,6 +20,8 @@ export const LENSES = {
   compress: compressLens,
   equivalence: equivalenceLens,
   simplicity: simplicityLens,
+  condensation: condensationLens,
+  "condensation.run": condensationRunLens,
 } as const;
 
 /** A registered lens name. */
@@ -29,4 +32,4 @@ export function lensNamed(name: string): AnyLens | undefined {
   return (LENSES as Record<string, AnyLens>)[name];
 }
 
-export { evalLens, infoLens, boundsLens, boxRegionsLens, lineLens, sampledLens, sliceLens, compressLens, equivalenceLens, stabilityLens, simplicityLens };
+export { evalLens, infoLens, boundsLens, boxRegionsLens, lineLens, sampledLens, sliceLens, compressLens, equivalenceLens, stabilityLens, simplicityLens, condensationLens, condensationRunLens };

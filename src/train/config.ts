@@ -28,6 +28,14 @@ export interface TrainConfig extends OptimizerConfig {
   initGamma: number;
   /** Bias std (default: 0; the small initialisation draws biases like weights). */
   biasStd?: number;
+  /** Every weight and bias ~ N(0, initStd²) in every layer, whatever the scheme (Zhou et al.'s code: std = m^(−γ) with m the width, e.g. 50^(−4) = 1.6e-7); biases take biasStd instead when it is given. */
+  initStd?: number;
+  /** Start from the weights of this model file (netsize JSON or ONNX of the same architecture) instead of drawing them. */
+  initFrom?: string;
+  /** Train a bias on the output layer (false: it stays 0, as in the condensation experiments). */
+  outputBias: boolean;
+  /** Train exactly this many optimiser steps (must be a whole number of epochs; with a full batch, steps = epochs). */
+  steps?: number;
   rewire: "none" | "pa";
   /** Strength stabilisation draws before PA rewiring (1 = off). */
   stabilize: number;
@@ -39,6 +47,7 @@ export interface TrainConfig extends OptimizerConfig {
   l1: number;
   l2: number;
   epochs: number;
+  /** Samples per step; 0 = the whole training set (full batch). */
   batch: number;
   seed: number;
   /** Snapshot after these epochs (0 = the initialisation). */
@@ -56,7 +65,7 @@ export interface TrainConfig extends OptimizerConfig {
 /** Defaults of every setting but arch and data. */
 export const TRAIN_DEFAULTS: Omit<TrainConfig, "arch" | "data"> = {
   activation: "relu", activationParams: {}, norm: "none", dropout: 0,
-  init: "he-normal", initGamma: 2, rewire: "none", stabilize: 1, hypercoreEpochs: 0, hypercoreLambda: 0.5,
+  init: "he-normal", initGamma: 2, outputBias: true, rewire: "none", stabilize: 1, hypercoreEpochs: 0, hypercoreLambda: 0.5,
   loss: "auto", optimizer: "adam", lr: 1e-3, momentum: 0.9, beta1: 0.9, beta2: 0.999, epsilon: 1e-7,
   weightDecay: 0, lrStep: 0, lrGamma: 0.1, l1: 0, l2: 0,
   epochs: 10, batch: 64, seed: 0,
@@ -86,7 +95,10 @@ export function resolveConfig(partial: Partial<TrainConfig> & { arch: string; da
   }
   check(c.dropout >= 0 && c.dropout < 1, `--dropout must be in [0, 1), got ${c.dropout}`);
   check(Number.isInteger(c.epochs) && c.epochs >= 0, `--epochs must be a non-negative integer, got ${c.epochs}`);
-  check(Number.isInteger(c.batch) && c.batch >= 1, `--batch must be a positive integer, got ${c.batch}`);
+  check(Number.isInteger(c.batch) && c.batch >= 0, `--batch must be a positive integer or 'full', got ${c.batch}`);
+  check(c.epsilon > 0 && Number.isFinite(c.epsilon), `--adam-eps must be > 0, got ${c.epsilon}`);
+  check(c.initStd === undefined || (c.initStd >= 0 && Number.isFinite(c.initStd)), `--init-std must be >= 0, got ${c.initStd}`);
+  check(c.steps === undefined || nonNegInt(c.steps), `--steps must be a non-negative integer, got ${c.steps}`);
   check(Number.isInteger(c.seed) && c.seed >= 0 && c.seed <= 0xffffffff, `--seed must be an integer in [0, 2^32), got ${c.seed}`);
   check(nonNegInt(c.lrStep) && c.lrGamma > 0, `--lr-step must be a non-negative integer and --lr-gamma > 0`);
   check(nonNegInt(c.hypercoreEpochs) && c.hypercoreLambda >= 0, "--hypercore needs a non-negative integer of epochs and λ >= 0");

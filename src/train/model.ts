@@ -49,14 +49,17 @@ export function fromTfLayout(node: DenseNode | ConvNode, data: ArrayLike<number>
 
 const f32 = (a: Float64Array): Float32Array => Float32Array.from(a);
 
-/** Create the variables of a model from float64 parameters (rounded to float32). */
-export function createModel(arch: Arch, params: ParamSet): TrainModel {
+/** Create the variables of a model from float64 parameters (rounded to float32); without `outputBias` the last affine node's bias is a constant 0. */
+export function createModel(arch: Arch, params: ParamSet, opts: { outputBias?: boolean } = {}): TrainModel {
   const affine = affineNodes(arch);
+  const fixed = opts.outputBias === false ? affine.length - 1 : -1;
   const weights = affine.map((node, i) => {
     const { data, shape } = toTfLayout(node, params.affine[i]!.weight);
     return tf.variable(tf.tensor(data, shape), true);
   });
-  const biases = affine.map((_, i) => tf.variable(tf.tensor1d(f32(params.affine[i]!.bias)), true));
+  const biases = affine.map((_, i) => (i === fixed
+    ? tf.variable(tf.zeros([params.affine[i]!.bias.length]), false)
+    : tf.variable(tf.tensor1d(f32(params.affine[i]!.bias)), true)));
   const norms = params.norm.map((p) => ({
     gamma: tf.variable(tf.tensor1d(f32(p.gamma)), true),
     beta: tf.variable(tf.tensor1d(f32(p.beta)), true),
@@ -87,7 +90,7 @@ export function assignParams(model: TrainModel, params: ParamSet): void {
 
 /** The trainable variables in a fixed order: weights, biases, then γ and β of each norm. */
 export function trainables(model: TrainModel): tf.Variable[] {
-  return [...model.weights, ...model.biases, ...model.norms.flatMap((n) => [n.gamma, n.beta])];
+  return [...model.weights, ...model.biases.filter((b) => b.trainable), ...model.norms.flatMap((n) => [n.gamma, n.beta])];
 }
 
 /** Every variable (trainable and running statistics), in the checkpoint order. */

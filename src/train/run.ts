@@ -15,11 +15,13 @@ import { checkDataFits, resolveTrainData } from "./data.js";
 import { exportNetwork } from "./export.js";
 import { initParams } from "./init/index.js";
 import { paramCount } from "./init/params.js";
-import { EpochMetrics, LoopConfig, LoopState, TensorData, deriveSeed, disposeData, initialLoopState, tensorData, trainLoop } from "./loop.js";
+import { EpochMetrics, LoopConfig, LoopState, TensorData, batchesPerEpoch, deriveSeed, disposeData, initialLoopState, tensorData, trainLoop } from "./loop.js";
 import { TrainModel, createModel, disposeModel, readParams } from "./model.js";
 import { createOptimizer, restoreOptimizerState, saveOptimizerState } from "./optimizers.js";
 import { SnapshotInfo, readCheckpoint, readVariables, snapshotName, writeCheckpoint, writeSnapshot, writeVariables } from "./snapshot.js";
 import { HypercoreSummary, hypercoreReinit } from "./hcore-init.js";
+import { paramsFromNetwork } from "./init-from.js";
+import { loadNetwork } from "../node/files.js";
 
 /** Where a run writes, and whether it continues an interrupted one. */
 export interface TrainOptions {
@@ -113,13 +115,25 @@ export async function train(given: Partial<TrainConfig> & { arch?: string; data?
   checkDataFits(data, inSize, outSize);
   const loss = cfg.loss === "auto" ? (data.task === "classification" ? "ce" : "mse") : cfg.loss;
   if (loss === "ce" && data.task !== "classification") fail("BAD_ARGUMENT", "cross-entropy needs labelled data; use --loss mse for regression targets");
-  const loopCfg: LoopConfig = { ...cfg, loss };
+  const batch = cfg.batch === 0 ? data.train.n : cfg.batch;
+  if (cfg.steps !== undefined && !opts.resume) {
+    const nb = batchesPerEpoch(data.train.n, batch);
+    if (cfg.steps % nb !== 0) fail("BAD_ARGUMENT", `--steps ${cfg.steps} is not a whole number of epochs of ${nb} steps (${data.train.n} samples, batch ${batch}); use a multiple of ${nb} or --batch full`);
+    cfg.epochs = cfg.steps / nb;
+  }
+  const loopCfg: LoopConfig = { ...cfg, batch, loss };
   const toTensors = (ds: typeof data.train): TensorData =>
     tensorData(ds.x, ds.n, inSize, ds.labels ? { labels: ds.labels, classes: outSize } : { y: ds.y!, size: outSize });
   const train = toTensors(data.train);
   const test = data.test ? toTensors(data.test) : undefined;
-  const params = initParams(arch, { scheme: cfg.init, gamma: cfg.initGamma, rewire: cfg.rewire, stabilize: cfg.stabilize, ...(cfg.biasStd !== undefined ? { biasStd: cfg.biasStd } : {}) }, createRng(deriveSeed(cfg.seed, 0)));
-  const model: TrainModel = createModel(arch, params);
+  const params = cfg.initFrom !== undefined
+    ? paramsFromNetwork(arch, await loadNetwork(cfg.initFrom), cfg.initFrom)
+    : initParams(arch, {
+      scheme: cfg.init, gamma: cfg.initGamma, rewire: cfg.rewire, stabilize: cfg.stabilize,
+      ...(cfg.biasStd !== undefined ? { biasStd: cfg.biasStd } : {}), ...(cfg.initStd !== undefined ? { std: cfg.initStd } : {}),
+    }, createRng(deriveSeed(cfg.seed, 0)));
+  if (!cfg.outputBias) params.affine[params.affine.length - 1]!.bias.fill(0);
+  const model: TrainModel = createModel(arch, params, { outputBias: cfg.outputBias });
   let opt = createOptimizer(cfg);
   const metrics: EpochMetrics[] = [];
   const snapshots: SnapshotInfo[] = [];

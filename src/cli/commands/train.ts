@@ -20,7 +20,7 @@ import { SYNTHETIC } from "../../data/synthetic.js";
 interface TrainCliOptions {
   arch?: string; data?: string; testData?: string; labelColumn?: string;
   activation?: string; alpha?: string; norm?: string; dropout?: string;
-  init?: string; initGamma?: string; biasStd?: string; rewire?: string; stabilize?: string; hypercore?: string; hypercoreLambda?: string;
+  init?: string; initGamma?: string; biasStd?: string; initStd?: string; initFrom?: string; outputBias?: boolean; adamEps?: string; steps?: string; rewire?: string; stabilize?: string; hypercore?: string; hypercoreLambda?: string;
   loss?: string; optimizer?: string; lr?: string; momentum?: string; weightDecay?: string; lrStep?: string; lrGamma?: string;
   l1?: string; l2?: string; epochs?: string; batch?: string; seed?: string;
   snapshots?: string; snapshotSteps?: string; snapshotEvery?: string; formats?: string;
@@ -44,6 +44,11 @@ export function configFromOptions(o: TrainCliOptions): Partial<TrainConfig> {
   set("init", parseChoice(o.init, "--init", INIT_SCHEMES));
   set("initGamma", parseNumberOption(o.initGamma, "--init-gamma"));
   set("biasStd", parseNumberOption(o.biasStd, "--bias-std"));
+  set("initStd", parseNumberOption(o.initStd, "--init-std"));
+  set("initFrom", o.initFrom);
+  if (o.outputBias === false) c.outputBias = false;
+  set("epsilon", parseNumberOption(o.adamEps, "--adam-eps"));
+  set("steps", parseIntOption(o.steps, "--steps", { min: 0 }));
   set("rewire", parseChoice(o.rewire, "--rewire", ["none", "pa"] as const));
   set("stabilize", parseIntOption(o.stabilize, "--stabilize", { min: 1 }));
   set("hypercoreEpochs", parseIntOption(o.hypercore, "--hypercore", { min: 0 }));
@@ -58,7 +63,7 @@ export function configFromOptions(o: TrainCliOptions): Partial<TrainConfig> {
   set("l1", parseNumberOption(o.l1, "--l1"));
   set("l2", parseNumberOption(o.l2, "--l2"));
   set("epochs", parseIntOption(o.epochs, "--epochs", { min: 0 }));
-  set("batch", parseIntOption(o.batch, "--batch", { min: 1 }));
+  set("batch", o.batch === "full" ? 0 : parseIntOption(o.batch, "--batch", { min: 1 }));
   set("seed", parseIntOption(o.seed, "--seed", { min: 0, max: 0xffffffff }));
   set("snapshots", intList(o.snapshots, "--snapshots"));
   set("snapshotSteps", intList(o.snapshotSteps, "--snapshot-steps"));
@@ -102,6 +107,9 @@ export function register(program: Command): void {
     .option("--init <scheme>", `${INIT_SCHEMES.join(", ")} (default he-normal)`)
     .option("--init-gamma <g>", "small init: std = fan_in^(-g) (default 2)")
     .option("--bias-std <s>", "bias std (default 0; small init draws biases like weights)")
+    .option("--init-std <s>", "every weight and bias ~ N(0, s²) in every layer, whatever --init (Zhou et al.'s std = m^(-γ): 50^-4 = 1.6e-7); --bias-std overrides it for biases")
+    .option("--init-from <model>", "start from this model's weights (netsize JSON or ONNX with the architecture's dense/conv shapes) instead of drawing them")
+    .option("--no-output-bias", "no bias on the output layer (it stays 0, as in the condensation experiments)")
     .option("--rewire <how>", "none or pa (preferential-attachment rewiring, Scabini et al.)")
     .option("--stabilize <k>", "before PA rewiring keep the best of k draws by strength variance (default 1)")
     .option("--hypercore <epochs>", "Hcore-Init (reconstruction): pretrain this many epochs, re-initialise scaled by k-hypercore numbers")
@@ -109,6 +117,7 @@ export function register(program: Command): void {
     .option("--loss <kind>", "auto (cross-entropy for labels, MSE for targets), ce, mse")
     .option("--optimizer <name>", "sgd (with momentum), adam, adamw (default adam)")
     .option("--lr <rate>", "learning rate (default 1e-3)")
+    .option("--adam-eps <e>", "Adam's ε (default 1e-7, TensorFlow.js's; PyTorch uses 1e-8)")
     .option("--momentum <m>", "SGD momentum (default 0.9)")
     .option("--weight-decay <wd>", "decoupled weight decay (default 0; adamw 0.01)")
     .option("--lr-step <epochs>", "step schedule: multiply the rate by --lr-gamma every this many epochs")
@@ -116,7 +125,8 @@ export function register(program: Command): void {
     .option("--l1 <lambda>", "L1 penalty lambda·Σ|W| over weight matrices, not biases (default 0)")
     .option("--l2 <lambda>", "L2 penalty (lambda/2)·ΣW² over weight matrices (default 0)")
     .option("--epochs <n>", "epochs (default 10)")
-    .option("--batch <n>", "batch size (default 64)")
+    .option("--batch <n>", "batch size, or 'full' for the whole training set (one step per epoch) (default 64)")
+    .option("--steps <n>", "train exactly n optimiser steps (a whole number of epochs; with --batch full, n epochs)")
     .option("--seed <n>", "seed of initialisation, shuffling and dropout (default 0)")
     .option("--snapshots <epochs>", "snapshot after these epochs, e.g. 0,1,5,20 (0 = the initialisation; the last epoch always)")
     .option("--snapshot-steps <steps>", "snapshot after these optimiser steps, e.g. 0,10,100")
@@ -131,7 +141,7 @@ export function register(program: Command): void {
       action(async (opts: TrainCliOptions) => {
         const given = configFromOptions(opts);
         if (opts.resume && !opts.out) fail("BAD_ARGUMENT", "--resume needs --out (the run folder)");
-        const inputs: FileRef[] = [{ option: "--data file", file: opts.data }, { option: "--test-data file", file: opts.testData }];
+        const inputs: FileRef[] = [{ option: "--data file", file: opts.data }, { option: "--test-data file", file: opts.testData }, { option: "--init-from model", file: opts.initFrom }];
         guardOutputs(inputs, [{ option: "--json", file: opts.json }]);
         // The run folder's own files (see train/run.ts); snapshots/ and checkpoint/ are rewritten as the run goes.
         if (opts.out) {

@@ -19,6 +19,8 @@ export interface InitOptions {
   rewire?: "none" | "pa";
   /** With rewire "pa": keep the best of this many draws by strength variance first (the authors' stabilize_strength; 1 = off). */
   stabilize?: number;
+  /** Every weight ~ N(0, std²) in every layer, whatever the scheme; biases too unless biasStd is given (Zhou et al.'s std = m^(−γ)). */
+  std?: number;
   /** AutoInit: moments of the network input (default mean 0, variance 1). */
   inputMoments?: Moments;
 }
@@ -27,6 +29,7 @@ export interface InitOptions {
 export function weightDraws(arch: Arch, opts: InitOptions): WeightDraw[] {
   if (!INIT_SCHEMES.includes(opts.scheme)) fail("BAD_ARGUMENT", `unknown initialisation '${opts.scheme}'; use one of ${INIT_SCHEMES.join(", ")}`);
   const nodes = affineWithFans(arch);
+  if (opts.std !== undefined) return nodes.map(() => ({ dist: "normal", std: opts.std! }));
   if (opts.scheme === "autoinit") {
     const plan = planAutoInit(arch, opts.inputMoments);
     return plan.weightVariance.map((v) => ({ dist: "normal", std: Math.sqrt(v) }));
@@ -38,7 +41,7 @@ export function weightDraws(arch: Arch, opts: InitOptions): WeightDraw[] {
 /** Fresh affine parameters (weights from the scheme, then rewiring; biases per biasStd). */
 export function initAffine(arch: Arch, opts: InitOptions, rng: Rng): AffineParams[] {
   const draws = weightDraws(arch, opts);
-  const biasStd = opts.biasStd ?? (opts.scheme === "small" ? undefined : 0);
+  const biasStd = opts.biasStd ?? (opts.scheme === "small" || opts.std !== undefined ? undefined : 0);
   return affineWithFans(arch).map(({ rows, cols }, i) => {
     const d = draws[i]!;
     const draw = (): Float64Array => sampleDraw(d, rows * cols, rng);
