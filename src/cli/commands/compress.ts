@@ -2,6 +2,7 @@
 // with the equivalence check run before anything is written.
 import path from "node:path";
 import { Command } from "commander";
+import { ortFloat64Warning } from "../../node/engine/ort-lowering.js";
 import { fail } from "../../core/errors.js";
 import { CompressionReport, CompressRunResult, EquivalenceReport } from "../../lenses/stability/index.js";
 import { compressLens } from "../../lenses/registry.js";
@@ -19,18 +20,26 @@ interface CompressCliOptions extends StabilityCliOptions {
   float?: string;
   points?: string;
   merge?: string;
+  allowLarger?: boolean;
 }
 
 function render(rep: CompressionReport, eq: EquivalenceReport, out: string): string {
   let text = formatTable(["layer", "units before", "units after", "constant removed", "folded", "merged"],
     rep.layers.map((l) => [l.name, l.unitsBefore, l.unitsAfter, l.removedConstant, l.folded, l.merged ? "yes" : "no"]));
   text += `\nunits ${fmtInt(rep.before.units)} → ${fmtInt(rep.after.units)}, parameters ${fmtInt(rep.before.params)} → ${fmtInt(rep.after.params)}`;
-  text += ` (${(100 * (1 - rep.after.params / Math.max(1, rep.before.params))).toFixed(1)}% fewer); certificate: ${rep.certificate}\n`;
+  text += ` (${paramChange(rep.before.params, rep.after.params)}); certificate: ${rep.certificate}\n`;
   text += `equivalence on ${fmtInt(eq.points)} points (${Object.entries(eq.sources).filter(([, v]) => v > 0).map(([k, v]) => `${fmtInt(v)} ${k}`).join(", ")}): `;
   text += `max |f − f'| = ${eq.maxAbsDiff.toExponential(2)} in float64 (${eq.engine} engine)`;
   if (eq.exported) text += `, ${eq.exported.maxAbsDiff.toExponential(2)} through ${eq.exported.runtime} on the exported float${eq.exported.float} file${eq.exported.note ? ` (${eq.exported.note})` : ""}`;
   text += `\nwrote ${out}\n`;
   return text;
+}
+
+/** "12.3% fewer", "the same number", or "12.3% more" parameters. */
+export function paramChange(before: number, after: number): string {
+  if (after === before) return "the same number";
+  const pct = (100 * Math.abs(after - before)) / Math.max(1, before);
+  return `${pct.toFixed(1)}% ${after < before ? "fewer" : "more"}`;
 }
 
 /** Register `netsize compress`. */
@@ -46,6 +55,7 @@ export function register(program: Command): void {
     .option("--float <bits>", compressLens.options.float.description, lensDefault(compressLens.options.float))
     .option("--points <n>", compressLens.options.points.description, lensDefault(compressLens.options.points))
     .option("--merge <when>", compressLens.options.merge.description, lensDefault(compressLens.options.merge))
+    .option("--allow-larger", "write the compressed network even when it has more parameters than the original (refused by default)")
     .option("--json [file]", "write the JSON report (stability, compression, equivalence) to a file, or to stdout without one")
     .action(
       action(async (model: string, opts: CompressCliOptions) => {
@@ -69,11 +79,15 @@ export function register(program: Command): void {
         if (!r.equal) {
           fail("SOLVER_ERROR", `the compressed network differs from the original by ${Math.max(eq.maxAbsDiff, eq.exported?.maxAbsDiff ?? 0).toExponential(2)} > ${eq.tolerance.equivalence} at a domain point; nothing was written. Rerun with a stronger --method or report this`);
         }
+        const c = r.compression;
+        if (c.after.params > c.before.params && !opts.allowLarger) {
+          fail("LIMIT_EXCEEDED", `the compressed network would have more parameters than the original (${fmtInt(c.after.params)} > ${fmtInt(c.before.params)}: ${paramChange(c.before.params, c.after.params)}); nothing was written — keep the original, try --merge never, or pass --allow-larger to write it anyway`);
+        }
         // The bytes written are exactly the bytes the equivalence check ran; all outputs are renamed into place together.
         const stage = new OutputStage();
         await stage.put(out, ext === ".onnx" ? r.onnx : encodeNetwork(r.network, out, { format: "json" }));
         if (opts.networkJson) await stage.put(opts.networkJson, encodeNetwork(r.network, opts.networkJson, { format: "json" }));
-        await emitResult({ json: opts.json, quiet: true, stage }, { ...r, model, output: out }, renderStability(r.stability, model) + "\n" + render(r.compression, eq, out));
+        await emitResult({ json: opts.json, quiet: true, stage }, { ...r, model, output: out }, renderStability(r.stability, model) + "\n" + render(r.compression, eq, out) + (ext === ".onnx" ? ortFloat64Warning(r.onnx, out) : ""));
       }),
     );
 }

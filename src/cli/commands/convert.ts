@@ -1,5 +1,6 @@
 // `netsize convert IN OUT`: ONNX ⇄ netsize JSON; the output is written atomically, so a failure leaves nothing.
 import { Command } from "commander";
+import { ortFloat64Warning } from "../../node/engine/ort-lowering.js";
 import { action } from "../errors.js";
 import { fmtInt, parseFloatBits } from "../shared.js";
 import { fail } from "../../core/errors.js";
@@ -30,11 +31,13 @@ export function register(program: Command): void {
         const files = new CommandFiles([{ option: "input model", file: input }], [{ option: "the output", file: out }]);
         const net = await files.loadNetwork(input);
         const stage = new OutputStage();
-        await stage.put(out, encodeNetwork(net, out, { format, float }));
+        const bytes = encodeNetwork(net, out, { format, float });
+        await stage.put(out, bytes);
         stage.commit();
         const s = summarize(net);
         const prec = format === "json" ? "float64" : `float${float}`;
         process.stdout.write(`wrote ${out} (${format === "onnx" ? "ONNX" : "netsize JSON"}, ${prec} weights, ${net.layers.length} layer${net.layers.length === 1 ? "" : "s"}, ${fmtInt(s.params)} parameters)\n`);
+        if (typeof bytes !== "string") process.stdout.write(ortFloat64Warning(bytes, out));
       }),
     );
 }

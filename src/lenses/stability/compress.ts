@@ -12,19 +12,9 @@ import { FOLD_DEPENDENCE_REL, independentRows } from "./fold.js";
 import { pieceAffine } from "./pieces.js";
 import { StabilityResult } from "./report.js";
 import { CERTIFIERS, Certifier } from "./state.js";
+import { CompressedLayer, compressStructural } from "./compress-struct.js";
 
-/** What happened to one unit layer. */
-export interface CompressedLayer {
-  name: string;
-  unitsBefore: number;
-  unitsAfter: number;
-  /** Constant units deleted (their value moved into the next bias). */
-  removedConstant: number;
-  /** Stably linear units folded into the next layer (their rows depend on kept ones). */
-  folded: number;
-  /** The whole layer was affine on the domain and was merged into the next affine map. */
-  merged: boolean;
-}
+export type { CompressedLayer } from "./compress-struct.js";
 
 /** The report of a compression (schema "netsize.compression/1"). */
 export interface CompressionReport extends LensResultBase {
@@ -54,6 +44,12 @@ interface Work { W: Float64Array; b: Float64Array; inSize: number; outSize: numb
 export function compress(net: Network, result: StabilityResult, opts: CompressOptions = {}, ctx: LensContext = {}): { network: Network; report: CompressionReport } {
   const t0 = performance.now();
   checkAborted(ctx);
+  if (!isDenseChain(net)) {
+    // Convolutions, pooling, residual additions: keep every layer's kind and delete what is exactly 0
+    // on the domain (whole channels of a convolution), so that the result is never larger.
+    const s = compressStructural(net, result);
+    return { network: s.network, report: reportOf(net, s.network, result, s.layers, s.certificate, { merge: "never" }, t0) };
+  }
   const chain: Chain = toChain(net);
   const byLayer = new Map(result.layers.map((l) => [l.layer, l]));
   const work: Work[] = chain.layers.map((l) => {
@@ -123,20 +119,27 @@ export function compress(net: Network, result: StabilityResult, opts: CompressOp
     layers.push(rep);
   }
   const network = rebuild(net, work);
+  return { network, report: reportOf(net, network, result, layers, CERTIFIERS[strongest]!, { merge: opts.merge ?? COMPRESS_OPTIONS.merge.default! }, t0) };
+}
+
+/** A chain of dense layers and activations (flattened first at most): the fold-and-merge compression applies. */
+function isDenseChain(net: Network): boolean {
+  return net.layers.every((l, i) => l.kind === "dense" || l.kind === "activation" || ((l.kind === "flatten" || l.kind === "reshape") && net.layers.slice(0, i).every((p) => p.kind === "flatten" || p.kind === "reshape")))
+    && net.layers.every((l, i) => l.inputs.length === 1 && l.inputs[0] === i - 1);
+}
+
+function reportOf(net: Network, network: Network, result: StabilityResult, layers: CompressedLayer[], certificate: Certifier, options: Record<string, unknown>, t0: number): CompressionReport {
   const sb = summarize(net), sa = summarize(network);
   return {
-    network,
-    report: {
-      schema: "netsize.compression/1",
-      options: { merge: opts.merge ?? COMPRESS_OPTIONS.merge.default! },
-      tolerance: { foldDependence: FOLD_DEPENDENCE_REL, equivalence: TOLERANCE.equivalence },
-      timings: { total: since(t0) },
-      before: { units: sb.units, params: sb.params, layers: net.layers.length },
-      after: { units: sa.units, params: sa.params, layers: network.layers.length },
-      layers,
-      certificate: CERTIFIERS[strongest]!,
-      domain: result.domain,
-    },
+    schema: "netsize.compression/1",
+    options,
+    tolerance: { foldDependence: FOLD_DEPENDENCE_REL, equivalence: TOLERANCE.equivalence },
+    timings: { total: since(t0) },
+    before: { units: sb.units, params: sb.params, layers: net.layers.length },
+    after: { units: sa.units, params: sa.params, layers: network.layers.length },
+    layers,
+    certificate,
+    domain: result.domain,
   };
 }
 

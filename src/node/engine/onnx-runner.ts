@@ -4,7 +4,8 @@ import onnxProto from "onnx-proto";
 import ort from "onnxruntime-node";
 import { fail } from "../../core/errors.js";
 import type { OnnxRunner } from "../../core/engine/batch.js";
-import { LOWERED_OPS, lowerForOrtFloat64 } from "./ort-lowering.js";
+import { LOWERED_OPS, lowerForOrtFloat64, tensorValues } from "./ort-lowering.js";
+import { probeShapes } from "./ort-shapes.js";
 
 const { onnx } = onnxProto;
 
@@ -24,14 +25,30 @@ async function createSession(bytes: Uint8Array): Promise<{ session: ort.Inferenc
     if (!/implementation for/i.test(msg)) fail("BAD_MODEL", `onnxruntime rejected the exported network: ${msg}`);
     const model = onnx.ModelProto.decode(bytes);
     const ops = [...new Set((model.graph?.node ?? []).map((n) => n.opType ?? ""))].filter((op) => (LOWERED_OPS as readonly string[]).includes(op));
-    if (ops.some((op) => op === "Conv" || op === "AveragePool")) fail("UNSUPPORTED_OP", `onnxruntime cannot run the exported float64 file (${msg}); export it with --float 32`);
     try {
-      const lowered = onnx.ModelProto.encode(lowerForOrtFloat64(model, new Map())).finish();
+      // The spatial rewrites need their inputs' shapes: probe them on a float32 copy of the same graph.
+      const spatial = (model.graph?.node ?? []).filter((n) => n.opType === "Conv" || n.opType === "AveragePool").map((n) => n.input![0]!);
+      const inputShape = (model.graph?.input?.[0]?.type?.tensorType?.shape?.dim ?? []).slice(1).map((d) => Number(d.dimValue ?? 0));
+      const shapes = spatial.length > 0 ? await probeShapes(onnx.ModelProto.encode(float32Copy(model)).finish(), spatial, inputShape) : new Map<string, number[]>();
+      const lowered = onnx.ModelProto.encode(lowerForOrtFloat64(onnx.ModelProto.decode(bytes), shapes)).finish();
       return { session: await ort.InferenceSession.create(lowered, sessionOptions), lowered: ops };
     } catch (e2) {
       fail("BAD_MODEL", `onnxruntime rejected the exported network (${msg}), and its float64 rewrite too: ${(e2 as Error).message.split("\n")[0]}`);
     }
   }
+}
+
+/** The same model in float32 (initializers and graph input/output types), for probing shapes. */
+function float32Copy(model: onnxProto.onnx.IModelProto): onnxProto.onnx.IModelProto {
+  const copy = onnx.ModelProto.decode(onnx.ModelProto.encode(model).finish());
+  const g = copy.graph!;
+  g.initializer = (g.initializer ?? []).map((t) => (t.dataType === onnx.TensorProto.DataType.DOUBLE
+    ? onnx.TensorProto.create({ name: t.name, dims: t.dims, dataType: onnx.TensorProto.DataType.FLOAT, rawData: new Uint8Array(Float32Array.from(tensorValues(t)).buffer) })
+    : t));
+  for (const v of [...(g.input ?? []), ...(g.output ?? []), ...(g.valueInfo ?? [])]) {
+    if (v.type?.tensorType?.elemType === onnx.TensorProto.DataType.DOUBLE) v.type.tensorType.elemType = onnx.TensorProto.DataType.FLOAT;
+  }
+  return copy;
 }
 
 /** Open ONNX bytes in an onnxruntime session; run() feeds float64 when the file takes it, else float32. */

@@ -20,6 +20,24 @@ const TO_END = 2 ** 31 - 1;
 /** Ops this pass rewrites when the model is float64. */
 export const LOWERED_OPS = ["Conv", "AveragePool", "LeakyRelu", "PRelu", "Softplus", "Elu", "Erf"] as const;
 
+/**
+ * The ops of float64 ONNX bytes that onnxruntime's CPU provider has no float64 kernel for (the file is
+ * valid ONNX and netsize reads it exactly; onnxruntime needs the float32 file or netsize's rewrite).
+ */
+export function ortFloat64Gaps(bytes: Uint8Array): string[] {
+  const model = onnx.ModelProto.decode(bytes);
+  const f64 = (model.graph?.input ?? []).some((v) => v.type?.tensorType?.elemType === DOUBLE);
+  if (!f64) return [];
+  return [...new Set((model.graph?.node ?? []).map((n) => n.opType ?? ""))].filter((op) => (LOWERED_OPS as readonly string[]).includes(op));
+}
+
+/** The warning a command prints after writing such a file, or "" when onnxruntime runs it. */
+export function ortFloat64Warning(bytes: Uint8Array, file: string): string {
+  const gaps = ortFloat64Gaps(bytes);
+  if (gaps.length === 0) return "";
+  return `note: ${file} is valid float64 ONNX, and netsize reads and runs it exactly, but onnxruntime's CPU provider has no float64 kernel for ${gaps.join(", ")}: to run it in onnxruntime write it with --float 32 (or let netsize run it: its batched engine rewrites those ops exactly)\n`;
+}
+
 function num(v: number | { toNumber(): number } | null | undefined): number {
   return v === null || v === undefined ? 0 : typeof v === "number" ? v : v.toNumber();
 }
