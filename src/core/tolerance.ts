@@ -25,6 +25,12 @@ export const TOLERANCE = {
    * area relative to the domain (a region of 1e-5 × 1e-4 in a 40 × 40 square is real).
    */
   sliverUlps: 8,
+  /**
+   * Pictures coloured by slope: a region's slope norm at or below this times the largest slope norm of
+   * the picture is drawn as "zero slope" (its own legend entry), and the log scale starts there, so
+   * rounding-level slopes (1e-18) cannot stretch the scale over the real ones.
+   */
+  slopeZeroRel: 1e-9,
   /** Compression equivalence: max |f - f'| in float64 must be below this. */
   equivalence: 1e-9,
   /**

@@ -3,6 +3,7 @@
  * polygons are best written directly): regions coloured by predicted class or slope norm, thin
  * edges, the decision boundary bold, the anchor points marked, a legend.
  */
+import { TOLERANCE } from "../core/tolerance.js";
 import { fail } from "../core/errors.js";
 import type { SliceResult } from "../lenses/regions/index.js";
 import { classColor, shade, viridis, xmlEscape } from "./colors.js";
@@ -41,18 +42,25 @@ export function renderSliceSvg(result: SliceResult, opts: SliceSvgOptions = {}):
   let colorOf: (i: number) => string;
   const legend: string[] = [];
   if (colorBy === "slope") {
+    // Slopes at or below slopeZeroRel × the largest are zero (flat regions, rounding-level slopes): a colour and a legend entry of their own.
+    const max = regions.reduce((m, r) => Math.max(m, r.slopeNorm), 0);
+    const zeroAt = TOLERANCE.slopeZeroRel * max;
+    const isZero = (i: number): boolean => !(regions[i]!.slopeNorm > zeroAt);
     const logs = regions.map((r) => Math.log10(Math.max(r.slopeNorm, 1e-300)));
-    const pos = regions.filter((r) => r.slopeNorm > 0).map((r) => Math.log10(r.slopeNorm));
+    const pos = regions.filter((r) => r.slopeNorm > zeroAt).map((r) => Math.log10(r.slopeNorm));
     // Reductions, not Math.min(...pos): a slice may have a million regions.
     const lo = pos.length ? pos.reduce((a, b) => Math.min(a, b)) : 0, hi = pos.length ? pos.reduce((a, b) => Math.max(a, b)) : 1;
     const span = hi - lo || 1;
-    colorOf = (i) => (regions[i]!.slopeNorm > 0 ? viridis((logs[i]! - lo) / span) : "#202020");
+    const ZERO = "#d9d9d9";
+    colorOf = (i) => (isZero(i) ? ZERO : viridis((logs[i]! - lo) / span));
+    const zeros = regions.reduce((k, _r, i) => k + (isZero(i) ? 1 : 0), 0);
     legend.push(`<text x="0" y="0" font-size="13" font-weight="bold">slope norm</text>`);
     legend.push(`<text x="0" y="16" font-size="11" fill="#555">‖∂output/∂(u,v)‖, log scale</text>`);
     legend.push(`<defs><linearGradient id="vir" x1="0" y1="1" x2="0" y2="0">${Array.from({ length: 11 }, (_, q) => `<stop offset="${q / 10}" stop-color="${viridis(q / 10)}"/>`).join("")}</linearGradient></defs>`);
-    legend.push(`<rect x="0" y="28" width="22" height="200" fill="url(#vir)" stroke="#333" stroke-width="0.5"/>`);
+    legend.push(`<rect x="0" y="28" width="22" height="170" fill="url(#vir)" stroke="#333" stroke-width="0.5"/>`);
     legend.push(`<text x="30" y="38" font-size="11">${xmlEscape((10 ** hi).toPrecision(3))}</text>`);
-    legend.push(`<text x="30" y="228" font-size="11">${xmlEscape((10 ** lo).toPrecision(3))}</text>`);
+    legend.push(`<text x="30" y="198" font-size="11">${xmlEscape((10 ** lo).toPrecision(3))}</text>`);
+    legend.push(`<rect x="0" y="208" width="22" height="14" fill="${ZERO}" stroke="#333" stroke-width="0.5"/><text x="30" y="219" font-size="11">zero (≤ ${xmlEscape(zeroAt.toPrecision(2))}${zeros ? `, ${zeros} region${zeros === 1 ? "" : "s"}` : ""})</text>`);
   } else if (single) {
     const sign = regions.map((r) => {
       const [a0, a1] = r.affine.A[0]!;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { randomMlp } from "../../src/core/build.js";
+import { createNetwork } from "../../src/core/network.js";
 import { planeThrough } from "../../src/lenses/regions/anchors.js";
 import { lineRegions } from "../../src/lenses/regions/line.js";
 import { sliceRegions } from "../../src/lenses/regions/slice.js";
@@ -35,6 +36,27 @@ describe("slice and line pictures", () => {
     expect(svg).toContain("slope norm");
     expect(svg).toContain("linearGradient");
     expect(count(svg, 'class="region"')).toBe(slice.count);
+  });
+
+  it("draws zero-slope regions in their own legend entry and starts the log scale at the stated tolerance", () => {
+    // Two ReLUs of x and y: where both are off (x < 0, y < 0) the output is flat.
+    const flat = createNetwork([2], [
+      { kind: "dense", inSize: 2, outSize: 2, weight: Float64Array.of(1, 0, 0, 1), bias: Float64Array.of(0, 0), name: "fc" },
+      { kind: "activation", fn: "relu", name: "r" },
+      { kind: "dense", inSize: 2, outSize: 1, weight: Float64Array.of(0.3, 27), bias: Float64Array.of(1), name: "out" },
+    ]);
+    const s = sliceRegions(flat, planeThrough([0, 0], [1, 0], [0, 1]), { halfWidth: 1 });
+    expect(s.count).toBe(4);
+    // A rounding-level slope (1.7e-18) must not set the bottom of the scale: it is "zero" too.
+    const tiny = { ...s, regions: s.regions.map((r) => (r.slopeNorm === 0 ? r : r.slopeNorm < 1 ? { ...r, slopeNorm: 1.7e-18 } : r)) };
+    for (const [res, zeros] of [[s, 1], [tiny, 2]] as const) {
+      const svg = renderSliceSvg(res, { colorBy: "slope" });
+      expect(svg).toContain(`zero (≤ ${(1e-9 * 27.0016665).toPrecision(2)}, ${zeros} region${zeros === 1 ? "" : "s"})`);
+      expect(svg).not.toContain("#202020");
+    }
+    // The bottom of the scale is the smallest real slope: 0.3 with it, 27 when it was rounded away.
+    expect(renderSliceSvg(s, { colorBy: "slope" })).toContain(">0.300<");
+    expect(renderSliceSvg(tiny, { colorBy: "slope" })).toContain(">27.0<");
   });
 
   it("rasterises to a PNG twice the SVG's size", () => {
