@@ -213,7 +213,7 @@ class Engine {
     this.covered += Math.abs(cellMeasure(k, v, off, n));
     if (this.count % REPORT_EVERY === 0) {
       checkAborted(this.ctx);
-      this.ctx.onProgress?.({ done: Math.round((1000 * this.covered) / this.measure), total: 1000, stage: `${this.count.toLocaleString("en-US")} regions` });
+      this.ctx.onProgress?.({ done: Math.round((1000 * this.covered) / this.measure), total: 1000, stage: `${this.count.toLocaleString("en-US")} regions, ${Math.round(this.bytes / 2 ** 20)} MiB` });
     }
   }
 

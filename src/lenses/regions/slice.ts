@@ -10,6 +10,7 @@ import { convexPolygon, Plane, planePoint, squareDomain } from "./anchors.js";
 import { Boundary, decisionBoundary } from "./boundary.js";
 import { cellCentroid, cellMeasure } from "./cells.js";
 import { partition, Partition } from "./partition.js";
+import { estimateSlice, SliceEstimate } from "./slice-estimate.js";
 import { patternString, Verification, verifyPartition } from "./verify.js";
 
 /** Options of sliceRegions. */
@@ -74,6 +75,8 @@ export interface SliceResult extends LensResultBase {
   decisionBoundary: { kind: "argmax" | "zero"; length: number; segments: { a: [number, number]; b: [number, number]; classes: [number, number] }[] };
   verification?: Verification;
   diagnostics: { slivers: number; zeroRows: number; maxVertices: number };
+  /** The coarse pass run before the partition: distinct patterns on a grid (a lower bound on count). */
+  estimate: SliceEstimate;
 }
 
 /** Everything sliceRegions computes, before it is shaped into JSON (for renderers and tests). */
@@ -91,8 +94,12 @@ export function sliceRegions(net: Network, plane: Plane, opts: SliceOptions = {}
 export function sliceCompute(net: Network, plane: Plane, opts: SliceOptions = {}, ctx: LensContext = {}): SliceComputation & { result: SliceResult } {
   const t0 = performance.now();
   const domain = opts.polygon ? convexPolygon(opts.polygon) : squareDomain(opts.halfWidth ?? SLICE_OPTIONS.halfWidth.default!);
-  const P = partition(net, { origin: plane.origin, basis: plane.basis, domain }, { maxRegions: opts.maxRegions ?? SLICE_OPTIONS.maxRegions.default!, maxBytes: opts.maxBytes ?? SLICE_OPTIONS.maxBytes.default! }, ctx);
-  const timings: Timings = { total: 0, partition: since(t0) };
+  const limits = { maxRegions: opts.maxRegions ?? SLICE_OPTIONS.maxRegions.default!, maxBytes: opts.maxBytes ?? SLICE_OPTIONS.maxBytes.default! };
+  // The cost before paying it: a coarse grid's distinct patterns bound the regions from below (refused up front when even that is too much).
+  const estimate = estimateSlice(net, plane, domain, limits, ctx);
+  const tEstimate = since(t0);
+  const P = partition(net, { origin: plane.origin, basis: plane.basis, domain }, limits, ctx);
+  const timings: Timings = { total: 0, estimate: tEstimate, partition: since(t0) - tEstimate };
   let t = performance.now();
   const boundary = decisionBoundary(P);
   timings.boundary = since(t);
@@ -160,6 +167,7 @@ export function sliceCompute(net: Network, plane: Plane, opts: SliceOptions = {}
     decisionBoundary: { kind: boundary.kind, length: boundary.length, segments },
     ...(verification ? { verification } : {}),
     diagnostics: { slivers: P.slivers, zeroRows: P.zeroRows, maxVertices },
+    estimate,
   };
   return { partition: P, boundary, result };
 }
