@@ -5,7 +5,8 @@ export { erf, erfc } from "./erf.js";
 /** Names of the activation functions netsize knows. */
 export type ActivationName =
   | "relu" | "leakyrelu" | "abs" | "hardtanh" | "identity"
-  | "tanh" | "sigmoid" | "softplus" | "gelu" | "silu" | "mish" | "xtanh" | "x2tanh" | "elu";
+  | "tanh" | "sigmoid" | "softplus" | "gelu" | "silu" | "mish" | "xtanh" | "x2tanh" | "elu"
+  | "hardswish" | "softsign" | "logsigmoid";
 
 /** Parameters some activations take (leaky slope, hard-tanh limits, ELU alpha). */
 export interface ActivationParams {
@@ -53,6 +54,11 @@ export const activations: Record<ActivationName, ActivationFunction> = {
   xtanh: { name: "xtanh", piecewiseLinear: false, output: (x) => x * Math.tanh(x) },
   x2tanh: { name: "x2tanh", piecewiseLinear: false, output: (x) => x * x * Math.tanh(x) },
   elu: { name: "elu", piecewiseLinear: false, output: (x, p) => (x > 0 ? x : (p.alpha ?? 1) * Math.expm1(x)) },
+  /** PyTorch's nn.Hardswish: x·relu6(x + 3)/6 (piecewise quadratic, not linear). */
+  hardswish: { name: "hardswish", piecewiseLinear: false, output: (x) => (x <= -3 ? 0 : x >= 3 ? x : (x * (x + 3)) / 6) },
+  softsign: { name: "softsign", piecewiseLinear: false, output: (x) => x / (1 + Math.abs(x)) },
+  /** log σ(x) = −softplus(−x), accurate on both sides. */
+  logsigmoid: { name: "logsigmoid", piecewiseLinear: false, output: (x) => -softplus(-x) },
 };
 
 /** True when `name` is a registered activation. */

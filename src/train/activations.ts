@@ -31,6 +31,9 @@ const forms: Record<ActivationName, (x: tf.Tensor, p: ActivationParams) => tf.Te
   silu: (x) => tf.mul(x, tf.sigmoid(x)),
   mish: (x) => tf.mul(x, tf.tanh(tf.softplus(x))),
   elu: (x, p) => ((p.alpha ?? 1) === 1 ? tf.elu(x) : tf.where(tf.greater(x, 0), x, tf.mul(tf.expm1(x), p.alpha ?? 1))),
+  hardswish: (x) => tf.div(tf.mul(x, tf.relu6(tf.add(x, 3))), 6),
+  softsign: (x) => tf.div(x, tf.add(tf.abs(x), 1)),
+  logsigmoid: (x) => tf.logSigmoid(x),
 };
 
 const cache = new Map<ActivationName, Multiplicity>();

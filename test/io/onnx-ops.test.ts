@@ -126,7 +126,7 @@ describe("ONNX ops", () => {
       expect.unreachable();
     } catch (e) {
       expect(isNetsizeError(e, "UNSUPPORTED_OP")).toBe(true);
-      expect((e as Error).message).toMatch(/^m\.onnx: node head\/hardmax \(Hardmax\): Hardmax is not supported; netsize reads Gemm, MatMul, Conv/);
+      expect((e as Error).message).toMatch(/^m\.onnx: node head\/hardmax \(Hardmax\): Hardmax is not supported \(from PyTorch: a one-hot argmax\); netsize reads Gemm, MatMul, Conv/);
     }
     const prod = model({ input: vinfo("x", ["N", 4]), output: vinfo("y", ["N", 4]), nodes: [node("Relu", ["x"], ["r"]), node("Abs", ["x"], ["a"]), node("Mul", ["r", "a"], ["y"])] });
     expect(() => networkFromOnnx(prod, "m.onnx")).toThrow(expect.objectContaining({ code: "UNSUPPORTED_OP", message: expect.stringMatching(/product of two tensors/) }));

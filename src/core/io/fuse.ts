@@ -6,7 +6,7 @@ import { DynValue, NodeCtx } from "./onnx-context.js";
 import { IrNode, isPseudo } from "./ir.js";
 
 /** Activations that ONNX exporters (and netsize's own export) write as subgraphs. */
-export const FUSED_ACTIVATIONS: readonly ActivationName[] = ["gelu", "silu", "mish", "xtanh", "x2tanh"];
+export const FUSED_ACTIVATIONS: readonly ActivationName[] = ["gelu", "silu", "mish", "xtanh", "x2tanh", "hardswish", "softsign", "logsigmoid"];
 
 const GRID = Array.from({ length: 65 }, (_, i) => -8 + i * 0.25);
 const MAX_CONE = 16;
@@ -35,6 +35,8 @@ function evaluate(nodes: readonly IrNode[], cone: ReadonlySet<number>, id: numbe
     case "activation": v = activations[n.op.fn].output(ev(0), n.op); break;
     case "erf": v = erf(ev(0)); break;
     case "mul2": v = ev(0) * ev(1); break;
+    case "div2": v = ev(0) / ev(1); break;
+    case "log": v = Math.log(ev(0)); break;
     default: v = NaN;
   }
   memo.set(id, v);

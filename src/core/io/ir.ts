@@ -5,7 +5,7 @@ import { LayerSpec, Op, Shape, inferShape } from "../network.js";
 import { checkValues, NETWORK_LIMITS, NetworkLimits } from "./limits.js";
 
 /** An element-wise operation with no netsize layer of its own; must be fused away before the end. */
-export type PseudoOp = { kind: "erf" } | { kind: "mul2" };
+export type PseudoOp = { kind: "erf" } | { kind: "mul2" } | { kind: "div2" } | { kind: "log" };
 
 /** What an IR node computes. */
 export type IrOp = Op | PseudoOp;
@@ -25,7 +25,7 @@ export interface IrNode {
 
 /** True for the pseudo ops. */
 export function isPseudo(op: IrOp): op is PseudoOp {
-  return op.kind === "erf" || op.kind === "mul2";
+  return op.kind === "erf" || op.kind === "mul2" || op.kind === "div2" || op.kind === "log";
 }
 
 /** The intermediate graph being built from ONNX nodes, in topological order. */
@@ -45,7 +45,7 @@ export class Ir {
     let shape: Shape;
     try {
       shape = isPseudo(op) ? ins[0]! : inferShape(op, ins, name);
-      if (op.kind === "mul2" && ins[1]!.join(",") !== ins[0]!.join(",")) {
+      if ((op.kind === "mul2" || op.kind === "div2") && ins[1]!.join(",") !== ins[0]!.join(",")) {
         fail("SHAPE_MISMATCH", `product of [${ins[0]!.join(",")}] and [${ins[1]!.join(",")}]`, { node: name });
       }
       // Before any layer of this size exists: its buffers are allocated per sample by every lens.
@@ -89,7 +89,8 @@ export class Ir {
     this.nodes.forEach((n, j) => {
       if (n.dead) return;
       if (isPseudo(n.op)) {
-        fail("UNSUPPORTED_OP", `${n.op.kind === "erf" ? "Erf" : "a product of two tensors (Mul)"} is only supported inside an activation netsize recognises (gelu, silu, mish, xtanh, x2tanh)`, { file: this.file, node: n.source });
+        const what = { erf: "Erf", mul2: "a product of two tensors (Mul)", div2: "a quotient of two tensors (Div)", log: "Log of a computed tensor" }[n.op.kind];
+        fail("UNSUPPORTED_OP", `${what} is only supported inside an activation netsize recognises (gelu, silu, mish, xtanh, x2tanh, hardswish, softsign, logsigmoid); PyTorch writes these for nn.GELU, nn.SiLU, nn.Mish, nn.Hardswish, nn.Softsign, nn.LogSigmoid`, { file: this.file, node: n.source });
       }
       index.set(j, specs.length);
       specs.push({ ...n.op, name: n.name, inputs: n.inputs.map((i) => index.get(i)!) } as LayerSpec);

@@ -150,6 +150,24 @@ function emitActivation(b: GraphBuilder, layer: Layer & { kind: "activation" }, 
       b.node("Mul", [x, b.node("Tanh", [sp], tmp("tanh"), `${n}/tanh`)], out, n);
       return;
     }
+    case "hardswish": {
+      // x · clip(x/6 + 1/2, 0, 1): ops with float64 kernels in onnxruntime (its HardSwish/HardSigmoid have none).
+      const s = b.node("Mul", [x, b.floats(`${p}.sixth`, [], [1 / 6])], tmp("scale"), `${n}/scale`);
+      const a = b.node("Add", [s, b.floats(`${p}.half`, [], [0.5])], tmp("shift"), `${n}/shift`);
+      const c = b.node("Clip", [a, b.floats(`${p}.zero`, [], [0]), b.floats(`${p}.one`, [], [1])], tmp("clip"), `${n}/clip`);
+      b.node("Mul", [x, c], out, n);
+      return;
+    }
+    case "softsign": {
+      // x / (1 + |x|) (onnxruntime's Softsign has no float64 kernel).
+      const a = b.node("Abs", [x], tmp("abs"), `${n}/abs`);
+      const d = b.node("Add", [a, b.floats(`${p}.one`, [], [1])], tmp("denom"), `${n}/denom`);
+      b.node("Div", [x, d], out, n);
+      return;
+    }
+    case "logsigmoid":
+      b.node("Log", [b.node("Sigmoid", [x], tmp("sigmoid"), `${n}/sigmoid`)], out, n);
+      return;
     case "gelu": {
       // PyTorch's pattern: x · (1 + erf(x / √2)) · 0.5.
       const d = b.node("Div", [x, b.floats(`${p}.sqrt2`, [], [Math.SQRT2])], tmp("div"), `${n}/div`);

@@ -13,6 +13,7 @@ import { baseName } from "../names.js";
 import { applyLayerRecords, readLayerRecords } from "./onnx-meta.js";
 import { checkValues, NETWORK_LIMITS, NetworkLimits } from "./limits.js";
 import { outputTransform } from "./onnx-ops-output.js";
+import { celu, hardSigmoid, hardSwish, logOp, selu, shrink, softsign, TORCH_LAYER_OF } from "./onnx-ops-torch.js";
 import { transformOp } from "../output-transform.js";
 
 const { onnx } = onnxp;
@@ -24,13 +25,14 @@ export const CONVERTERS: Record<string, Converter> = {
   Add: arithmetic, Sub: arithmetic, Mul: arithmetic, Div: arithmetic, Neg: neg,
   Pad: pad, MaxPool: pool, AveragePool: pool, GlobalMaxPool: pool, GlobalAveragePool: pool,
   Softmax: outputTransform, LogSoftmax: outputTransform,
+  HardSigmoid: hardSigmoid, HardSwish: hardSwish, Softsign: softsign, Selu: selu, Celu: celu, Shrink: shrink,
   Relu: act, LeakyRelu: act, PRelu: act, Abs: act, Tanh: act, Sigmoid: act, Softplus: act, Elu: act, Gelu: act, Erf: act,
   Clip: clipOp, Max: maxMin, Min: maxMin,
   Flatten: flatten, Reshape: reshape, Squeeze: squeeze, Unsqueeze: squeeze,
   Constant: constantOp, Shape: constantOp, ConstantOfShape: constantOp, Gather: constantOp, Concat: constantOp,
   Cast: constantOp, Slice: constantOp, Transpose: constantOp,
   Identity: passThrough, Dropout: passThrough,
-  Sqrt: unaryConst, Reciprocal: unaryConst, Exp: unaryConst, Log: unaryConst, Floor: unaryConst, Ceil: unaryConst,
+  Sqrt: unaryConst, Reciprocal: unaryConst, Exp: unaryConst, Log: logOp, Floor: unaryConst, Ceil: unaryConst,
 };
 
 /** Initializers are decoded on first use (lazily), like Netron. */
@@ -146,7 +148,8 @@ export function importOnnx(bytes: Uint8Array, file?: string, readExternal?: Exte
     const domain = node.domain ?? "";
     const convert = CONVERTERS[c.op];
     if (!convert || (domain !== "" && domain !== "ai.onnx" && !(domain === "com.microsoft" && c.op === "Gelu"))) {
-      c.fail("UNSUPPORTED_OP", `${printable(`${domain && domain !== "ai.onnx" ? `${domain}.` : ""}${c.op}`, 60)} is not supported; netsize reads ${Object.keys(CONVERTERS).join(", ")}`);
+      const torch = TORCH_LAYER_OF[c.op];
+      c.fail("UNSUPPORTED_OP", `${printable(`${domain && domain !== "ai.onnx" ? `${domain}.` : ""}${c.op}`, 60)} is not supported${torch && !domain ? ` (from PyTorch: ${torch})` : ""}; netsize reads ${Object.keys(CONVERTERS).join(", ")}`);
     }
     let outs: Value[];
     values.user = c.where;

@@ -56,7 +56,7 @@ export function affine(c: NodeCtx, x: DynValue, scale?: Tensor, shift?: Tensor, 
   return fuseElementwise(c, v);
 }
 
-const scalar = (v: number): Tensor => ({ dims: [], data: Float64Array.of(v) });
+export const scalar = (v: number): Tensor => ({ dims: [], data: Float64Array.of(v) });
 const mapT = (t: Tensor, f: (v: number) => number): Tensor => ({ dims: t.dims, data: t.data.map(f) });
 
 /** Add, Sub, Mul, Div: constants fold, a constant operand becomes a scale, two tensors add (or multiply, inside activations). */
@@ -74,7 +74,8 @@ export function arithmetic(c: NodeCtx): Value[] {
       return [c.emit({ kind: "add" }, [a.id, neg.id])];
     }
     if (c.op === "Mul") return [fuseElementwise(c, c.emit({ kind: "mul2" }, [a.id, b.id]))];
-    c.fail("UNSUPPORTED_OP", "Div of two computed tensors is not affine; netsize supports division by constants");
+    // Only inside an activation (nn.Softsign is x / (1 + |x|)); a lone quotient fails when the import ends.
+    return [fuseElementwise(c, c.emit({ kind: "div2" }, [a.id, b.id]))];
   }
   const [x, k, constFirst] = a.kind === "dyn" ? [a, (b as ConstValue).t, false] : [b as DynValue, a.t, true];
   switch (c.op) {
@@ -190,20 +191,52 @@ function pair(c: NodeCtx, name: string, def: number): [number, number] {
 
 /** Conv (2-D, group 1) → conv2d. */
 export function conv(c: NodeCtx): Value[] {
-  const x = c.dyn(0);
+  const x0 = c.dyn(0);
+  const w0 = c.constant(1, "the weight");
+  // nn.Conv1d: [C, L] with a [O, C/g, k] kernel is a 2-D convolution of [C, 1, L] with a [1, k] kernel.
+  const oneD = c.state.batched && x0.shape.length === 2 && w0.dims.length === 3;
+  const x = oneD ? c.emit({ kind: "reshape", shape: [x0.shape[0]!, 1, x0.shape[1]!] }, [x0.id], "/as2d") : x0;
+  const w: Tensor = oneD ? { dims: [w0.dims[0]!, w0.dims[1]!, 1, w0.dims[2]!], data: w0.data } : w0;
   const [C, H, W] = image(c, x);
-  const w = c.constant(1, "the weight");
-  if (c.attrs.int("group", 1) !== 1) c.fail("UNSUPPORTED_OP", `grouped convolution (group=${c.attrs.int("group", 1)}); netsize supports group=1`);
-  if (w.dims.length !== 4 || w.dims[1] !== C) c.fail("SHAPE_MISMATCH", `Conv weight [${w.dims.join(",")}] does not fit ${C} input channels`);
+  const g = c.attrs.int("group", 1);
+  if (!Number.isInteger(g) || g < 1 || C % g !== 0 || w.dims.length !== 4 || w.dims[0]! % g !== 0) {
+    c.fail("SHAPE_MISMATCH", `Conv weight [${w0.dims.join(",")}] with group=${g} does not fit ${C} input channels`);
+  }
+  if (w.dims[1] !== C / g) c.fail("SHAPE_MISMATCH", `Conv weight [${w0.dims.join(",")}] does not fit ${C} input channels${g > 1 ? ` in ${g} groups` : ""}`);
   const O = w.dims[0]!, kernel: [number, number] = [w.dims[2]!, w.dims[3]!];
-  const stride = pair(c, "strides", 1), dilation = pair(c, "dilations", 1);
+  const one = (name: string, def: number): [number, number] => {
+    if (!oneD) return pair(c, name, def);
+    const v = c.attrs.ints(name) ?? [def];
+    if (v.length !== 1 || v.some((k) => !Number.isInteger(k) || k < 1)) c.fail("BAD_MODEL", `${name} [${v.join(",")}] of a 1-D Conv must be one positive integer`);
+    return [1, v[0]!];
+  };
+  const stride = one("strides", 1), dilation = one("dilations", 1);
   const b = c.optConstant(2, "the bias");
   if (b && numel(b.dims) !== O) c.fail("SHAPE_MISMATCH", `Conv bias has ${numel(b.dims)} values for ${O} channels`);
-  const pads = spatialPads(c, [H, W], kernel, stride, dilation);
-  return [c.emit({
+  let pads: Pads2d;
+  if (oneD && c.attrs.str("auto_pad", "NOTSET") === "NOTSET") {
+    const p = c.attrs.ints("pads") ?? [0, 0];
+    if (p.length !== 2 || p.some((v) => v < 0)) c.fail("UNSUPPORTED_OP", `pads [${p.join(",")}] of a 1-D Conv; netsize supports 2 non-negative pads`);
+    pads = [0, p[0]!, 0, p[1]!];
+  } else pads = spatialPads(c, [H, W], kernel, stride, dilation);
+  // A grouped (or depthwise) convolution is the full convolution whose kernel is zero across groups: exact, with g× the stored weights.
+  const weight = g === 1 ? Float64Array.from(w.data) : blockDiagonal(w.data, O, C, g, kernel[0] * kernel[1]);
+  const y = c.emit({
     kind: "conv2d", inChannels: C, outChannels: O, kernel, stride, pads, dilation,
-    weight: Float64Array.from(w.data), bias: b ? Float64Array.from(b.data) : new Float64Array(O),
-  }, [x.id])];
+    weight, bias: b ? Float64Array.from(b.data) : new Float64Array(O),
+  }, [x.id], oneD ? "/conv" : "");
+  return [oneD ? c.emit({ kind: "reshape", shape: [O, y.shape[2]!] }, [y.id]) : y];
+}
+
+/** The [O][C][k] kernel of a convolution in g groups, from its [O][C/g][k] weights. */
+function blockDiagonal(w: Float64Array, O: number, C: number, g: number, kk: number): Float64Array {
+  const cg = C / g, og = O / g;
+  const out = new Float64Array(O * C * kk);
+  for (let o = 0; o < O; o++) {
+    const q = Math.floor(o / og);
+    for (let i = 0; i < cg; i++) out.set(w.subarray((o * cg + i) * kk, (o * cg + i + 1) * kk), (o * C + q * cg + i) * kk);
+  }
+  return out;
 }
 
 /** BatchNormalization (inference) → per-channel scale, folded later into the neighbouring conv/dense. */
@@ -225,7 +258,10 @@ export function batchNorm(c: NodeCtx): Value[] {
 export function pad(c: NodeCtx): Value[] {
   const x = c.dyn(0);
   const mode = c.attrs.str("mode", "constant");
-  if (mode !== "constant") c.fail("UNSUPPORTED_OP", `Pad mode '${printable(mode, 40)}'; netsize supports constant padding`);
+  if (mode !== "constant") {
+    const torch = mode === "reflect" ? "nn.ReflectionPad2d / F.pad(mode='reflect')" : mode === "edge" ? "nn.ReplicationPad2d / F.pad(mode='replicate')" : mode === "wrap" ? "F.pad(mode='circular')" : "a padding";
+    c.fail("UNSUPPORTED_OP", `Pad mode '${printable(mode, 40)}' (PyTorch's ${torch}); netsize supports constant padding (nn.ZeroPad2d, nn.ConstantPad2d)`);
+  }
   const old = c.state.opset < 11;
   let pads = old ? c.attrs.ints("pads") ?? [] : Array.from(c.constant(1, "pads").data);
   const value = old ? c.attrs.float("value", 0) : c.optConstant(2, "constant_value")?.data[0] ?? 0;
@@ -250,25 +286,49 @@ export function pad(c: NodeCtx): Value[] {
 
 /** MaxPool / AveragePool (2-D, no dilation, floor mode) and their Global forms. */
 export function pool(c: NodeCtx): Value[] {
-  const x = c.dyn(0);
+  const x0 = c.dyn(0);
+  // nn.MaxPool1d / AvgPool1d on [C, L]: the 2-D pool of [C, 1, L] with a [1, k] window.
+  const oneD = c.state.batched && x0.shape.length === 2;
+  const x = oneD ? c.emit({ kind: "reshape", shape: [x0.shape[0]!, 1, x0.shape[1]!] }, [x0.id], "/as2d") : x0;
+  const back = (y: DynValue): DynValue => (oneD ? c.emit({ kind: "reshape", shape: [y.shape[0]!, y.shape[2]!] }, [y.id]) : y);
   const [, H, W] = image(c, x);
   const kind = c.op.includes("Max") ? "maxpool" : "avgpool";
   if (c.op.startsWith("Global")) {
-    return [c.emit({ kind, kernel: [H, W], stride: [1, 1], pads: [0, 0, 0, 0], ...(kind === "avgpool" ? { countIncludePad: false } : {}) }, [x.id])];
+    return [back(c.emit({ kind, kernel: [H, W], stride: [1, 1], pads: [0, 0, 0, 0], ...(kind === "avgpool" ? { countIncludePad: false } : {}) }, [x.id], oneD ? "/pool" : ""))];
   }
-  if (c.node.output && c.node.output.length > 1 && c.node.output[1]) c.fail("UNSUPPORTED_OP", "MaxPool with an Indices output");
-  const kernel = pair(c, "kernel_shape", 1), stride = pair(c, "strides", 1), dil = pair(c, "dilations", 1);
+  if (c.node.output && c.node.output.length > 1 && c.node.output[1]) c.fail("UNSUPPORTED_OP", "MaxPool with an Indices output (PyTorch's return_indices=True, as before nn.MaxUnpool2d)");
+  const one = (name: string, def: number): [number, number] => {
+    if (!oneD) return pair(c, name, def);
+    const v = c.attrs.ints(name) ?? [def];
+    if (v.length !== 1 || v.some((k) => !Number.isInteger(k) || k < 1)) c.fail("BAD_MODEL", `${name} [${v.join(",")}] of a 1-D pool must be one positive integer`);
+    return [1, v[0]!];
+  };
+  const kernel = one("kernel_shape", 1), stride = one("strides", 1), dil = one("dilations", 1);
   if (dil[0] !== 1 || dil[1] !== 1) c.fail("UNSUPPORTED_OP", `pooling with dilations [${dil.join(",")}]`);
-  const pads = spatialPads(c, [H, W], kernel, stride, dil);
+  let pads: Pads2d;
+  if (oneD && c.attrs.str("auto_pad", "NOTSET") === "NOTSET") {
+    const p = c.attrs.ints("pads") ?? [0, 0];
+    if (p.length !== 2 || p.some((v) => v < 0)) c.fail("UNSUPPORTED_OP", `pads [${p.join(",")}] of a 1-D pool; netsize supports 2 non-negative pads`);
+    pads = [0, p[0]!, 0, p[1]!];
+  } else pads = spatialPads(c, [H, W], kernel, stride, dil);
+  let countIncludePad = kind === "avgpool" && c.attrs.int("count_include_pad", 0) === 1;
   if (c.attrs.int("ceil_mode", 0)) {
-    const same = [0, 1].every((a) => {
-      const span = [H, W][a]! + pads[a]! + pads[a + 2]! - kernel[a]!;
-      return span % stride[a]! === 0;
+    // ceil_mode=1 (nn.MaxPool2d(ceil_mode=True)): the last window may run past the input; it is kept when it starts
+    // inside (input or left pad). That is floor mode with the missing cells added as bottom/right padding the window ignores.
+    const extra = [0, 1].map((a) => {
+      const n = [H, W][a]! + pads[a]! + pads[a + 2]!;
+      let out = Math.ceil((n - kernel[a]!) / stride[a]!) + 1;
+      if ((out - 1) * stride[a]! >= [H, W][a]! + pads[a]!) out--;
+      return Math.max(0, (out - 1) * stride[a]! + kernel[a]! - n);
     });
-    if (!same) c.fail("UNSUPPORTED_OP", "pooling with ceil_mode=1 where it changes the output size; re-export with ceil_mode=0");
+    if (extra[0]! > 0 || extra[1]! > 0) {
+      // Average pooling divides by the cells inside the input and explicit pads; with explicit pads counted that cannot be written as one pad.
+      if (countIncludePad && pads.some((p) => p > 0)) c.fail("UNSUPPORTED_OP", "AveragePool with ceil_mode=1, count_include_pad=1 and explicit pads (PyTorch's nn.AvgPool2d(padding>0, ceil_mode=True)); re-export with ceil_mode=False");
+      countIncludePad = false;
+      pads = [pads[0], pads[1], pads[2] + extra[0]!, pads[3] + extra[1]!];
+    }
   }
-  const countIncludePad = kind === "avgpool" ? { countIncludePad: c.attrs.int("count_include_pad", 0) === 1 } : {};
-  return [c.emit({ kind, kernel, stride, pads, ...countIncludePad }, [x.id])];
+  return [back(c.emit({ kind, kernel, stride, pads, ...(kind === "avgpool" ? { countIncludePad } : {}) }, [x.id], oneD ? "/pool" : ""))];
 }
 
 

@@ -7,6 +7,7 @@ import { DynValue, NodeCtx, Value, constant, fromFloat32 } from "./onnx-context.
 import { axisOf, concat, gather, numel, reshapeDims, slice, transpose } from "./onnx-const.js";
 import { Tensor } from "./onnx-tensor.js";
 import { isTerminal, outputTransform } from "./onnx-ops-output.js";
+import { dynamicShapeOp, maxOfScaled, preluPerChannel } from "./onnx-ops-torch.js";
 
 /** float32's largest value: exporters write it for "no bound". */
 const FLT_MAX = 3.4028234663852886e38;
@@ -46,7 +47,7 @@ export function act(c: NodeCtx): Value[] {
     case "PRelu": {
       const slope = c.constant(1, "the slope");
       if (slope.data.some((s) => !Number.isFinite(s))) c.fail("BAD_WEIGHTS", "PRelu slope is NaN or infinite; fix the export");
-      if (!slope.data.every((s) => s === slope.data[0])) c.fail("UNSUPPORTED_OP", "PRelu with per-channel slopes; netsize supports one slope (leaky ReLU)");
+      if (!slope.data.every((s) => s === slope.data[0])) return [preluPerChannel(c, v, slope)];
       return [activation(c, v, "leakyrelu", { alpha: slope.data[0]! })];
     }
     case "Gelu": {
@@ -119,8 +120,12 @@ export function maxMin(c: NodeCtx): Value[] {
   const dyn = ins.filter((v): v is DynValue => v.kind === "dyn");
   const consts = ins.filter((v) => v.kind === "const").map((v) => (v as { t: Tensor }).t);
   if (consts.some((t) => t.data.some((v) => Number.isNaN(v)))) c.fail("BAD_WEIGHTS", `${c.op} with a NaN constant; fix the export`);
+  if (c.op === "Max" && dyn.length === 2 && consts.length === 0) {
+    const m = maxOfScaled(c, dyn[0]!, dyn[1]!);
+    if (m) return [m];
+  }
   if (dyn.length !== 1 || consts.some((t) => !t.data.every((v) => v === t.data[0]))) {
-    c.fail("UNSUPPORTED_OP", `${c.op} of ${dyn.length} computed tensors; netsize supports ${c.op} of one tensor and scalar constants (a clip)`);
+    c.fail("UNSUPPORTED_OP", `${c.op} of ${dyn.length} computed tensors (PyTorch's torch.${c.op === "Max" ? "maximum" : "minimum"}); netsize supports ${c.op} of one tensor and scalar constants (a clip), and torch.maximum(x, a·x) (a leaky ReLU)`);
   }
   const vals = consts.map((t) => t.data[0]!);
   const m = vals.reduce((a, b) => (c.op === "Max" ? Math.max(a, b) : Math.min(a, b)), c.op === "Max" ? -Infinity : Infinity);
@@ -219,8 +224,9 @@ export function constantOp(c: NodeCtx): Value[] {
       const fill = c.attrs.tensor("value")?.data[0] ?? 0;
       return [constant(dims, new Float64Array(numel(dims)).fill(fill))];
     }
-    case "Gather": return [{ kind: "const", t: gather(c.constant(0), c.constant(1), c.attrs.int("axis", 0), ctx) }];
+    case "Gather": if (c.need(0).kind === "dyn") dynamicShapeOp(c); return [{ kind: "const", t: gather(c.constant(0), c.constant(1), c.attrs.int("axis", 0), ctx) }];
     case "Concat": {
+      if ((c.node.input ?? []).some((_, i) => c.need(i).kind === "dyn")) dynamicShapeOp(c);
       const ts = (c.node.input ?? []).map((_, i) => c.constant(i));
       return [{ kind: "const", t: concat(ts, c.attrs.int("axis", 0), ctx) }];
     }
@@ -231,6 +237,7 @@ export function constantOp(c: NodeCtx): Value[] {
       return [{ kind: "const", t: { dims: t.dims, data: isFloat ? (to === 11 ? t.data : t.data.map(Math.fround)) : t.data.map(Math.trunc) } }];
     }
     case "Slice": {
+      if (c.need(0).kind === "dyn") dynamicShapeOp(c);
       const t = c.constant(0);
       if (c.state.opset < 10) {
         return [{ kind: "const", t: slice(t, c.attrs.ints("starts") ?? [], c.attrs.ints("ends") ?? [], c.attrs.ints("axes"), undefined, ctx) }];
@@ -244,7 +251,7 @@ export function constantOp(c: NodeCtx): Value[] {
         const perm = c.attrs.ints("perm");
         const id = perm?.every((p, k) => p === k);
         if (id) return [v];
-        c.fail("UNSUPPORTED_OP", "Transpose of a computed tensor; netsize keeps the model's layout and supports Transpose of constants only");
+        dynamicShapeOp(c);
       }
       return [{ kind: "const", t: transpose(v.t, c.attrs.ints("perm")) }];
     }

@@ -18,8 +18,11 @@ export type { LayerCondensation, LineReport, LayerSettings } from "./layer.js";
 export { mergeNetwork, POSITIVELY_HOMOGENEOUS } from "./merge.js";
 export type { LayerMergePlan, LayerMergeInfo } from "./merge.js";
 
+/** Linear in the layers (unitLayers builds every layer's vectors; info asks this of 10⁵-layer networks). */
 function hasUnits(net: Network): true | string {
-  return unitLayers(net).length > 0 || "the network has no dense or conv layer followed by an activation";
+  const found = net.layers.some((l) => l.kind === "activation" && l.fn !== "identity" && l.inputs.length === 1 && l.inputs[0]! >= 0
+    && (net.layers[l.inputs[0]!]!.kind === "dense" || net.layers[l.inputs[0]!]!.kind === "conv2d"));
+  return found || "the network has no dense or conv layer followed by an activation";
 }
 
 /** condensation: lines and orientations of the neurons' input vectors (Zhou et al.), the spectrum of S, and the merged smaller network. */

@@ -7,7 +7,7 @@ import { fail } from "../../core/errors.js";
 export const PL_UNIT_ACTIVATIONS: readonly ActivationName[] = ["relu", "leakyrelu", "hardtanh", "abs"];
 
 /** Activations IBP can bound (monotone ones plus abs); the rest fail UNSUPPORTED_OP. */
-const IBP_MONOTONE: ReadonlySet<ActivationName> = new Set(["relu", "leakyrelu", "hardtanh", "identity", "tanh", "sigmoid", "softplus", "elu"]);
+const IBP_MONOTONE: ReadonlySet<ActivationName> = new Set(["relu", "leakyrelu", "hardtanh", "identity", "tanh", "sigmoid", "softplus", "elu", "softsign", "logsigmoid"]);
 
 /** The breakpoints of an activation in the unit-state sense: ReLU-like units switch at 0, hard tanh at its limits. */
 export function breakpointsOf(fn: ActivationName, p: ActivationParams): number[] {
