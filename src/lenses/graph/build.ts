@@ -112,6 +112,7 @@ export function buildGraph(net: Network, opts: BuildOptions = {}): NetGraph {
   const layers: NodeLayer[] = [], blocks: EdgeBlock[] = [];
   const edges = new EdgeList(maxEdges);
   const notes = ["biases are not edges (a bias is a node attribute, not a connection between units); they are ignored"];
+  if (!hasSpatialOps(net)) notes.push("no conv or pooling layer: one node per unit (rolled and unrolled views coincide)");
   let nodes = 0;
   const addLayer = (name: string, op: string, networkLayer: number, size: number, channels: boolean): number => {
     layers.push({ name, kind: networkLayer < 0 ? "input" : "hidden", op, networkLayer, size, offset: nodes, channels });
@@ -266,7 +267,7 @@ export function buildGraph(net: Network, opts: BuildOptions = {}): NetGraph {
   const out = viewOf(net.layers.length - 1);
   if (out.layer > 0) layers[out.layer]!.kind = "output";
   return {
-    view: rolled ? "rolled" : "unrolled", nodes, layers, blocks, notes,
+    view: viewKind, nodes, layers, blocks, notes,
     src: edges.src.slice(0, edges.n), dst: edges.dst.slice(0, edges.n), signed: edges.signed.slice(0, edges.n), abs: edges.abs.slice(0, edges.n), block: edges.block.slice(0, edges.n),
   };
 }
