@@ -6,6 +6,7 @@ import { boundsLens, boxRegionsLens, lineLens, sampledLens, sliceLens } from "./
 import { compressLens, equivalenceLens, stabilityLens } from "./stability/index.js";
 import { simplicityLens } from "./simplicity/index.js";
 import { condensationLens, condensationRunLens } from "./condensation/index.js";
+import { graphLens, graphRunLens } from "./graph/index.js";
 
 /** The lenses, name → lens (names as `lens.name`). */
 export const LENSES = {
@@ -22,6 +23,8 @@ export const LENSES = {
   simplicity: simplicityLens,
   condensation: condensationLens,
   "condensation.run": condensationRunLens,
+  graph: graphLens,
+  "graph.run": graphRunLens,
 } as const;
 
 /** A registered lens name. */
@@ -32,4 +35,4 @@ export function lensNamed(name: string): AnyLens | undefined {
   return (LENSES as Record<string, AnyLens>)[name];
 }
 
-export { evalLens, infoLens, boundsLens, boxRegionsLens, lineLens, sampledLens, sliceLens, compressLens, equivalenceLens, stabilityLens, simplicityLens, condensationLens, condensationRunLens };
+export { evalLens, infoLens, boundsLens, boxRegionsLens, lineLens, sampledLens, sliceLens, compressLens, equivalenceLens, stabilityLens, simplicityLens, condensationLens, condensationRunLens, graphLens, graphRunLens };
