@@ -46,7 +46,7 @@ describe("run settings", () => {
   it("AdamW defaults to decoupled decay 0.01; invalid values are BAD_ARGUMENT", () => {
     expect(resolveConfig({ arch: "2-2", data: "moons", optimizer: "adamw" }).weightDecay).toBe(0.01);
     expect(resolveConfig({ arch: "2-2", data: "moons", optimizer: "adam" }).weightDecay).toBe(0);
-    for (const bad of [{ lr: 0 }, { batch: 0 }, { dropout: 1 }, { l1: -1 }, { optimizer: "rmsprop" }, { norm: "l3" }, { seed: -1 }]) {
+    for (const bad of [{ lr: 0 }, { batch: -1 }, { batch: 1.5 }, { dropout: 1 }, { l1: -1 }, { optimizer: "rmsprop" }, { norm: "l3" }, { seed: -1 }]) {
       expect(() => resolveConfig({ arch: "2-2", data: "moons", ...(bad as object) })).toThrow(expect.objectContaining({ code: "BAD_ARGUMENT" }));
     }
   });
