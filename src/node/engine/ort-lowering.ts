@@ -2,7 +2,7 @@
 // This pass rewrites those nodes into ops it does run in float64 (Pad, Slice, Concat, Reshape, MatMul, Div, Relu,
 // Exp, Log), so the batched engine stays exact in float64 on convolutional networks: a convolution becomes strided
 // windows stacked on the channel axis times the reordered kernel (im2col), an average pool two products with 0/1
-// window matrices. Erf alone is computed in float32 (the reference's erf is itself only good to 1.2e-7).
+// window matrices. Erf alone is computed in float32 (good to ~1e-7; the reference engine's erf is float64-accurate).
 import onnxProto from "onnx-proto";
 import { fail } from "../../core/errors.js";
 
