@@ -13,7 +13,7 @@ import type { Dataset } from "../../data/dataset.js";
 import { simplicityLens } from "../../lenses/registry.js";
 import type { SimplicityOptions, SimplicityResult } from "../../lenses/simplicity/index.js";
 import { CommandFiles, OutputStage } from "../outputs.js";
-import { loadDataset } from "../../node/data.js";
+import { addDataOptions, dataInputs, loadData as loadDataFromOptions } from "../data-options.js";
 import { svgToPng } from "../../node/png.js";
 import { renderPruneSvg } from "../../report/prune-svg.js";
 import { dataSpec } from "./eval.js";
@@ -129,14 +129,13 @@ async function measure(net: Network, ds: Dataset, o: SimplicityOptions, quiet: b
 
 /** Register `netsize simplicity MODEL|RUN_DIR [--data mnist|FILE] [--json [file]] [--png FILE] [--svg FILE]`. */
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command("simplicity")
     .description("how much of the network the data use: prunability ρ*, dead/undead units (observed and certified), representation sparsity/rank/effective rank, GDV per layer")
     .argument("<model>", "ONNX or netsize JSON model, or a run folder of netsize train --out DIR (one row per snapshot)")
-    .option("--data <spec>", "mnist, mnist:train, mnist:test, or a labelled CSV/NPY file", "mnist")
+    ;
+  addDataOptions(cmd, "labelled data the measures run on", "mnist")
     .option("--split <part>", "mnist part: all (default, 10,000 digits), train (8,000) or test (2,000)")
-    .option("--label-column <col>", "CSV: label column (0-based index, negative from the end, or header name); NPY: column index of a 2-D array")
-    .option("--labels <file>", "NPY: a second .npy file with one label per sample")
     .option("--measures <list>", O.measures.description, lensDefault(O.measures))
     .option("--delta <δ>", O.delta.description, lensDefault(O.delta))
     .option("--grid <step>", O.grid.description, lensDefault(O.grid))
@@ -158,13 +157,10 @@ export function register(program: Command): void {
         const o = lensOptions(opts);
         const isRun = statSync(model, { throwIfNoEntry: false })?.isDirectory() === true;
         const files = new CommandFiles(
-          [{ option: "model", file: isRun ? undefined : model }, { option: "--data file", file: opts.data }, { option: "--labels file", file: opts.labels }],
+          [{ option: "model", file: isRun ? undefined : model }, ...dataInputs(opts)],
           [{ option: "--json", file: opts.json }, { option: "--png", file: opts.png }, { option: "--svg", file: opts.svg }],
         );
-        const loadData = (): Dataset => loadDataset(spec, {
-          ...(opts.labelColumn !== undefined ? { labelColumn: opts.labelColumn } : {}),
-          ...(opts.labels !== undefined ? { labels: opts.labels } : {}),
-        });
+        const loadData = (): Dataset => loadDataFromOptions(opts, spec);
         const quiet = opts.quiet ?? false;
         if (isRun) {
           if (opts.png !== undefined || opts.svg !== undefined) fail("BAD_ARGUMENT", "--png/--svg draw one model's prunability curve; give a snapshot file (DIR/snapshots/NAME.json) instead of the run folder");
