@@ -17,18 +17,21 @@ describe("the slice's up-front estimate", () => {
 
   it("is a lower bound on the exact count, recorded in the result", () => {
     for (const h of [0.5, 2, 8]) {
-      const r = sliceRegions(net, plane, { halfWidth: h });
-      expect(r.estimate.grid).toBe(48);
-      expect(r.estimate.points).toBe(48 * 48);
-      expect(r.estimate.distinctPatterns).toBeGreaterThan(0);
-      expect(r.estimate.distinctPatterns).toBeLessThanOrEqual(r.count);
-      expect(r.estimate.bytesAtLeast).toBe(r.estimate.distinctPatterns * (24 + 64));
+      // 24 units: the region limit binds first at the defaults, so no estimate is spent; a smaller byte limit asks for it.
+      expect(sliceRegions(net, plane, { halfWidth: h }).estimate).toBeUndefined();
+      const r = sliceRegions(net, plane, { halfWidth: h, maxBytes: 2 ** 24 });
+      const e = r.estimate!;
+      expect(e.grid).toBe(32);
+      expect(e.points).toBe(32 * 32);
+      expect(e.distinctPatterns).toBeGreaterThan(0);
+      expect(e.distinctPatterns).toBeLessThanOrEqual(r.count);
+      expect(e.bytesAtLeast).toBe(e.distinctPatterns * (24 + 64));
     }
   });
 
   it("refuses up front, computing nothing, when the lower bound's storage exceeds the memory limit", () => {
-    const r = sliceRegions(net, plane, { halfWidth: 8 });
-    expect(codeOf(() => sliceRegions(net, plane, { halfWidth: 8, maxBytes: r.estimate.bytesAtLeast - 1 }))).toMatch(/^LIMIT_EXCEEDED: .*need more than 0 MiB; nothing was computed/);
+    const r = sliceRegions(net, plane, { halfWidth: 8, maxBytes: 2 ** 24 });
+    expect(codeOf(() => sliceRegions(net, plane, { halfWidth: 8, maxBytes: r.estimate!.bytesAtLeast - 1 }))).toMatch(/^LIMIT_EXCEEDED: a 32×32 grid .*need more than 0 MiB; nothing was computed/);
   });
 
   it.skipIf(!HAVE_SHARED)("a CNN's slice at the default half-width is refused by the zoomed density estimate", async () => {

@@ -26,8 +26,14 @@ export interface SliceEstimate {
 }
 
 /** Points per side of the coarse grid, and of the zoomed windows. */
-export const ESTIMATE_GRID = 48;
-const ZOOM_GRID = 32;
+export const ESTIMATE_GRID = 32;
+const ZOOM_GRID = 16;
+
+/** Whether the memory limit can bind before the region limit (a region's patterns cost a byte per unit): only then is the estimate worth its forward passes. */
+export function estimateNeeded(net: Network, limits: { maxBytes: number; maxRegions: number }): boolean {
+  const units = unitLayerIndices(net).reduce((s, i) => s + sizeOf(net.layers[i]!.shape), 0);
+  return (units + 64) * limits.maxRegions > limits.maxBytes;
+}
 
 /** Inside a convex polygon of either orientation: on one side of every edge. */
 function inside(poly: Float64Array, u: number, v: number): boolean {

@@ -10,7 +10,7 @@ import { convexPolygon, Plane, planePoint, squareDomain } from "./anchors.js";
 import { Boundary, decisionBoundary } from "./boundary.js";
 import { cellCentroid, cellMeasure } from "./cells.js";
 import { partition, Partition } from "./partition.js";
-import { estimateSlice, SliceEstimate } from "./slice-estimate.js";
+import { estimateNeeded, estimateSlice, SliceEstimate } from "./slice-estimate.js";
 import { patternString, Verification, verifyPartition } from "./verify.js";
 
 /** Options of sliceRegions. */
@@ -75,8 +75,8 @@ export interface SliceResult extends LensResultBase {
   decisionBoundary: { kind: "argmax" | "zero"; length: number; segments: { a: [number, number]; b: [number, number]; classes: [number, number] }[] };
   verification?: Verification;
   diagnostics: { slivers: number; zeroRows: number; maxVertices: number };
-  /** The coarse pass run before the partition: distinct patterns on a grid (a lower bound on count). */
-  estimate: SliceEstimate;
+  /** The coarse pass run before the partition when the memory limit can bind before --max-regions (over ~1,000 units at the defaults): distinct patterns on a grid (a lower bound on count). */
+  estimate?: SliceEstimate;
 }
 
 /** Everything sliceRegions computes, before it is shaped into JSON (for renderers and tests). */
@@ -96,7 +96,7 @@ export function sliceCompute(net: Network, plane: Plane, opts: SliceOptions = {}
   const domain = opts.polygon ? convexPolygon(opts.polygon) : squareDomain(opts.halfWidth ?? SLICE_OPTIONS.halfWidth.default!);
   const limits = { maxRegions: opts.maxRegions ?? SLICE_OPTIONS.maxRegions.default!, maxBytes: opts.maxBytes ?? SLICE_OPTIONS.maxBytes.default! };
   // The cost before paying it: a coarse grid's distinct patterns bound the regions from below (refused up front when even that is too much).
-  const estimate = estimateSlice(net, plane, domain, limits, ctx);
+  const estimate = estimateNeeded(net, limits) ? estimateSlice(net, plane, domain, limits, ctx) : undefined;
   const tEstimate = since(t0);
   const P = partition(net, { origin: plane.origin, basis: plane.basis, domain }, limits, ctx);
   const timings: Timings = { total: 0, estimate: tEstimate, partition: since(t0) - tEstimate };
@@ -167,7 +167,7 @@ export function sliceCompute(net: Network, plane: Plane, opts: SliceOptions = {}
     decisionBoundary: { kind: boundary.kind, length: boundary.length, segments },
     ...(verification ? { verification } : {}),
     diagnostics: { slivers: P.slivers, zeroRows: P.zeroRows, maxVertices },
-    estimate,
+    ...(estimate ? { estimate } : {}),
   };
   return { partition: P, boundary, result };
 }
