@@ -189,7 +189,21 @@ function pair(c: NodeCtx, name: string, def: number): [number, number] {
   return [v[0]!, v[1]!];
 }
 
-/** Conv (2-D, group 1) → conv2d. */
+/** A 1-D op's single stride/dilation/kernel attribute as the [1, k] of its 2-D form (height 1). */
+function pair1d(c: NodeCtx, name: string, def: number): [number, number] {
+  const v = c.attrs.ints(name) ?? [def];
+  if (v.length !== 1 || v.some((k) => !Number.isInteger(k) || k < 1)) c.fail("BAD_MODEL", `${name} [${v.join(",")}] of a 1-D ${c.op} must be one positive integer`);
+  return [1, v[0]!];
+}
+
+/** A 1-D op's explicit pads [begin, end] as 2-D pads [0, begin, 0, end]. */
+function pads1d(c: NodeCtx): Pads2d {
+  const p = c.attrs.ints("pads") ?? [0, 0];
+  if (p.length !== 2 || p.some((v) => v < 0)) c.fail("UNSUPPORTED_OP", `pads [${p.join(",")}] of a 1-D ${c.op}; netsize supports 2 non-negative pads`);
+  return [0, p[0]!, 0, p[1]!];
+}
+
+/** Conv (2-D or 1-D, any group) → conv2d. */
 export function conv(c: NodeCtx): Value[] {
   const x0 = c.dyn(0);
   const w0 = c.constant(1, "the weight");
@@ -204,21 +218,13 @@ export function conv(c: NodeCtx): Value[] {
   }
   if (w.dims[1] !== C / g) c.fail("SHAPE_MISMATCH", `Conv weight [${w0.dims.join(",")}] does not fit ${C} input channels${g > 1 ? ` in ${g} groups` : ""}`);
   const O = w.dims[0]!, kernel: [number, number] = [w.dims[2]!, w.dims[3]!];
-  const one = (name: string, def: number): [number, number] => {
-    if (!oneD) return pair(c, name, def);
-    const v = c.attrs.ints(name) ?? [def];
-    if (v.length !== 1 || v.some((k) => !Number.isInteger(k) || k < 1)) c.fail("BAD_MODEL", `${name} [${v.join(",")}] of a 1-D Conv must be one positive integer`);
-    return [1, v[0]!];
-  };
+  const one = (name: string, def: number): [number, number] => (oneD ? pair1d(c, name, def) : pair(c, name, def));
   const stride = one("strides", 1), dilation = one("dilations", 1);
   const b = c.optConstant(2, "the bias");
   if (b && numel(b.dims) !== O) c.fail("SHAPE_MISMATCH", `Conv bias has ${numel(b.dims)} values for ${O} channels`);
   let pads: Pads2d;
-  if (oneD && c.attrs.str("auto_pad", "NOTSET") === "NOTSET") {
-    const p = c.attrs.ints("pads") ?? [0, 0];
-    if (p.length !== 2 || p.some((v) => v < 0)) c.fail("UNSUPPORTED_OP", `pads [${p.join(",")}] of a 1-D Conv; netsize supports 2 non-negative pads`);
-    pads = [0, p[0]!, 0, p[1]!];
-  } else pads = spatialPads(c, [H, W], kernel, stride, dilation);
+  if (oneD && c.attrs.str("auto_pad", "NOTSET") === "NOTSET") pads = pads1d(c);
+  else pads = spatialPads(c, [H, W], kernel, stride, dilation);
   // A grouped (or depthwise) convolution is the full convolution whose kernel is zero across groups: exact, with g× the stored weights.
   const weight = g === 1 ? Float64Array.from(w.data) : blockDiagonal(w.data, O, C, g, kernel[0] * kernel[1]);
   const y = c.emit({
@@ -297,20 +303,12 @@ export function pool(c: NodeCtx): Value[] {
     return [back(c.emit({ kind, kernel: [H, W], stride: [1, 1], pads: [0, 0, 0, 0], ...(kind === "avgpool" ? { countIncludePad: false } : {}) }, [x.id], oneD ? "/pool" : ""))];
   }
   if (c.node.output && c.node.output.length > 1 && c.node.output[1]) c.fail("UNSUPPORTED_OP", "MaxPool with an Indices output (PyTorch's return_indices=True, as before nn.MaxUnpool2d)");
-  const one = (name: string, def: number): [number, number] => {
-    if (!oneD) return pair(c, name, def);
-    const v = c.attrs.ints(name) ?? [def];
-    if (v.length !== 1 || v.some((k) => !Number.isInteger(k) || k < 1)) c.fail("BAD_MODEL", `${name} [${v.join(",")}] of a 1-D pool must be one positive integer`);
-    return [1, v[0]!];
-  };
+  const one = (name: string, def: number): [number, number] => (oneD ? pair1d(c, name, def) : pair(c, name, def));
   const kernel = one("kernel_shape", 1), stride = one("strides", 1), dil = one("dilations", 1);
   if (dil[0] !== 1 || dil[1] !== 1) c.fail("UNSUPPORTED_OP", `pooling with dilations [${dil.join(",")}]`);
   let pads: Pads2d;
-  if (oneD && c.attrs.str("auto_pad", "NOTSET") === "NOTSET") {
-    const p = c.attrs.ints("pads") ?? [0, 0];
-    if (p.length !== 2 || p.some((v) => v < 0)) c.fail("UNSUPPORTED_OP", `pads [${p.join(",")}] of a 1-D pool; netsize supports 2 non-negative pads`);
-    pads = [0, p[0]!, 0, p[1]!];
-  } else pads = spatialPads(c, [H, W], kernel, stride, dil);
+  if (oneD && c.attrs.str("auto_pad", "NOTSET") === "NOTSET") pads = pads1d(c);
+  else pads = spatialPads(c, [H, W], kernel, stride, dil);
   let countIncludePad = kind === "avgpool" && c.attrs.int("count_include_pad", 0) === 1;
   if (c.attrs.int("ceil_mode", 0)) {
     // ceil_mode=1 (nn.MaxPool2d(ceil_mode=True)): the last window may run past the input; it is kept when it starts
