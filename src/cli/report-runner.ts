@@ -30,7 +30,8 @@ export class ReportProgress {
   }
 }
 
-function whyOf(e: unknown): string {
+function whyOf(e: unknown, job: ReportJob): string {
+  if (isNetsizeError(e, "LIMIT_EXCEEDED") && e.message.includes("ran past its budget")) return `ran out of budget: stopped after its ${job.budget} s budget (and ${GRACE_S} s of grace)`;
   if (isNetsizeError(e)) return e.code === "LIMIT_EXCEEDED" ? `ran out of budget or limits: ${e.message}` : `failed: ${e.code}: ${e.message}`;
   return `failed: ${printable(e instanceof Error ? e.message : String(e), 300)}`;
 }
@@ -43,6 +44,6 @@ export async function runJob(net: Network, job: ReportJob, onProgress: (p: Progr
     return { lens: job.lens, status: "ok", result, input: job.what, seconds: (performance.now() - t0) / 1000, budget: job.budget };
   } catch (e) {
     const partial = isNetsizeError(e) ? e.partial : undefined;
-    return { lens: job.lens, status: "skipped", why: whyOf(e), input: job.what, seconds: (performance.now() - t0) / 1000, budget: job.budget, ...(partial !== undefined ? { partial } : {}) };
+    return { lens: job.lens, status: "skipped", why: whyOf(e, job), input: job.what, seconds: (performance.now() - t0) / 1000, budget: job.budget, ...(partial !== undefined ? { partial } : {}) };
   }
 }

@@ -91,12 +91,12 @@ section.skipped{background:#f4f4f4;color:#555}
 table{border-collapse:collapse;margin:.5em 0;font-size:.92em}
 th,td{border-bottom:1px solid #e3e3e3;padding:3px 10px;text-align:left;vertical-align:top}
 th{background:#f0f0f0}td.n{text-align:right;font-variant-numeric:tabular-nums}
-table.headline td:nth-child(2),table.headline td:nth-child(3){text-align:right;font-variant-numeric:tabular-nums}
+table.headline td:nth-child(2){text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 a{color:#1f5fa8;text-decoration:none}a:hover{text-decoration:underline}
 figure{margin:.6em 0;overflow-x:auto}figure .svg svg{max-width:100%;height:auto}figure img{max-width:100%;height:auto}
 figcaption{font-size:.85em;color:#555}
 .why{font-style:italic}.meta{font-size:.85em;color:#666}
-nav{font-size:.9em;margin:.4em 0 1em}nav a{margin-right:.8em}
+nav{font-size:.9em;margin:.4em 0 1em;display:flex;flex-wrap:wrap;gap:2px 14px}
 code{background:#f2f2f2;padding:0 3px;border-radius:3px}
 `;
 

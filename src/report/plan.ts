@@ -51,6 +51,8 @@ export interface PlanInput {
   box?: Box;
   /** Seconds per lens (default 120). */
   budget?: number;
+  /** The slice's three anchor points and their labels (default: the first points of three classes of the data). */
+  anchors?: { points: Float64Array[]; labels: string[] };
 }
 
 /** Lenses the report covers through another one's run: name → the lens that computes it. */
@@ -73,6 +75,10 @@ export function threeClassAnchors(ds: Dataset): { idx: number[]; points: Float64
 
 /** The slice of a report: through three data points of different classes, else the box's centre along its two widest free inputs. */
 export function reportPlane(net: Network, p: PlanInput): { plane: Plane; what: string; line: Float64Array[]; options: Record<string, unknown>; labels: string[] } | { line?: Float64Array[]; why: string } {
+  if (p.anchors) {
+    const [a0, a1, a2] = p.anchors.points as [Float64Array, Float64Array, Float64Array];
+    return { plane: planeThrough(a0, a1, a2), what: `the plane through ${p.anchors.labels.join(", ")}`, line: p.anchors.points, options: {}, labels: p.anchors.labels };
+  }
   const a = p.data ? threeClassAnchors(p.data) : undefined;
   if (a) {
     const labels = a.idx.map((i) => `${p.data!.name}[${i}] (class ${p.data!.labels![i]})`);
@@ -133,7 +139,7 @@ export function planReport(net: Network, p: PlanInput): { jobs: ReportJob[]; ski
         const free = p.box.lower.filter((l, i) => p.box!.upper[i]! > l).length;
         const maxDims = LENSES["regions.box"].options.maxDims.default!;
         if (free > maxDims) { skip(name, `the domain has ${free} free inputs; exact box regions go up to ${maxDims} (the count grows like units^d)`); break; }
-        job(p.box, { maxRegions: 50_000, listRegions: false }, domain);
+        job(p.box, { maxRegions: 5_000, listRegions: false }, domain);
         break;
       }
       case "regions.sampled":

@@ -38,7 +38,7 @@ export async function runSectionHtml(run: RunReport, figures: FigureOptions): Pr
     const meta = `<p class="meta">${esc(e.input ?? "")} · ${num(e.seconds ?? 0, 3)} s of its ${e.budget ?? "?"} s budget</p>`;
     if (e.lens === "condensation.run") {
       const r = e.result as CondensationRunResult;
-      const frames = r.frames.filter((f) => f.layer.cosine).map((f) => ({ title: `epoch ${f.epoch} (step ${f.step})`, layer: aggregateLayer(f.layer, 48) }));
+      const frames = r.frames.filter((f) => f.layer.cosine).map((f) => ({ title: `epoch ${f.epoch} (step ${f.step})`, layer: aggregateLayer(f.layer, 48), note: `${f.layer.orientations} orient. · ${f.layer.kept}/${f.layer.units} kept` }));
       const shown = frames.length > 8 ? frames.filter((_f, i) => i % Math.ceil(frames.length / 8) === 0 || i === frames.length - 1) : frames;
       parts.push(`<section id="${id}"><h2>condensation over the run — layer ${esc(r.layer)}</h2>${meta}`);
       parts.push(tableHtml(["epoch", "step", "kept", "lines", "orientations", "share in orientations", "loss"], r.frames.map((f) => [String(f.epoch), int(f.step), int(f.layer.kept), int(f.layer.lines), int(f.layer.orientations), pct(f.layer.fractionInOrientations), num(f.loss)])));

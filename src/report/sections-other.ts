@@ -95,7 +95,7 @@ export function aggregateLayer(l: LayerCondensation, max = 64): LayerCondensatio
 /** Condensation: counts per layer and the cosine heatmaps. */
 export async function condensationSection(r: CondensationResult, c: SectionContext): Promise<string> {
   const withS = r.layers.filter((l) => l.cosine);
-  const frames = withS.map((l) => ({ title: `${l.layer} (${l.activation})${l.kept > 64 ? ` · ${l.kept} neurons in 64 blocks` : ""}`, layer: aggregateLayer(l) }));
+  const frames = withS.map((l) => ({ title: `${l.layer} (${l.activation})`, layer: aggregateLayer(l), note: `${l.orientations} orientations · ${l.kept}/${l.units} kept${l.kept > 64 ? " · 64 blocks" : ""}` }));
   const fig = frames.length ? figureHtml(figureOf(renderCondensationStripSvg(frames, { size: 240, perRow: 3 }), "cosine similarity of the neurons' input vectors (with bias), ordered by the leading eigenvector; large layers averaged over blocks", c.figures)) : "<p>No cosine matrix in the result (more kept neurons than matrixMax).</p>";
   const m = r.merge;
   return `<p>Onto how many lines (|cos| ≥ τ) and orientations (cos ≥ τ) the hidden neurons' input vectors gather, τ = ${String(r.options.threshold)}.${m ? ` Merged network: widths ${esc(m.widths.before.join("-"))} → <b>${esc(m.widths.after.join("-"))}</b>${m.exact ? " (exact)" : ""}${m.skipped ? ` — ${esc(m.skipped)}` : ""}.` : ""}</p>

@@ -22,7 +22,7 @@ export async function sliceSection(r: SliceResult, c: SectionContext): Promise<s
     fig = figureHtml(figureOf(svg, `the slice partition: ${int(r.count)} regions coloured by predicted class, decision boundary in black (≈ ${int(estimateSliceSvgBytes(r))} bytes as SVG)`, c.figures));
   }
   const rows = r.perLayer.map((p) => [esc(p.name), int(p.regions)]);
-  return `<p><b>${int(r.count)}</b> linear regions on the square of the slice (area ${num(r.domain.area)}), against at most ${big(bound.serraUpper)} for a 2-D slice of widths ${esc(c.widths.join("-"))} (Serra et al.; Montúfar's upper bound ${big(bound.montufar17Upper)}). Decision boundary ${num(r.decisionBoundary.length)} long in ${int(r.decisionBoundary.segments.length)} segments.</p>
+  return `<p><b>${int(r.count)}</b> linear regions on the slice's domain (area ${num(r.domain.area)}), against at most ${big(bound.serraUpper)} for a 2-D slice of widths ${esc(c.widths.join("-"))} (Serra et al.; Montúfar's upper bound ${big(bound.montufar17Upper)}). Decision boundary ${num(r.decisionBoundary.length)} long in ${int(r.decisionBoundary.segments.length)} segments.</p>
 ${fig}
 <h3>regions after each unit layer</h3>${tableHtml(["after layer", "regions"], rows)}`;
 }
