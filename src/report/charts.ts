@@ -90,14 +90,15 @@ export interface RunPoint {
 
 /** A run's curves against epoch: regions on the fixed slice, stable units, and the training metrics. */
 export function runCurvesSvg(points: RunPoint[], titles: { slice: string; domain: string }): Promise<string> {
-  const x = { field: "epoch", type: "quantitative", title: "epoch" } as const;
+  const epochs = points.map((p) => p.epoch);
+  const x = { field: "epoch", type: "quantitative", title: "epoch", scale: { domain: [Math.min(...epochs), Math.max(...epochs)] }, axis: { tickMinStep: 1, format: "d" } } as const;
   const panel = (field: keyof RunPoint, title: string, color: string, extra: Record<string, unknown> = {}): Record<string, unknown> => ({
     width: 300, height: 180, data: { values: points.filter((p) => p[field] !== undefined).map((p) => ({ epoch: p.epoch, v: p[field] })) },
     mark: { type: "line", point: true, color }, encoding: { x, y: { field: "v", type: "quantitative", title, scale: { zero: false }, ...extra } },
   });
   const panels: Record<string, unknown>[] = [];
-  if (points.some((p) => p.regions !== undefined)) panels.push(panel("regions", `linear regions on ${titles.slice}`, "#4e79a7"));
-  if (points.some((p) => p.stable !== undefined)) panels.push(panel("stable", `stable units on ${titles.domain}`, "#59a14f"));
+  if (points.some((p) => p.regions !== undefined)) panels.push(panel("regions", `linear regions on ${titles.slice}`, "#4e79a7", { axis: { format: ",d" } }));
+  if (points.some((p) => p.stable !== undefined)) panels.push(panel("stable", `stable units on ${titles.domain}`, "#59a14f", { scale: { zero: true, domainMin: 0 }, axis: { format: ",d", tickMinStep: 1 } }));
   if (points.some((p) => p.loss !== undefined)) panels.push(panel("loss", "training loss", "#333"));
   if (points.some((p) => p.testAccuracy !== undefined)) panels.push(panel("testAccuracy", "test accuracy", "#d62728", { axis: { format: ".0%" } }));
   else if (points.some((p) => p.accuracy !== undefined)) panels.push(panel("accuracy", "training accuracy", "#d62728", { axis: { format: ".0%" } }));
