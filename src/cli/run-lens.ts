@@ -37,6 +37,8 @@ export type LensResult<N extends LensName> = Awaited<ReturnType<(typeof LENSES)[
 export interface RunLensOptions {
   engine?: "onnxruntime";
   onProgress?: (p: Progress) => void;
+  /** Stop the worker and reject with LIMIT_EXCEEDED after this many milliseconds (the report's per-lens budget). */
+  timeoutMs?: number;
 }
 
 /** The worker's entry: the TypeScript source through tsx in a checkout, the compiled file otherwise. */
@@ -66,6 +68,11 @@ export function runLens<N extends LensName>(name: N, network: Network, input: Pa
   return new Promise<LensResult<N>>((resolve, reject) => {
     let settled = false;
     const settle = (f: () => void): void => { if (!settled) { settled = true; f(); } };
+    const timer = o.timeoutMs !== undefined ? setTimeout(() => settle(() => {
+      stop();
+      reject(new NetsizeError("LIMIT_EXCEEDED", `lens ${name} ran past its budget of ${Math.round(o.timeoutMs! / 1000)} s and was stopped`));
+    }), o.timeoutMs) : undefined;
+    worker.on("exit", () => { if (timer) clearTimeout(timer); });
     worker.on("message", (m: WorkerMessage) => {
       if ("progress" in m) o.onProgress?.(m.progress);
       else if ("result" in m) {

@@ -29,6 +29,8 @@ export type HeatmapOrder = "eigenvector" | "cluster";
 export interface HeatmapFrame {
   title: string;
   layer: LayerCondensation;
+  /** The line under the title (default: lines, orientations and kept neurons of the layer). */
+  note?: string;
 }
 
 /** Options of the heatmap pictures. */
@@ -96,7 +98,7 @@ export function renderCondensationStripSvg(frames: HeatmapFrame[], opts: Heatmap
     const x = pad + (i % perRow) * (size + pad), y = head + Math.floor(i / perRow) * (size + cap + pad) + cap;
     const l = f.layer;
     body.push(`<text x="${x}" y="${y - 20}" font-size="12" font-weight="bold">${xmlEscape(f.title)}</text>`);
-    body.push(`<text x="${x}" y="${y - 6}" font-size="11">${l.lines} line${l.lines === 1 ? "" : "s"}, ${l.orientations} orientation${l.orientations === 1 ? "" : "s"} · ${l.kept}/${l.units} kept</text>`);
+    body.push(`<text x="${x}" y="${y - 6}" font-size="11">${f.note !== undefined ? xmlEscape(f.note) : `${l.lines} line${l.lines === 1 ? "" : "s"}, ${l.orientations} orientation${l.orientations === 1 ? "" : "s"} · ${l.kept}/${l.units} kept`}</text>`);
     body.push(matrixRects(l, order, x, y, size));
     body.push(`<rect x="${x}" y="${y}" width="${size}" height="${size}" fill="none" stroke="#333" stroke-width="0.5"/>`);
   });

@@ -14,6 +14,9 @@ import { svgToPng } from "../../node/png.js";
 import { sample } from "../../data/dataset.js";
 import { train } from "../../train/index.js";
 import { renderSliceSvg } from "../../report/slice-svg.js";
+import { indexHtml, reportHtml, reportJson, type ReportInput } from "../../report/assemble.js";
+import { MAX_OUTPUT_BYTES } from "../outputs.js";
+import { demoReport } from "../demo/report.js";
 import { action } from "../errors.js";
 import { progressBar } from "../progress.js";
 import { MAX_POINTS, parseIntOption, parseNumberOption } from "../shared.js";
@@ -36,7 +39,7 @@ export function register(program: Command): void {
 }
 
 /** The files the demo writes into --out. */
-const DEMO_FILES = ["plain", "l1"].flatMap((t) => [`slice-${t}.svg`, `slice-${t}.png`, `${t}.onnx`, `${t}-compressed.onnx`]).concat("summary.json");
+const DEMO_FILES = ["plain", "l1"].flatMap((t) => [`slice-${t}.svg`, `slice-${t}.png`, `${t}.onnx`, `${t}-compressed.onnx`, `report-${t}.html`, `report-${t}.json`]).concat("summary.json", "index.html");
 
 /**
  * The demo overwrites its own files of an earlier run (summary.json of schema netsize.demo/1 marks
@@ -70,6 +73,7 @@ async function main(o: DemoOptions): Promise<void> {
   console.log("smaller network that is exactly equal on that box.\n");
 
   const rows: HeadlineRow[] = [];
+  const reports: { label: string; href: string; input: ReportInput }[] = [];
   for (const [label, lambda] of [["no L1", 0], [`L1 ${l1}`, l1]] as const) {
     const bar = progressBar(`train ${label.padEnd(9)}`, { quiet: o.quiet });
     const run = await train(
@@ -79,7 +83,7 @@ async function main(o: DemoOptions): Promise<void> {
     );
     bar.stop();
     const lens = progressBar(`measure ${label.padEnd(7)}`, { quiet: o.quiet });
-    const { row, slice, compressed } = await headline(label, run.network, { anchors, halfWidth: 10, box, test, points }, { onProgress: lens.onProgress, engine: onnxruntimeEngine });
+    const { row, slice, compressed, results } = await headline(label, run.network, { anchors, halfWidth: 10, box, test, points }, { onProgress: lens.onProgress, engine: onnxruntimeEngine });
     lens.stop();
     rows.push(row);
     const tag = lambda ? "l1" : "plain";
@@ -88,13 +92,25 @@ async function main(o: DemoOptions): Promise<void> {
     await stage.put(path.join(o.out, `slice-${tag}.png`), svgToPng(svg));
     await stage.put(path.join(o.out, `${tag}.onnx`), encodeNetwork(run.network, `${tag}.onnx`));
     await stage.put(path.join(o.out, `${tag}-compressed.onnx`), encodeNetwork(compressed, `${tag}-compressed.onnx`, { float: 64 }));
-    console.log(`  ${label}: trained in ${run.result.timings.train >= 0 ? (run.result.timings.train / 1000).toFixed(1) : "?"} s, measured in ${(row.slice.seconds + row.stable.seconds).toFixed(1)} s`);
+    const rbar = progressBar(`report ${label.padEnd(8)}`, { quiet: o.quiet });
+    const rep = await demoReport(run.network, {
+      label, file: `${tag}.onnx`, test, box,
+      anchors: { points: anchors, labels: anchorIdx.map((i, k) => `digit ${k} (test[${i}])`) },
+      known: { "regions.slice": slice, compress: results.compress, ...(results.eval ? { eval: results.eval } : {}) },
+    }, { onProgress: rbar.onProgress, engine: onnxruntimeEngine });
+    rbar.stop();
+    await stage.put(path.join(o.out, `report-${tag}.html`), await reportHtml(rep, { rasterize: (s) => svgToPng(s, { zoom: 1 }) }));
+    await stage.putJson(path.join(o.out, `report-${tag}.json`), reportJson(rep), MAX_OUTPUT_BYTES, "run the demo with fewer --points");
+    reports.push({ label, href: `report-${tag}.html`, input: rep });
+    console.log(`  ${label}: trained in ${run.result.timings.train >= 0 ? (run.result.timings.train / 1000).toFixed(1) : "?"} s, measured in ${(row.slice.seconds + row.stable.seconds).toFixed(1)} s, report in ${(rep.seconds ?? 0).toFixed(1)} s`);
   }
   console.log("");
   console.log(renderTable(rows));
+  await stage.put(path.join(o.out, "index.html"), indexHtml("netsize demo: the two networks side by side", reports));
   await stage.put(path.join(o.out, "summary.json"), JSON.stringify({ schema: "netsize.demo/1", anchors: anchorIdx.map((i) => `mnist:test[${i}]`), rows }, null, 2));
   // Every file of the demo appears together, at the end (an interrupted demo leaves none of them).
   stage.commit();
   console.log(`\nPictures, networks and summary.json in ${o.out}/ (open slice-plain.png and slice-l1.png).`);
+  console.log(`The report of both networks side by side: ${path.join(o.out, "index.html")} (report-plain.html, report-l1.html; every result in report-*.json).`);
 }
 

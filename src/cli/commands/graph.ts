@@ -43,7 +43,7 @@ function lensOptions(o: GraphCliOptions): GraphOptions {
 interface IndexEntry { name: string; epoch: number; step: number; files: string[] }
 
 /** The snapshots of a run folder with each one's training metrics (metrics.jsonl, matched by step). */
-async function readRun(dir: string, steps: number[] | undefined): Promise<GraphRunSnapshot[]> {
+export async function readRun(dir: string, steps: number[] | undefined): Promise<GraphRunSnapshot[]> {
   const indexFile = path.join(dir, "snapshots", "index.json");
   if (!existsSync(indexFile)) fail("BAD_ARGUMENT", `${dir} is a folder but not a run folder: ${indexFile} is missing (make one with netsize train --out ${dir})`);
   let index: IndexEntry[];

@@ -7,6 +7,8 @@ import { LensContext } from "../../core/lens.js";
 import { Dataset } from "../../data/dataset.js";
 import { planeThrough, regionBounds, SliceResult } from "../../lenses/regions/index.js";
 import { compressLens, evalLens, sliceLens } from "../../lenses/registry.js";
+import type { EvalResult } from "../../lenses/eval/index.js";
+import type { CompressRunResult } from "../../lenses/stability/index.js";
 
 /** Everything the demo reports about one network. */
 export interface HeadlineRow {
@@ -40,10 +42,11 @@ function hiddenWidths(net: Network): number[] {
 }
 
 /** Measure one network the way the demo's table reports it; returns the row, the slice (for its picture) and the compressed network. */
-export async function headline(label: string, net: Network, opts: HeadlineOptions, ctx: LensContext = {}): Promise<{ row: HeadlineRow; slice: SliceResult; compressed: Network }> {
+export async function headline(label: string, net: Network, opts: HeadlineOptions, ctx: LensContext = {}): Promise<{ row: HeadlineRow; slice: SliceResult; compressed: Network; results: { eval?: EvalResult; compress: CompressRunResult } }> {
   const params = summarize(net).params;
   const widths = hiddenWidths(net);
-  const accuracy = opts.test ? (await evalLens.run(net, opts.test, {}, { ...(ctx.engine ? { engine: ctx.engine } : {}) })).accuracy : undefined;
+  const evaluated = opts.test ? await evalLens.run(net, opts.test, {}, { ...(ctx.engine ? { engine: ctx.engine } : {}) }) : undefined;
+  const accuracy = evaluated?.accuracy;
 
   const t0 = performance.now();
   const plane = planeThrough(...opts.anchors);
@@ -78,5 +81,5 @@ export async function headline(label: string, net: Network, opts: HeadlineOption
     compressed: { params: summarize(small).params, hiddenWidths: hiddenWidths(small), maxAbsDiff: Math.max(eq.maxAbsDiff, eq.exported?.maxAbsDiff ?? 0), points: eq.points },
   };
   if (inputSize(small) !== inputSize(net)) throw new Error("compression changed the input size");
-  return { row, slice, compressed: small };
+  return { row, slice, compressed: small, results: { ...(evaluated ? { eval: evaluated } : {}), compress: run } };
 }
