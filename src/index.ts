@@ -38,3 +38,4 @@ export * from "./report/prune-svg.js";
 export * from "./core/weights/index.js";
 export * from "./core/eigen.js";
 export * from "./report/condensation-svg.js";
+export * from "./report/shallow-svg.js";

@@ -132,6 +132,7 @@ export function targetForm(pieces: number, anchors: number[], sets: number[][]):
 export function latticeValue(pieces: AffineU[], lattice: number[][], u: ArrayLike<number>): number {
   const v = pieces.map((p) => valueU(p, u));
   let best = -Infinity;
-  for (const s of lattice) { let m = Infinity; for (const j of s) m = Math.min(m, v[j]!); best = Math.max(best, m); }
+  // A term's running minimum at or below the best so far cannot raise the maximum: stop early.
+  for (const s of lattice) { let m = Infinity; for (const j of s) { if (v[j]! < m) m = v[j]!; if (m <= best) break; } if (m > best) best = m; }
   return best;
 }

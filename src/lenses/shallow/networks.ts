@@ -84,25 +84,36 @@ export function shallowNetwork(forms: { pieces: PieceX[]; terms: LatticeTerm[] }
 
 /**
  * A fast evaluator of max over term networks at many points, reading the networks' own weights
- * (zero input weights — the fixed inputs — are skipped; the arithmetic is the dense kernel's).
+ * (zero input weights — the fixed inputs — are skipped; the arithmetic is the dense kernel's). A term
+ * stops being summed once only negative output weights remain and its running value is already at or
+ * below the best term so far: float64 addition is monotone, so the rest could only lower it — the
+ * maximum is exactly the one a full evaluation gives.
  */
 export function maxOfTerms(terms: Network[], X: Float64Array, count: number, n: number): Float64Array {
   const out = new Float64Array(count).fill(-Infinity);
-  for (const net of terms) {
+  const prepared = terms.map((net) => {
     const l0 = net.layers[0] as DenseOp, l1 = net.layers[2] as DenseOp;
     const h = l0.outSize, cols: number[] = [];
     for (let i = 0; i < n; i++) { let nz = false; for (let k = 0; k < h; k++) if (l0.weight[k * n + i] !== 0) nz = true; if (nz) cols.push(i); }
-    for (let p = 0; p < count; p++) {
-      const off = p * n;
+    let lastPositive = -1;
+    for (let k = 0; k < h; k++) if (l1.weight[k]! > 0) lastPositive = k;
+    return { l0, l1, h, cols, lastPositive };
+  });
+  for (let p = 0; p < count; p++) {
+    const off = p * n;
+    let best = -Infinity;
+    for (const { l0, l1, h, cols, lastPositive } of prepared) {
       let y = l1.bias[0]!;
       for (let k = 0; k < h; k++) {
+        if (k > lastPositive && y <= best) break;
         let z = l0.bias[k]!;
         const row = k * n;
         for (const i of cols) z += l0.weight[row + i]! * X[off + i]!;
         if (z > 0) y += l1.weight[k]! * z;
       }
-      if (y > out[p]!) out[p] = y;
+      if (y > best) best = y;
     }
+    out[p] = best;
   }
   return out;
 }
