@@ -225,6 +225,7 @@ export const {
   renderFeatureSvg,
   renderLineSvg,
   renderPruneSvg,
+  renderShallowComparisonSvg,
   renderSliceSvg,
   representationLayers,
   representationValues,

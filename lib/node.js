@@ -278,6 +278,7 @@ export const {
   renderFeatureSvg,
   renderLineSvg,
   renderPruneSvg,
+  renderShallowComparisonSvg,
   renderSliceSvg,
   representationLayers,
   representationValues,
