@@ -31,6 +31,7 @@ export * from "./lenses/simplicity/index.js";
 export * from "./core/linalg/svd.js";
 export * from "./lenses/condensation/index.js";
 export * from "./lenses/graph/index.js";
+export * from "./lenses/shallow/index.js";
 export * from "./report/slice-svg.js";
 export * from "./report/line-svg.js";
 export * from "./report/prune-svg.js";
@@ -43,3 +44,4 @@ export { reportHtml, reportJson, indexHtml, expandEntries } from "./report/assem
 export type { ReportInput } from "./report/assemble.js";
 export type { RunReport } from "./report/run-section.js";
 export type { RunPoint } from "./report/charts.js";
+export * from "./report/shallow-svg.js";

@@ -15,7 +15,7 @@ export interface DataCliOptions {
 }
 
 /** What --data accepts, for help texts. */
-export const DATA_SPEC_HELP = `mnist (10,000 digits; mnist:train 8,000, mnist:test 2,000), a synthetic set (${Object.keys(SYNTHETIC).join(", ")}; e.g. 'moons:n=500,noise=0.2'), or a CSV/NPY file`;
+export const DATA_SPEC_HELP = `mnist (10,000 digits; mnist:train 8,000, mnist:test 2,000), a synthetic set (${Object.keys(SYNTHETIC).join(", ")}; e.g. 'moons:n=500,noise=0.2'; flip=0.15 flips 15 % of the labels), or a CSV/NPY file`;
 
 /** Add --data, --label-column and --labels to a command; `use` says what the data is for. */
 export function addDataOptions(cmd: Command, use: string, fallback?: string): Command {

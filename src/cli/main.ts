@@ -16,6 +16,8 @@ import * as transform from "./commands/transform.js";
 import * as condensation from "./commands/condensation.js";
 import * as graph from "./commands/graph.js";
 import * as report from "./commands/report.js";
+import * as shallow from "./commands/shallow.js";
+import * as ensemble from "./commands/ensemble.js";
 
 const program = new Command();
 // Ctrl-C / kill: one line, exit 130 / 143, staged outputs removed (bin/netsize.js installs the handlers
@@ -32,6 +34,6 @@ program
     process.exit(2);
   });
 
-  for (const cmd of [info, evalCmd, convert, regions, bounds, stability, compress, simplicity, condensation, graph, report, transform, train, demo, lenses]) cmd.register(program);
+  for (const cmd of [info, evalCmd, convert, regions, bounds, stability, compress, simplicity, condensation, graph, shallow, ensemble, report, transform, train, demo, lenses]) cmd.register(program);
 
 program.parseAsync(process.argv).catch(exitWithError);

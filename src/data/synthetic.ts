@@ -11,6 +11,8 @@ export type SyntheticParams = Record<string, number>;
 export interface SyntheticGenerator {
   readonly description: string;
   readonly defaults: SyntheticParams;
+  /** False for regression targets: they take no `flip` (label noise). */
+  readonly labelled?: boolean;
   generate(p: SyntheticParams, rng: Rng): Dataset;
 }
 
@@ -104,6 +106,7 @@ const gaussians: SyntheticGenerator = {
 };
 
 const sine1d: SyntheticGenerator = {
+  labelled: false,
   description: "the condensation paper's 1-D target sin(3x) + sin(6x)/2 on [−1, 1.5]; grid=1 spaces x evenly, grid=0 draws it uniformly",
   defaults: { n: 40, grid: 1 },
   generate(p, rng) {
@@ -119,6 +122,7 @@ const sine1d: SyntheticGenerator = {
 };
 
 const sine5d: SyntheticGenerator = {
+  labelled: false,
   description: "the condensation paper's 5-D target Σ_k 3.5·sin(5x_k + 1) with x_k ~ U[−4, 2]",
   defaults: { n: 80 },
   generate(p, rng) {
@@ -150,8 +154,9 @@ export function parseSyntheticSpec(spec: string): { name: string; params: Synthe
   if (spec.includes(":") && rest.trim() !== "") {
     for (const kv of rest.split(",")) {
       const [k, v] = kv.split("=").map((s) => s.trim());
-      if (!k || v === undefined || !Number.isFinite(Number(v)) || !(k in params)) {
-        fail("BAD_ARGUMENT", `bad parameter '${kv}' for ${head}; it takes ${Object.keys(params).join(", ")} (numbers)`);
+      const flip = k === "flip" && gen.labelled !== false;
+      if (!k || v === undefined || !Number.isFinite(Number(v)) || !(k in params || flip)) {
+        fail("BAD_ARGUMENT", `bad parameter '${kv}' for ${head}; it takes ${Object.keys(params).join(", ")}${gen.labelled !== false ? ", flip" : ""} (numbers)`);
       }
       params[k] = Number(v);
     }
@@ -178,6 +183,21 @@ export function syntheticDataset(spec: string, overrides: SyntheticParams = {}):
   const { name, params } = parseSyntheticSpec(spec);
   const p = { ...params, ...overrides };
   checkSyntheticSize(name, p);
+  if (p.flip !== undefined && !(p.flip >= 0 && p.flip <= 1)) fail("BAD_ARGUMENT", `${name}: flip (the fraction of labels flipped) must be in 0..1, got ${p.flip}`);
   const ds = SYNTHETIC[name]!.generate(p, createRng(p.seed!));
+  if (p.flip && ds.labels) flipLabels(ds.labels, p.flip, createRng((p.seed! ^ 0x5f1a) >>> 0));
   return { ...ds, name: spec };
+}
+
+/**
+ * Label noise: each label is replaced, with probability `rate`, by another class drawn uniformly
+ * (from its own seeded stream, so the points are those of the clean set).
+ */
+function flipLabels(labels: Int32Array, rate: number, rng: Rng): void {
+  let k = 0;
+  for (const c of labels) k = Math.max(k, c + 1);
+  if (k < 2) return;
+  for (let i = 0; i < labels.length; i++) {
+    if (rng.next() < rate) labels[i] = (labels[i]! + 1 + rng.int(k - 1)) % k;
+  }
 }

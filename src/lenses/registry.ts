@@ -7,6 +7,7 @@ import { compressLens, equivalenceLens, stabilityLens } from "./stability/index.
 import { simplicityLens } from "./simplicity/index.js";
 import { condensationLens, condensationRunLens } from "./condensation/index.js";
 import { graphLens, graphRunLens } from "./graph/index.js";
+import { ensembleLens, shallowLens } from "./shallow/index.js";
 
 /** The lenses, name → lens (names as `lens.name`). */
 export const LENSES = {
@@ -25,6 +26,8 @@ export const LENSES = {
   "condensation.run": condensationRunLens,
   graph: graphLens,
   "graph.run": graphRunLens,
+  shallow: shallowLens,
+  ensemble: ensembleLens,
 } as const;
 
 /** A registered lens name. */
@@ -35,4 +38,4 @@ export function lensNamed(name: string): AnyLens | undefined {
   return (LENSES as Record<string, AnyLens>)[name];
 }
 
-export { evalLens, infoLens, boundsLens, boxRegionsLens, lineLens, sampledLens, sliceLens, compressLens, equivalenceLens, stabilityLens, simplicityLens, condensationLens, condensationRunLens, graphLens, graphRunLens };
+export { evalLens, infoLens, boundsLens, boxRegionsLens, lineLens, sampledLens, sliceLens, compressLens, equivalenceLens, stabilityLens, simplicityLens, condensationLens, condensationRunLens, graphLens, graphRunLens, shallowLens, ensembleLens };

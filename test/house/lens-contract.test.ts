@@ -31,8 +31,10 @@ const inputs: Record<keyof typeof LENSES, unknown> = {
   "condensation.run": { snapshots: [{ name: "s", epoch: 0, step: 0, network: net }] },
   graph: undefined,
   "graph.run": { snapshots: [{ name: "s", epoch: 0, step: 0, network: net }, { name: "t", epoch: 1, step: 10, network: net }] },
+  shallow: box,
+  ensemble: data,
 };
-const small: Record<string, object> = { compress: { points: 2000 }, equivalence: { points: 2000 }, "regions.slice": { halfWidth: 2 }, simplicity: { curvePoints: 5, gdvPerClass: 10 } };
+const small: Record<string, object> = { compress: { points: 2000 }, equivalence: { points: 2000 }, "regions.slice": { halfWidth: 2 }, simplicity: { curvePoints: 5, gdvPerClass: 10 }, shallow: { points: 2000 } };
 
 /** A provider that counts what it is asked for and delegates to the reference engine. */
 function counting(): EngineProvider & { created: number } {
@@ -42,7 +44,7 @@ function counting(): EngineProvider & { created: number } {
 
 describe("the lens registry", () => {
   it("names every lens by its own name, with a schema and a described option for every key", () => {
-    expect(Object.keys(LENSES).sort()).toEqual(["compress", "condensation", "condensation.run", "equivalence", "eval", "graph", "graph.run", "info", "regions.bounds", "regions.box", "regions.line", "regions.sampled", "regions.slice", "simplicity", "stability"]);
+    expect(Object.keys(LENSES).sort()).toEqual(["compress", "condensation", "condensation.run", "ensemble", "equivalence", "eval", "graph", "graph.run", "info", "regions.bounds", "regions.box", "regions.line", "regions.sampled", "regions.slice", "shallow", "simplicity", "stability"]);
     for (const [key, lens] of Object.entries(LENSES)) {
       expect(lens.name).toBe(key);
       expect(lensNamed(key)).toBe(lens);
