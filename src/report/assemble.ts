@@ -3,6 +3,7 @@
  * per lens with its pictures, a "skipped: why" line for each lens that did not run) and one JSON
  * object holding every result in full.
  */
+import { ensembleSection, shallowSection } from "./sections-shallow.js";
 import type { InfoResult } from "../lenses/info/index.js";
 import { lensNamed } from "../lenses/registry.js";
 import type { CompressRunResult } from "../lenses/stability/index.js";
@@ -39,6 +40,7 @@ export const SECTIONS: Record<string, Renderer> = {
   info: infoSection, eval: evalSection, "regions.bounds": boundsSection, "regions.slice": sliceSection, "regions.line": lineSection,
   "regions.box": boxSection, "regions.sampled": sampledSection, stability: stabilitySection, compress: compressSection,
   equivalence: equivalenceSection, simplicity: simplicitySection, condensation: condensationSection, graph: graphSection,
+  shallow: shallowSection, ensemble: ensembleSection,
 };
 
 /** The entries with stability and equivalence taken out of the compress run (the report runs them once, inside compress). */

@@ -8,6 +8,7 @@ import { regionBounds, type BoundsResult, type BoxRegionsResult, type LineResult
 import type { CompressRunResult } from "../lenses/stability/index.js";
 import type { SimplicityResult } from "../lenses/simplicity/index.js";
 import type { CondensationResult } from "../lenses/condensation/index.js";
+import type { EnsembleResult, ShallowResult } from "../lenses/shallow/index.js";
 import type { GraphResult } from "../lenses/graph/index.js";
 import type { ReportEntry } from "./plan.js";
 import { big, esc, int, num, pct, sectionId } from "./html.js";
@@ -84,6 +85,12 @@ export function headlineRows(info: InfoResult, entries: Map<string, ReportEntry>
   const graph = ok<GraphResult>(entries, "graph");
   if (graph) add("graph", "graph", `${int(graph.graph.nodes)} nodes, ${int(graph.graph.edges)} edges`, `λ_max ${num(graph.centrality.lambdaMax, 4)}, degeneracy ${graph.cores.degeneracy} of the top ${Math.round(100 * (1 - graph.cores.threshold))} % edges`);
   else skipped("graph", "graph");
+  const sh = ok<ShallowResult>(entries, "shallow");
+  if (sh) add("shallow", "exact shallow form on the box", `max of ${int(sh.totals.shallowTerms)} one-hidden-layer nets`, `${int(sh.totals.hiddenUnits)} hidden units in all against the network's ${int(sh.original.hiddenUnits)}; ${int(sh.regions)} regions; max |f − f'| ${sh.check.maxAbsDiff.toExponential(1)}`);
+  else skipped("shallow", "exact shallow form on the box");
+  const en = ok<EnsembleResult>(entries, "ensemble");
+  if (en) add("ensemble", "ensemble of sub-networks (Olson)", `${en.members.length} members`, `training errors ${pct(Math.min(...en.members.map((m) => m.error)))}–${pct(Math.max(...en.members.map((m) => m.error)))} against the network's ${pct(en.networkError)}; residual correlation ${num(en.meanResidualCorrelation, 2)}`);
+  else skipped("ensemble", "ensemble of sub-networks (Olson)");
   return rows;
 }
 

@@ -6,14 +6,13 @@
  */
 import type { Box } from "../core/domain.js";
 import type { LensResultBase } from "../core/lens.js";
-import { inputSize, type Network } from "../core/network.js";
+import { inputSize, isPiecewiseLinear, type Network } from "../core/network.js";
 import type { Dataset } from "../data/dataset.js";
 import { LENSES, type LensName } from "../lenses/registry.js";
 import { dataSamples, type Plane, planeThrough, uniformSamples } from "../lenses/regions/index.js";
 
 /** Lenses still being built: each gets a "skipped: not built yet" entry until it is registered (then it runs like the others). */
 export const PENDING_LENSES: { name: string; title: string; why: string }[] = [
-  { name: "deep-shallow", title: "deep → shallow", why: "not built yet (the deep→shallow lens is being written; its section lands here)" },
 ];
 
 /** One lens of a report: ran (result), or skipped with the reason. */
@@ -156,6 +155,21 @@ export function planReport(net: Network, p: PlanInput): { jobs: ReportJob[]; ski
         break;
       case "condensation": job(p.data && labelled ? p.data : undefined, {}, p.data ? `the weights; the merged network's error on ${dataName}` : "the weights"); break;
       case "graph": job(undefined, {}, "the weights"); break;
+      case "shallow": {
+        // The exact shallow form enumerates the box's regions: low-dimensional boxes only (it is also exact for more, but grows like units^d).
+        if (!p.box) { skip(name, "needs a domain (--box, --vnnlib or --ball) of at most 2 free inputs"); break; }
+        if (!isPiecewiseLinear(net)) { skip(name, "needs a piecewise-linear network"); break; }
+        const free = p.box.lower.filter((l, i) => p.box!.upper[i]! > l).length;
+        if (free > 2) { skip(name, `the domain has ${free} free inputs; the report builds the exact shallow form on boxes of at most 2 (netsize shallow --free I,J fixes the others)`); break; }
+        job(p.box, { points: 20_000 }, domain);
+        break;
+      }
+      case "ensemble":
+        // Olson et al.'s setting is small data: the LP has a row per training point and output.
+        if (!p.data?.labels) skip(name, "needs data with class labels (--data)");
+        else if (p.data.n > 2_000) skip(name, `Olson's decomposition is for small data sets (its LP grows with the points); ${dataName} has ${p.data.n.toLocaleString("en-US")} — run netsize ensemble on at most 2,000`);
+        else job(p.data, {}, dataName);
+        break;
       default: skip(name, "the report does not run this lens yet");
     }
   }

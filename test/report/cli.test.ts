@@ -18,12 +18,11 @@ describe("netsize report", () => {
     const r = await netsize(["report", run, "--box=-4:4", "--budget", "30", "-o", out, "--quiet"]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/wrote .*r\.html \([\d,]+ bytes\) and .*r\.json/);
-    expect(r.stdout).toContain("skipped deep-shallow: not built yet");
     const html = readFileSync(out, "utf8");
     const j = JSON.parse(readFileSync(path.join(dir, "r.json"), "utf8")) as { schema: string; lenses: { lens: string; status: string; result?: { schema: string } }[]; run: { points: { epoch: number; regions?: number; stable?: number; units?: number }[]; lenses: { lens: string; status: string }[] } };
     expect(j.schema).toBe("netsize.report/1");
     const ok = j.lenses.filter((l) => l.status === "ok").map((l) => l.lens);
-    expect(ok).toEqual(["info", "eval", "regions.bounds", "regions.line", "regions.slice", "regions.box", "regions.sampled", "compress", "simplicity", "condensation", "graph"]);
+    expect(ok).toEqual(["info", "eval", "regions.bounds", "regions.line", "regions.slice", "regions.box", "regions.sampled", "compress", "simplicity", "condensation", "graph", "shallow", "ensemble"]);
     expect(j.run.points.map((p) => p.epoch)).toEqual([0, 3]);
     for (const p of j.run.points) { expect(p.regions).toBeGreaterThanOrEqual(1); expect(p.units).toBe(16); expect(p.stable).toBeGreaterThanOrEqual(0); }
     expect(j.run.lenses.map((l) => [l.lens, l.status])).toEqual([["condensation.run", "ok"], ["graph.run", "ok"]]);

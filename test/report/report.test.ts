@@ -23,13 +23,12 @@ const sectionOf = (page: string, lens: string): string => {
 
 describe("the report plan", () => {
   it("runs every lens that applies and skips the rest with a reason", () => {
-    expect(rep.planned).toEqual(["info", "eval", "regions.bounds", "regions.line", "regions.slice", "regions.box", "regions.sampled", "compress", "simplicity", "condensation", "graph"]);
-    expect(rep.skipped.sort()).toEqual(["condensation.run", "deep-shallow", "graph.run"]);
+    expect(rep.planned).toEqual(["info", "eval", "regions.bounds", "regions.line", "regions.slice", "regions.box", "regions.sampled", "compress", "simplicity", "condensation", "graph", "shallow", "ensemble"]);
+    expect(rep.skipped.sort()).toEqual(["condensation.run", "graph.run"]);
     // Without data or a domain: no eval, slice, line, box, compress, simplicity — each says why.
     const bare = planReport(net, { file: "x" });
     const why = new Map(bare.skipped.map((s) => [s.lens, s.why!]));
-    for (const l of ["eval", "regions.slice", "regions.line", "regions.box", "compress", "stability", "equivalence", "simplicity"]) expect(why.get(l), l).toMatch(/needs|no slice|no line/);
-    expect(why.get("deep-shallow")).toMatch(/not built yet/);
+    for (const l of ["eval", "regions.slice", "regions.line", "regions.box", "compress", "stability", "equivalence", "simplicity", "shallow", "ensemble"]) expect(why.get(l), l).toMatch(/needs|no slice|no line/);
   });
 
   it("takes the slice through the first points of three different classes", () => {
@@ -46,7 +45,8 @@ describe("the report page", () => {
   it("has a section for every lens of the registry and the pending ones, skipped ones saying why", () => {
     for (const name of [...Object.keys(LENSES), ...PENDING_LENSES.map((p) => p.name)]) expect(sectionOf(html, name), name).not.toBe("");
     for (const name of rep.planned) expect(sectionOf(html, name), name).not.toMatch(/class="skipped"/);
-    expect(sectionOf(html, "deep-shallow")).toMatch(/skipped: not built yet/);
+    expect(sectionOf(html, "shallow")).toMatch(/exact <b>max of \d+ one-hidden-layer ReLU networks<\/b>.*Checked equal/s);
+    expect(sectionOf(html, "ensemble")).toMatch(/sub-networks<\/b> whose average equals the network/);
     expect(sectionOf(html, "graph.run")).toMatch(/skipped: needs a training run/);
   });
 
