@@ -167,8 +167,8 @@ export function planReport(net: Network, p: PlanInput): { jobs: ReportJob[]; ski
       case "ensemble":
         // Olson et al.'s setting is small data: the LP has a row per training point and output.
         if (!p.data?.labels) skip(name, "needs data with class labels (--data)");
-        else if (p.data.n > 2_000) skip(name, `Olson's decomposition is for small data sets (its LP grows with the points); ${dataName} has ${p.data.n.toLocaleString("en-US")} — run netsize ensemble on at most 2,000`);
-        else job(p.data, {}, dataName);
+        else if (p.data.n > 500) skip(name, `Olson's decomposition is for small data sets (its LP has a row per point and output); ${dataName} has ${p.data.n.toLocaleString("en-US")} points, the report runs it on at most 500 — run netsize ensemble on a small set`);
+        else job(p.data, { timeLimit: Math.max(5, Math.floor(budget / 2)) }, dataName);
         break;
       default: skip(name, "the report does not run this lens yet");
     }
