@@ -3,22 +3,11 @@
  * does): per-layer stability bars, GDV by layer, representation rank by layer, and a run's curves
  * against epoch. Data are aggregated (a few rows per layer or snapshot) before they are embedded.
  */
-import * as vega from "vega";
-import * as vl from "vega-lite";
 import type { StabilityResult } from "../lenses/stability/index.js";
 import type { SimplicityResult } from "../lenses/simplicity/index.js";
 
-/** Compile a vega-lite spec and render it to an SVG document (no renderer, no network, no font file). */
-export async function vegaSvg(spec: Record<string, unknown>): Promise<string> {
-  const full = { $schema: "https://vega.github.io/schema/vega-lite/v6.json", config: { font: "DejaVu Sans", view: { stroke: "#333" } }, background: "white", ...spec };
-  const compiled = vl.compile(full as unknown as vl.TopLevelSpec).spec;
-  const view = new vega.View(vega.parse(compiled), { renderer: "none" });
-  try {
-    return await view.toSVG();
-  } finally {
-    view.finalize();
-  }
-}
+export { vegaSvg } from "./vega.js";
+import { vegaSvg } from "./vega.js";
 
 const STATE_COLORS = { "stably active": "#59a14f", "stably inactive": "#4e79a7", unstable: "#e15759", unknown: "#bab0ac" } as const;
 

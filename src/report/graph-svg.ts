@@ -3,8 +3,7 @@
  * nodes sized by strength or centrality, the heaviest edges coloured by sign), the strength and
  * degree distributions, and a run's per-layer summaries as line charts (vega-lite → SVG).
  */
-import * as vega from "vega";
-import * as vl from "vega-lite";
+import { vegaSvg } from "./vega.js";
 import { fail } from "../core/errors.js";
 import type { GraphResult, GraphRunResult } from "../lenses/graph/index.js";
 import { CLASS_COLORS, xmlEscape } from "./colors.js";
@@ -54,16 +53,6 @@ export function renderGraphDrawingSvg(r: GraphResult, opts: GraphDrawingOptions 
   return parts.join("\n") + "\n";
 }
 
-async function toSvg(spec: Record<string, unknown>): Promise<string> {
-  const full = { $schema: "https://vega.github.io/schema/vega-lite/v6.json", config: { font: "DejaVu Sans", view: { stroke: "#333" } }, background: "white", ...spec };
-  const compiled = vl.compile(full as unknown as vl.TopLevelSpec).spec;
-  const view = new vega.View(vega.parse(compiled), { renderer: "none" });
-  try {
-    return await view.toSVG();
-  } finally {
-    view.finalize();
-  }
-}
 
 /** Each layer's strength histogram and thresholded-degree histogram as bar charts, one row per layer. */
 export async function renderGraphDistributionsSvg(r: GraphResult, opts: { title?: string } = {}): Promise<string> {
@@ -81,7 +70,7 @@ export async function renderGraphDistributionsSvg(r: GraphResult, opts: { title?
       hconcat: [bars(l.histograms.strength, "strength s = Σ|w|"), bars(l.histograms.degree, `degree (top ${Math.round(100 * (1 - r.cores.threshold))} % edges per matrix)`)],
     });
   });
-  return toSvg({ title: { text: opts.title ?? "strength and degree distributions per layer", anchor: "start" }, vconcat: rows });
+  return vegaSvg({ title: { text: opts.title ?? "strength and degree distributions per layer", anchor: "start" }, vconcat: rows });
 }
 
 /** A run's per-layer summaries over the snapshots: strength mean, fluctuation, core max, and λ_max with (when known) test accuracy. */
@@ -101,7 +90,7 @@ export async function renderGraphRunSvg(r: GraphRunResult, opts: { title?: strin
   const extra: Record<string, unknown>[] = [];
   if (hasAcc) extra.push({ width: 300, height: 170, data: { values: globalRows.filter((g) => "acc" in g) }, mark: { type: "line", point: true, color: "#d62728" }, encoding: { x, y: { field: "acc", type: "quantitative", title: "test accuracy", axis: { format: ".0%" }, scale: { zero: false } } } });
   if (hasDc) extra.push({ width: 300, height: 170, data: { values: globalRows.filter((g) => "dc" in g) }, mark: { type: "line", point: true, color: "#555" }, encoding: { x, y: { field: "dc", type: "quantitative", title: "‖x_t − x_{t−1}‖ (centrality change)" } } });
-  return toSvg({
+  return vegaSvg({
     title: { text: opts.title ?? `graph over ${r.frames.length} snapshots`, subtitle: "per layer: mean strength, fluctuation (std of strengths), largest core number; λ_max of the |w| adjacency", anchor: "start" },
     vconcat: [{ hconcat: [line("strength", "mean strength"), line("fluctuation", "fluctuation (std of s)"), line("core", "largest core number")] }, { hconcat: [lam, ...extra] }],
   });

@@ -3,8 +3,7 @@
  * output (exact: the output is affine between breakpoints, so the curve is drawn through them), the
  * knots as rules, the polyline's corners as dashed rules.
  */
-import * as vega from "vega";
-import * as vl from "vega-lite";
+import { vegaSvg } from "./vega.js";
 import { fail } from "../core/errors.js";
 import type { LineResult } from "../lenses/regions/index.js";
 import { CLASS_COLORS } from "./colors.js";
@@ -70,13 +69,7 @@ export async function renderLineSvg(result: LineResult, opts: LineSvgOptions = {
     background: "white",
     layer: layers,
   };
-  const compiled = vl.compile(spec as unknown as vl.TopLevelSpec).spec;
-  const view = new vega.View(vega.parse(compiled), { renderer: "none" });
-  try {
-    return await view.toSVG();
-  } finally {
-    view.finalize();
-  }
+  return vegaSvg(spec);
 }
 
 /**

@@ -3,8 +3,7 @@
  * accuracy (right axis) of the magnitude-pruned network against the kept fraction ρ, the threshold
  * (1 + δ)·loss(1) as a dashed rule and ρ* as a vertical rule.
  */
-import * as vega from "vega";
-import * as vl from "vega-lite";
+import { vegaSvg } from "./vega.js";
 import { fail } from "../core/errors.js";
 import type { SimplicityResult } from "../lenses/simplicity/index.js";
 
@@ -44,11 +43,5 @@ export async function renderPruneSvg(result: SimplicityResult, opts: PruneSvgOpt
     layer: layers,
     resolve: { scale: { y: "independent" } },
   };
-  const compiled = vl.compile(spec as unknown as vl.TopLevelSpec).spec;
-  const view = new vega.View(vega.parse(compiled), { renderer: "none" });
-  try {
-    return await view.toSVG();
-  } finally {
-    view.finalize();
-  }
+  return vegaSvg(spec);
 }

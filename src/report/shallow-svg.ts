@@ -3,8 +3,7 @@
  * SVG): for each architecture of the same total hidden units, the hidden units of its exact shallow
  * form on the box (log scale), one point per seed, at initialisation and after training.
  */
-import * as vega from "vega";
-import * as vl from "vega-lite";
+import { vegaSvg } from "./vega.js";
 
 /** One measured network of the comparison. */
 export interface ShallowComparisonRow {
@@ -37,11 +36,5 @@ export async function renderShallowComparisonSvg(rows: ShallowComparisonRow[], o
       tooltip: [{ field: "arch" }, { field: "state" }, { field: "seed" }, { field: "regions" }, { field: "shallowTerms" }, { field: "shallowUnits" }],
     },
   };
-  const compiled = vl.compile(spec as unknown as vl.TopLevelSpec).spec;
-  const view = new vega.View(vega.parse(compiled), { renderer: "none" });
-  try {
-    return await view.toSVG();
-  } finally {
-    view.finalize();
-  }
+  return vegaSvg(spec);
 }
