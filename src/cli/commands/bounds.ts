@@ -1,4 +1,5 @@
 // `netsize bounds ARCH|MODEL`: theoretical region counts of an architecture, as a table or JSON.
+import { DESCRIPTIONS } from "./descriptions.js";
 import { existsSync } from "node:fs";
 import { Command } from "commander";
 import { action } from "../errors.js";
@@ -61,7 +62,7 @@ function checkBoundsWork(widths: readonly number[], arch: string): void {
 export function register(program: Command): void {
   program
     .command("bounds")
-    .description("theoretical maximum numbers of linear regions (Zaslavsky, Montúfar 2014/2017, Serra 2018) for an architecture")
+    .description(DESCRIPTIONS.bounds)
     .argument("<arch>", "full architecture input-hidden...-output, e.g. 784-100-100-10 (the last number is the output layer and creates no regions), or an ONNX/JSON model of a fully-connected ReLU net")
     .option("--no-output", "the last number of <arch> is a hidden layer, not the output")
     .option("--measured <n>", "a measured region count to set beside the bounds")

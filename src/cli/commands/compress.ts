@@ -1,5 +1,6 @@
 // `netsize compress MODEL --box 0:1 -o small.onnx`: the smaller network equal to MODEL on the domain,
 // with the equivalence check run before anything is written.
+import { DESCRIPTIONS } from "./descriptions.js";
 import path from "node:path";
 import { Command } from "commander";
 import { ortFloat64Warning } from "../../node/engine/ort-lowering.js";
@@ -47,7 +48,7 @@ export function register(program: Command): void {
   addStabilityOptions(
     program
       .command("compress")
-      .description("lossless compression on a domain: delete stably inactive units, fold stably active ones, merge linear layers; checks max |f − f'| before writing")
+      .description(DESCRIPTIONS.compress)
       .argument("<model>", "ONNX or netsize JSON model"),
   )
     .requiredOption("-o, --output <file>", "the compressed network (.onnx, or .json for netsize JSON)")

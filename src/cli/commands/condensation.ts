@@ -1,5 +1,6 @@
 // `netsize condensation MODEL|RUN`: onto how many lines and orientations the hidden neurons gather
 // (Zhou et al.), the merged smaller network for a model, and the time course over a run folder.
+import { DESCRIPTIONS } from "./descriptions.js";
 import { existsSync, statSync } from "node:fs";
 import path from "node:path";
 import { Command } from "commander";
@@ -102,7 +103,7 @@ async function pictures(stage: OutputStage, o: CondensationCliOptions, strip: ()
 export function register(program: Command): void {
   program
     .command("condensation")
-    .description("condensation (Zhou et al.): lines and orientations of the hidden neurons' input weights, the spectrum of their cosine matrix, the merged smaller network; over a run folder, the time course")
+    .description(DESCRIPTIONS.condensation)
     .argument("<model|run>", "ONNX or netsize JSON model, or a run folder made by netsize train --out")
     .option("--layer <name|index>", O.layer.description)
     .option("--threshold <tau>", O.threshold.description, lensDefault(O.threshold))

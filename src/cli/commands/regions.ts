@@ -1,3 +1,4 @@
+import { DESCRIPTIONS } from "./descriptions.js";
 import { Command } from "commander";
 import type { RegionsCliOptions } from "./regions-options.js";
 import { action } from "../errors.js";
@@ -13,7 +14,7 @@ import { addDataOptions, dataInputs } from "../data-options.js";
 export function register(program: Command): void {
   const cmd = program
     .command("regions")
-    .description("linear regions: exact on a line (--line) or 2-D slice (--plane) or low-dimensional box (--box); sampled patterns and local complexity in high dimension (--sample)")
+    .description(DESCRIPTIONS.regions)
     .argument("<model>", "ONNX or netsize JSON model")
     .option("--line <spec>", "segment or polyline: points as 'idx:I' (dataset index), comma lists of numbers, separated by ';' — or 'dir:POINT;DIRECTION'")
     .option("--plane <spec>", "plane through three points 'P0;P1;P2' (each 'idx:I' or numbers), or 'POINT;DIR1;DIR2' with --plane-mode dirs")

@@ -1,5 +1,6 @@
 // `netsize report MODEL|RUN [--data D] [--box SPEC|--vnnlib FILE|--ball EPS] -o report.html`: every lens
 // that applies, each within its budget, in one self-contained HTML page and one JSON file.
+import { DESCRIPTIONS } from "./descriptions.js";
 import path from "node:path";
 import { existsSync, statSync } from "node:fs";
 import { Command } from "commander";
@@ -64,7 +65,7 @@ function summaryOf(input: ReportInput, html: string, htmlFile: string, jsonFile:
 export function register(program: Command): void {
   const cmd = program
     .command("report")
-    .description("every lens that applies, each within a time budget, in one self-contained HTML page (+ the JSON of every result)")
+    .description(DESCRIPTIONS.report)
     .argument("<model|run>", "ONNX or netsize JSON model, or a run folder made by netsize train --out");
   addDataOptions(cmd, "data for eval, the slice's anchors, simplicity and condensation (a run: default its training data)")
     .option("--box <spec>", "domain of stability, compression and exact box regions: 'lo:hi', 'lo1:hi1,...' or a JSON/CSV/VNN-LIB file (default: [0,1]^784 for mnist, else the data's bounding box)")

@@ -1,6 +1,7 @@
 // `netsize shallow MODEL --box SPEC [-o DIR]`: the exact shallow form of a network on a low-dimensional
 // box (lattice max-min form and a maximum of one-hidden-layer ReLU networks), checked, with An et al.'s
 // layer-by-layer counts; -o DIR writes every shallow term as a network and the whole form as one.
+import { DESCRIPTIONS } from "./descriptions.js";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { Command } from "commander";
@@ -75,7 +76,7 @@ export function renderShallow(r: ShallowResult, model: string): string {
 export function register(program: Command): void {
   program
     .command("shallow")
-    .description("the exact shallow form of a piecewise-linear network on a low-dimensional box: lattice max-min form and a maximum of one-hidden-layer ReLU networks, checked on 10⁵ points and every region; An et al.'s counts")
+    .description(DESCRIPTIONS.shallow)
     .argument("<model>", "ONNX or netsize JSON model")
     .option("--box <spec>", "input box: 'lo:hi' for every input, 'lo1:hi1,lo2:hi2,...' per input (lo=hi fixes an input), or a .json/.csv/.vnnlib file")
     .option("--vnnlib <file>", "the input box of a VNN-LIB property")

@@ -1,5 +1,6 @@
 // `netsize simplicity MODEL --data mnist`: prunability, dead/undead units, representation rank and GDV
 // per layer; MODEL may be a run folder of `netsize train --out DIR`, then one row per snapshot.
+import { DESCRIPTIONS } from "./descriptions.js";
 import { readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { Command } from "commander";
@@ -131,7 +132,7 @@ async function measure(net: Network, ds: Dataset, o: SimplicityOptions, quiet: b
 export function register(program: Command): void {
   const cmd = program
     .command("simplicity")
-    .description("how much of the network the data use: prunability ρ*, dead/undead units (observed and certified), representation sparsity/rank/effective rank, GDV per layer")
+    .description(DESCRIPTIONS.simplicity)
     .argument("<model>", "ONNX or netsize JSON model, or a run folder of netsize train --out DIR (one row per snapshot)")
     ;
   addDataOptions(cmd, "labelled data the measures run on", "mnist")

@@ -1,4 +1,5 @@
 // `netsize stability MODEL --box 0:1 [--method ...]`: stably active / inactive / unstable units per layer on a domain.
+import { DESCRIPTIONS } from "./descriptions.js";
 import path from "node:path";
 import { Command } from "commander";
 import { addDataOptions, dataInputs } from "../data-options.js";
@@ -105,7 +106,7 @@ export function register(program: Command): void {
   addStabilityOptions(
     program
       .command("stability")
-      .description("stable units on a domain: stably active / stably inactive / unstable per layer, certified by IBP, CROWN, LP or MILP")
+      .description(DESCRIPTIONS.stability)
       .argument("<model>", "ONNX or netsize JSON model"),
   )
     .option("--json [file]", "write the JSON result (schema netsize.stability/1) to a file, or to stdout without one")

@@ -1,5 +1,6 @@
 // `netsize train --arch ... --data ...`: the training lab on TensorFlow.js, writing a run folder
 // (config.json, metrics.jsonl, snapshots/ as netsize JSON + ONNX, checkpoint/ for --resume).
+import { DESCRIPTIONS } from "./descriptions.js";
 import path from "node:path";
 import { Command } from "commander";
 import { action } from "../errors.js";
@@ -95,7 +96,7 @@ function summary(r: TrainResult, seconds: number): string {
 export function register(program: Command): void {
   program
     .command("train")
-    .description("train a network with TensorFlow.js (wasm) and keep snapshots as netsize networks for the lenses")
+    .description(DESCRIPTIONS.train)
     .option("--arch <spec>", ARCH_HELP)
     .option("--data <spec>", `mnist (train 8,000 / test 2,000), a synthetic set (${Object.keys(SYNTHETIC).join(", ")}; e.g. 'moons:n=500,noise=0.2'), or a CSV/NPY file`)
     .option("--test-data <spec>", "test set (default: mnist's held-out digits; a fresh draw of a synthetic set)")

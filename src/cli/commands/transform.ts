@@ -1,5 +1,6 @@
 // `netsize transform MODEL --ion SEED [-o OUT]`: an identical-output network (Choi et al.) — the same
 // function with different representation statistics — checked by max |f − f'| before it is written.
+import { DESCRIPTIONS } from "./descriptions.js";
 import path from "node:path";
 import { Command } from "commander";
 import { action } from "../errors.js";
@@ -37,7 +38,7 @@ export function maxOutputDifference(a: Network, b: Network, points: number, seed
 export function register(program: Command): void {
   program
     .command("transform")
-    .description("rewrite a network without changing its function: --ion SEED gives an identical-output network (Choi et al.) whose representation statistics differ")
+    .description(DESCRIPTIONS.transform)
     .argument("<model>", "ONNX or netsize JSON model")
     .requiredOption("--ion <seed>", "seed of the random invertible maps")
     .option("--map <kind>", "scale: a permutation times a positive diagonal moved through each ReLU (same architecture); affine: a dense invertible A and shift c inserted after the activation as a linear layer", "scale")
