@@ -19,6 +19,7 @@ import { loadNetwork } from "../src/node/files.js";
 import { inputSize, outputSize } from "../src/core/network.js";
 import { createRng } from "../src/core/random.js";
 import { encodeNpy, parseNpy } from "../src/data/npy.js";
+import { blasLine, loadLine, peerBlas, peerEnv, ratioText } from "./peer.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const args = process.argv.slice(2);
@@ -49,7 +50,7 @@ function peer(v: Variant, out?: string): number {
   const r = spawnSync("/usr/bin/python3", [
     path.join(ROOT, "bench/peers/forward_torch.py"), MODEL, xFile, "--peers", path.resolve(ROOT, "../shared/peers"),
     "--threads", String(THREADS), "--dtype", `float${v.float}`, "--repeat", "1", ...(v.units ? ["--units"] : []), ...(out ? ["--out", out] : []),
-  ], { encoding: "utf8", maxBuffer: 1 << 20 });
+  ], { encoding: "utf8", maxBuffer: 1 << 20, env: peerEnv(THREADS) });
   if (r.status !== 0) throw new Error(`peer failed: ${r.stderr}`);
   return (JSON.parse(r.stdout.trim().split("\n").pop()!) as { median: number }).median;
 }
@@ -65,6 +66,8 @@ async function ours(v: Variant): Promise<{ seconds: number; outputs: Float64Arra
   return { seconds: (performance.now() - t0) / 1000, outputs: r.outputs };
 }
 
+const blas = peerBlas(THREADS);
+console.log(blasLine(blas));
 console.log(`forward passes of ${REL} (${d} inputs, ${m} outputs) over ${N.toLocaleString("en-US")} inputs, ${THREADS} threads each side, ${ROUNDS} rounds`);
 const times = new Map<string, { ns: number[]; peer: number[] }>(VARIANTS.map((v) => [key(v), { ns: [], peer: [] }]));
 let check = "";
@@ -96,6 +99,6 @@ const rows = VARIANTS.map((v) => {
 console.log(check);
 console.log(`${"variant".padEnd(18)}${"netsize samples/s".padStart(20)}${"PyTorch samples/s".padStart(20)}${"ratio".padStart(9)}`);
 for (const [k, ns, py, ratio] of rows) {
-  console.log(`${k.padEnd(18)}${ns.toLocaleString("en-US").padStart(20)}${py.toLocaleString("en-US").padStart(20)}${`${ratio.toFixed(2)}×`.padStart(9)}`);
+  console.log(`${k.padEnd(18)}${ns.toLocaleString("en-US").padStart(20)}${py.toLocaleString("en-US").padStart(20)}${ratioText(ratio, blas).padStart(9)}`);
 }
-console.log("ratio = netsize throughput / PyTorch throughput (medians of the rounds; > 1 means netsize is faster)");
+console.log(`ratio = netsize throughput / PyTorch throughput (medians of the rounds; > 1 means netsize is faster); ${loadLine()}`);

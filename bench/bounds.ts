@@ -1,0 +1,100 @@
+// Benchmark: output bounds of fully connected nets on a box — netsize's IBP and CROWN (float64, TypeScript)
+// against auto_LiRPA 0.7.1's IBP, CROWN and α-CROWN (CROWN-Optimized) on Debian's torch, float64, one thread
+// each side, interleaved rounds, medians. Prints the time ratio and how the bounds compare (max |difference|
+// against auto_LiRPA's CROWN; mean width against each).
+//
+//   npx tsx bench/bounds.ts --lirpa DIR [--rounds 3]
+//
+// DIR is auto_LiRPA's source folder (the one holding auto_LiRPA/), e.g. the search tool's fetch of
+// Verified-Intelligence/auto_LiRPA extracted with `git archive HEAD auto_LiRPA | tar -x -C DIR`; it needs
+// Debian's python3-appdirs, python3-graphviz, python3-packaging, python3-tqdm, python3-sklearn.
+import { spawnSync } from "node:child_process";
+import { rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { Box, makeBox } from "../src/core/domain.js";
+import { parseVnnlib } from "../src/core/io/vnnlib.js";
+import { Network } from "../src/core/network.js";
+import { loadMnist } from "../src/node/data.js";
+import { loadNetwork, readTextFile } from "../src/node/files.js";
+import { crownNode } from "../src/lenses/stability/crown.js";
+import { ibp, Interval, nodeInterval } from "../src/lenses/stability/ibp.js";
+import { blasLine, loadLine, median, peerBlas, peerEnv } from "./peer.js";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const MODELS = path.resolve(ROOT, "../shared/models/vnncomp2021");
+const args = process.argv.slice(2);
+const opt = (name: string, d: string): string => { const i = args.indexOf(name); return i >= 0 ? args[i + 1]! : d; };
+const LIRPA = opt("--lirpa", ""), ROUNDS = Number(opt("--rounds", "3"));
+if (!LIRPA) { console.error("bench/bounds.ts: --lirpa DIR (auto_LiRPA's source) is needed"); process.exit(2); }
+
+/** CROWN as auto_LiRPA runs it: every pre-activation layer by CROWN in turn (intersected with IBP), then the output. */
+function crown(net: Network, box: Box): Interval {
+  const tight = new Map<number, { lower: Float64Array; upper: Float64Array }>();
+  let bounds = ibp(net, box);
+  const all = (j: number): Int32Array => Int32Array.from({ length: nodeInterval(bounds, j).lower.length }, (_, i) => i);
+  net.layers.forEach((layer) => {
+    if (layer.kind !== "activation") return;
+    const pre = layer.inputs[0]!;
+    const cb = crownNode(net, box, bounds, pre, all(pre));
+    tight.set(pre, { lower: cb.lower, upper: cb.upper });
+    bounds = ibp(net, box, tight);
+  });
+  const out = net.layers.length - 1;
+  return crownNode(net, box, bounds, out, all(out));
+}
+
+function timeIt(f: () => void, reps: number): number {
+  const ts: number[] = [];
+  for (let i = 0; i < reps; i++) { const t = performance.now(); f(); ts.push((performance.now() - t) / 1000); }
+  return median(ts);
+}
+
+interface PeerLine { method: string; median: number; lower: number[]; upper: number[] }
+function peer(model: string, boxFile: string): PeerLine[] {
+  const r = spawnSync("/usr/bin/python3", [path.join(ROOT, "bench/peers/bounds_lirpa.py"), model, boxFile, "--peers", path.resolve(ROOT, "../shared/peers"), "--lirpa", LIRPA, "--threads", "1", "--repeat", "5"], { encoding: "utf8", env: peerEnv(1), maxBuffer: 64 << 20 });
+  if (r.status !== 0) throw new Error(`peer failed: ${r.stderr}`);
+  return r.stdout.trim().split("\n").map((l) => JSON.parse(l) as PeerLine);
+}
+
+const width = (lo: ArrayLike<number>, hi: ArrayLike<number>): number => { let s = 0; for (let i = 0; i < lo.length; i++) s += hi[i]! - lo[i]!; return s / lo.length; };
+const maxDiff = (a: ArrayLike<number>, b: ArrayLike<number>): number => { let m = 0; for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!)); return m; };
+
+const digit = loadMnist("test");
+const x0 = Array.from(digit.x.subarray(0, 784));
+const CASES: [string, string, () => Box][] = [
+  ["ACAS Xu 1_1, prop_1", "ACASXU_run2a_1_1_batch_2000.onnx", () => parseVnnlib(readTextFile(path.join(MODELS, "prop_1.vnnlib"))).box],
+  ["mnist-net_256x2, digit ±0.015", "mnist-net_256x2.onnx", () => makeBox(x0.map((v) => Math.max(0, v - 0.015)), x0.map((v) => Math.min(1, v + 0.015)))],
+  ["mnist-net_256x4, digit ±0.01", "mnist-net_256x4.onnx", () => makeBox(x0.map((v) => Math.max(0, v - 0.01)), x0.map((v) => Math.min(1, v + 0.01)))],
+];
+
+const blas = peerBlas(1);
+console.log(blasLine(blas));
+console.log(`output bounds, float64, 1 thread each side, ${ROUNDS} rounds (medians); ${loadLine()}`);
+console.log(`${"case".padEnd(32)}${"method".padEnd(13)}${"netsize".padStart(11)}${"auto_LiRPA".padStart(12)}${"ratio".padStart(8)}   bounds`);
+for (const [name, file, boxOf] of CASES) {
+  const modelPath = path.join(MODELS, file);
+  const net = await loadNetwork(modelPath);
+  const box = boxOf();
+  const boxFile = path.join(tmpdir(), `netsize-bench-bounds-${process.pid}.json`);
+  writeFileSync(boxFile, JSON.stringify({ lower: Array.from(box.lower), upper: Array.from(box.upper) }));
+  const ns = { ibp: [] as number[], crown: [] as number[] };
+  const pe: Record<string, number[]> = {};
+  let last: PeerLine[] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    last = peer(modelPath, boxFile);
+    for (const l of last) (pe[l.method] ??= []).push(l.median);
+    ns.ibp.push(timeIt(() => ibp(net, box), 50));
+    ns.crown.push(timeIt(() => crown(net, box), 5));
+  }
+  rmSync(boxFile, { force: true });
+  const ib = ibp(net, box).layers.at(-1)!, cr = crown(net, box);
+  const p = Object.fromEntries(last.map((l) => [l.method, l]));
+  const row = (method: string, t: number | undefined, peerT: number, text: string): void =>
+    console.log(`${name.padEnd(32)}${method.padEnd(13)}${(t === undefined ? "—" : `${(t * 1000).toFixed(2)} ms`).padStart(11)}${`${(peerT * 1000).toFixed(2)} ms`.padStart(12)}${(t === undefined ? "" : `${(peerT / t).toFixed(2)}×`).padStart(8)}   ${text}`);
+  row("IBP", median(ns.ibp), median(pe.IBP!), `mean width ${width(ib.lower, ib.upper).toPrecision(6)} vs ${width(p.IBP!.lower, p.IBP!.upper).toPrecision(6)}, max |Δ| ${maxDiff(ib.lower, p.IBP!.lower).toExponential(1)}`);
+  row("CROWN", median(ns.crown), median(pe.CROWN!), `mean width ${width(cr.lower, cr.upper).toPrecision(6)} vs ${width(p.CROWN!.lower, p.CROWN!.upper).toPrecision(6)}, max |Δ| ${Math.max(maxDiff(cr.lower, p.CROWN!.lower), maxDiff(cr.upper, p.CROWN!.upper)).toExponential(1)}`);
+  row("α-CROWN", undefined, median(pe["alpha-CROWN"]!), `mean width ${width(p["alpha-CROWN"]!.lower, p["alpha-CROWN"]!.upper).toPrecision(6)} (netsize has no α-CROWN yet: its CROWN is ${(width(cr.lower, cr.upper) / width(p["alpha-CROWN"]!.lower, p["alpha-CROWN"]!.upper)).toFixed(3)}× as wide)`);
+}
+console.log("ratio = auto_LiRPA time / netsize time (> 1 means netsize is faster)");
