@@ -18,6 +18,8 @@ import * as graph from "./commands/graph.js";
 import * as report from "./commands/report.js";
 import * as shallow from "./commands/shallow.js";
 import * as ensemble from "./commands/ensemble.js";
+import * as sweep from "./commands/sweep.js";
+import * as worker from "./commands/worker.js";
 
 const program = new Command();
 // Ctrl-C / kill: one line, exit 130 / 143, staged outputs removed (bin/netsize.js installs the handlers
@@ -35,5 +37,7 @@ program
   });
 
   for (const cmd of [info, evalCmd, convert, regions, bounds, stability, compress, simplicity, condensation, graph, shallow, ensemble, report, transform, train, demo, lenses]) cmd.register(program);
+sweep.register(program);
+worker.register(program);
 
 program.parseAsync(process.argv).catch(exitWithError);
