@@ -50,7 +50,8 @@ export interface SweepPlan {
 }
 
 const PLAN_KEYS = ["name", "train", "grid", "random", "snapshots", "lenses", "store"];
-const TRAIN_KEYS = new Set<string>(["arch", "data", ...Object.keys(TRAIN_DEFAULTS)]);
+// The optional settings (no default) besides those TRAIN_DEFAULTS lists.
+const TRAIN_KEYS = new Set<string>(["arch", "data", "testData", "labelColumn", "biasStd", "initStd", "initFrom", "steps", ...Object.keys(TRAIN_DEFAULTS)]);
 /** The most jobs one plan may expand to (checked before any is built). */
 export const MAX_JOBS = 100_000;
 

@@ -15,7 +15,8 @@ export interface SummaryTable {
 }
 
 const FIXED = new Set(["job_id", "epoch", "step", "lens", "lens_index", "result", "seconds"]);
-const fmt = (x: number): number => Number(x.toPrecision(4));
+// Strings, not numbers: a table's number formatting (3 decimals) would print an L1 of 0.0003 as 0.
+const fmt = (x: number): string => String(Number(x.toPrecision(4)));
 
 /** Summarise the plan's rows in the store. */
 export async function summarise(plan: SweepPlan, store: SweepStore): Promise<SummaryTable> {
@@ -51,6 +52,6 @@ export async function summarise(plan: SweepPlan, store: SweepStore): Promise<Sum
   const shown = ["train_loss", "test_accuracy", ...scalarCols].filter((c) => used.has(c));
   const rows = [...groups.values()]
     .sort((a, b) => { for (let i = 0; i < a.key.length; i++) { const x = a.key[i]!, y = b.key[i]!; if (x !== y) return typeof x === "number" && typeof y === "number" ? x - y : String(x) < String(y) ? -1 : 1; } return 0; })
-    .map((g) => [...g.key, g.n, ...shown.map((c) => { const a = g.sums.get(c); return a ? fmt(a.s / a.n) : "—"; })]);
+    .map((g) => [...g.key.map((k) => (typeof k === "number" ? String(k) : k)), g.n, ...shown.map((c) => { const a = g.sums.get(c); return a ? fmt(a.s / a.n) : "—"; })]);
   return { headers: [...varied, "epoch", "lens", "jobs", ...shown.map((c) => `${c} (mean)`)], rows, jobs, errors };
 }

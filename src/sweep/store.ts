@@ -1,6 +1,8 @@
 // The one store of a sweep: a DuckDB file written only by the coordinator. Each job's rows are
 // written in one transaction that first deletes whatever that job id already holds, so a result
 // delivered twice (BullMQ is at-least-once) is an upsert: exactly one set of rows per job.
+import { existsSync, mkdirSync } from "node:fs";
+import path from "node:path";
 import { fail } from "../core/errors.js";
 import type { JobOutput } from "./job.js";
 import type { SweepJob } from "./plan.js";
@@ -31,6 +33,8 @@ export class SweepStore {
   /** Open (or create) the store at `file`; `readOnly` for queries while nothing writes. */
   static async open(file: string, opts: { readOnly?: boolean } = {}): Promise<SweepStore> {
     const { DuckDBInstance } = await import("@duckdb/node-api");
+    if (!opts.readOnly) mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    else if (!existsSync(file)) fail("BAD_ARGUMENT", "no results yet: the store does not exist (run the sweep first)", { file });
     let inst: import("@duckdb/node-api").DuckDBInstance;
     try {
       inst = await DuckDBInstance.create(file, opts.readOnly ? { access_mode: "READ_ONLY" } : {});
