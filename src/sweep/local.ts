@@ -38,7 +38,7 @@ export async function pendingJobs(plan: SweepPlan, store: SweepStore, retryFaile
 
 function startChild(): ChildProcess {
   const m = siblingModule("child");
-  return fork(m.file, [], { execArgv: [...process.execArgv.filter((a) => !a.startsWith("--import")), ...m.execArgv], stdio: ["ignore", "ignore", "inherit", "ipc"] });
+  return fork(m.file, [], { execArgv: m.execArgv, stdio: ["ignore", "ignore", "inherit", "ipc"] });
 }
 
 /** Run a plan's pending jobs on a pool of local processes, writing results to the store as they come. */
