@@ -1,7 +1,9 @@
 // The layers of the house (../shared/DESIGN.md), checked by `npm test` (test/house/layers.test.ts).
 // Low to high: core < data < train < lenses < report < faces (cli, studio). node/ is the Node side:
 // it may import core and data, and train and faces may import it; core, data, lenses and report
-// never do, so the "netsize" entry stays browser-safe. (DESIGN.md draws data below core, but data
+// never do, so the "netsize" entry stays browser-safe. sweep/ (plans, the process pool, BullMQ, the
+// DuckDB store) sits between the lenses and the faces: it runs the training lab and the registry's
+// lenses in other processes, so it is Node-only, and nothing below the faces imports it. (DESIGN.md draws data below core, but data
 // uses core's errors and RNG, and core never imports data — so data sits just above core.)
 const NODE_ONLY = "^(node:|fs$|path$|os$|module$|child_process$|url$|worker_threads$|crypto$|stream$)|onnxruntime-node|@resvg/|@tensorflow/tfjs-backend-wasm";
 module.exports = {
@@ -21,6 +23,10 @@ module.exports = {
       from: { path: "^src/report/" }, to: { path: "^src/(cli|studio|node|train)/" } },
     { name: "node-side-below-lenses", severity: "error", comment: "node/ serves core and data; only its entry re-exports the rest",
       from: { path: "^src/node/", pathNot: "^src/node/index\\.ts$" }, to: { path: "^src/(lenses|report|cli|studio|train)/" } },
+    { name: "sweep-below-faces", severity: "error", comment: "the sweep serves the faces; it never imports one",
+      from: { path: "^src/sweep/" }, to: { path: "^src/(cli|studio|report)/" } },
+    { name: "nothing-below-faces-imports-sweep", severity: "error", comment: "core, data, train, lenses, report and node/ never reach the sweep (Node-only, processes, Redis, DuckDB)",
+      from: { path: "^src/(core|data|train|lenses|report|node)/" }, to: { path: "^src/sweep/" } },
     { name: "no-face-imports-another", severity: "error",
       from: { path: "^src/cli/" }, to: { path: "^src/studio/" } },
     { name: "no-face-imports-another-2", severity: "error",

@@ -27,6 +27,8 @@ const LOADERS: Record<CommandName, () => Promise<CommandModule>> = {
   transform: () => import("./commands/transform.js"),
   train: () => import("./commands/train.js"),
   demo: () => import("./commands/demo.js"),
+  sweep: () => import("./commands/sweep.js"),
+  worker: () => import("./commands/worker.js"),
   lenses: () => import("./commands/lenses.js"),
 };
 

@@ -14,6 +14,7 @@ export const ERROR_CODES = {
   SOLVER_ERROR: "the LP/MILP solver failed",
   TRAIN_ERROR: "training failed",
   ABORTED: "the computation was cancelled",
+  QUEUE_ERROR: "the job queue (Redis through BullMQ) could not be used",
 } as const;
 
 /** One of netsize's stable error codes. */

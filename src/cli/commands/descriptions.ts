@@ -19,6 +19,8 @@ export const DESCRIPTIONS = {
   transform: "rewrite a network without changing its function: --ion SEED gives an identical-output network (Choi et al.) whose representation statistics differ",
   train: "train a network with TensorFlow.js (wasm) and keep snapshots as netsize networks for the lenses",
   demo: "the headline job on built-in data: train 784-100-100-10 on mnist without and with L1, then measure how big each really is",
+  sweep: "train many networks from a plan.yaml (a grid / random draws over train settings) and run lenses on their snapshots; local pool or BullMQ; results in DuckDB",
+  worker: "run sweep jobs from a BullMQ queue (see netsize sweep --queue), each in its own child process, until stopped",
   lenses: "list the lenses: name, result schema, what each measures, and every option (library name) with its default",
 } as const;
 

@@ -1,0 +1,126 @@
+// Faults of the distributed sweep on loopback, with a real redis-server started here (a free port,
+// nothing saved) and real `netsize worker` processes: a worker killed with -9 mid-job, a coordinator
+// killed and restarted, a job that throws. Skips, saying why, without redis-server or BullMQ's client.
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { hasRedisClient, loadPlan, SweepStore } from "../../src/sweep/index.js";
+import { ROOT } from "../helpers/shared.js";
+import { netsize } from "../cli/run.js";
+
+const REDIS = ["/usr/bin/redis-server", "/usr/sbin/redis-server"].find((f) => existsSync(f));
+const CLIENT = await hasRedisClient();
+const why = !REDIS ? "redis-server is not installed (apt-get install redis-server; .ci/run does)" : !CLIENT ? "BullMQ's Redis client ioredis is not installed (npm install ioredis)" : "";
+if (why) console.warn(`test/sweep/queue.test.ts skipped: ${why}`);
+
+const dir = mkdtempSync(path.join(tmpdir(), "sweep-queue-"));
+let redis: ChildProcess | undefined;
+let url = "";
+const procs: ChildProcess[] = [];
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => { const s = createServer(); s.listen(0, "127.0.0.1", () => { const p = (s.address() as { port: number }).port; s.close(() => resolve(p)); }); });
+}
+
+/** Start `netsize ARGS`; `lines` collects its stderr lines. */
+function start(args: string[]): { child: ChildProcess; lines: string[]; waitFor(re: RegExp, count?: number): Promise<void> } {
+  const child = spawn(process.execPath, [path.join(ROOT, "bin/netsize.js"), ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+  procs.push(child);
+  const lines: string[] = [];
+  const waiters: (() => void)[] = [];
+  child.stderr!.on("data", (d: Buffer) => { lines.push(...d.toString().split("\n").filter(Boolean)); waiters.forEach((w) => w()); });
+  return {
+    child, lines,
+    waitFor: (re, count = 1) => new Promise<void>((resolve, reject) => {
+      const check = (): void => { if (lines.filter((l) => re.test(l)).length >= count) resolve(); };
+      waiters.push(check);
+      child.on("exit", (c) => reject(new Error(`netsize ${args[0]} exited (${c}) before ${re}: ${lines.join("\n")}`)));
+      check();
+    }),
+  };
+}
+
+const worker = (): ReturnType<typeof start> => start(["worker", "--queue", url, "--lock-ms", "3000", "--stalled-ms", "1000"]);
+const kill9 = async (c: ChildProcess): Promise<void> => { c.kill("SIGKILL"); if (c.exitCode === null) await new Promise((r) => c.on("close", r)); };
+
+function plan(name: string, grid: string, epochs: number): string {
+  const file = path.join(dir, `${name}.yaml`);
+  writeFileSync(file, `train: { arch: "2-8-8-2", data: "moons:n=200,noise=0.1", epochs: ${epochs}, batch: 20, backend: cpu }
+grid: ${grid}
+lenses:
+  - lens: regions.slice
+    plane: [[-1, -1], [2, -1], [-1, 2]]
+    options: { patterns: false }
+`);
+  return file;
+}
+
+async function rows(store: string): Promise<{ results: number; distinct: number; jobs: Record<string, number> }> {
+  const s = await SweepStore.open(store, { readOnly: true });
+  try {
+    const r = (await s.query("SELECT count(*), count(DISTINCT (job_id, epoch, lens_index)) FROM results")).rows[0]!;
+    const j = (await s.query("SELECT status, count(*) FROM jobs GROUP BY status")).rows;
+    return { results: Number(r[0]), distinct: Number(r[1]), jobs: Object.fromEntries(j.map((x) => [String(x[0]), Number(x[1])])) };
+  } finally {
+    s.close();
+  }
+}
+
+describe.skipIf(why !== "")("netsize sweep --queue (BullMQ on a loopback redis-server)", () => {
+  beforeAll(async () => {
+    const port = await freePort();
+    url = `redis://127.0.0.1:${port}`;
+    redis = spawn(REDIS!, ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: "ignore" });
+    await new Promise((r) => setTimeout(r, 500));
+  });
+  afterAll(async () => {
+    for (const p of procs) if (p.exitCode === null && p.signalCode === null) await kill9(p);
+    redis?.kill("SIGKILL");
+  });
+
+  it("a worker killed with -9 mid-job: another worker re-runs the job and exactly one result row exists", async () => {
+    const file = plan("stall", "{ seed: [0] }", 40);
+    const p = loadPlan(file);
+    const a = worker();
+    const coord = start(["sweep", file, "--queue", url]);
+    await a.waitFor(new RegExp(`active ${p.jobs[0]!.id}`));
+    await new Promise((r) => setTimeout(r, 500));
+    await kill9(a.child);
+    const b = worker();
+    await b.waitFor(new RegExp(`completed ${p.jobs[0]!.id}`));
+    await new Promise<void>((resolve) => coord.child.on("exit", () => resolve()));
+    expect(coord.child.exitCode).toBe(0);
+    expect(await rows(p.store)).toEqual({ results: 1, distinct: 1, jobs: { done: 1 } });
+    await kill9(b.child);
+  }, 240_000);
+
+  it("a coordinator killed and restarted completes the sweep with no duplicate and no missing row; a job that throws is recorded and the sweep goes on", async () => {
+    const file = plan("restart", `{ seed: [0, 1, 2, 3, 4], arch: ["2-8-8-2"] }`, 4);
+    writeFileSync(file, `${(await import("node:fs")).readFileSync(file, "utf8").replace('arch: ["2-8-8-2"]', 'arch: ["2-8-8-2", "3-8-8-2"]')}`);
+    const p = loadPlan(file);
+    expect(p.jobs.length).toBe(10);
+    const w1 = worker(), w2 = worker();
+    const first = start(["sweep", file, "--queue", url]);
+    await first.waitFor(/ (done|failed)/, 2);
+    await kill9(first.child);
+    const second = await netsize(["sweep", file, "--queue", url, "--json"]);
+    expect(second.code).toBe(0);
+    const s = JSON.parse(second.stdout) as { total: number; ran: number; failed: number; skipped: number };
+    expect(s.total).toBe(10);
+    expect(s.ran + s.failed + s.skipped).toBe(10);
+    expect(s.skipped).toBeGreaterThanOrEqual(2);
+    // 5 jobs done, one slice on the last snapshot each; the 5 jobs of 3-8-8-2 failed with their error.
+    expect(await rows(p.store)).toEqual({ results: 5, distinct: 5, jobs: { done: 5, failed: 5 } });
+    const st = await SweepStore.open(p.store, { readOnly: true });
+    try {
+      const errs = (await st.query("SELECT DISTINCT error FROM jobs WHERE status = 'failed'")).rows.map((r) => String(r[0]));
+      expect(errs).toEqual(["SHAPE_MISMATCH: the training data has 2 features per sample; the architecture takes 3"]);
+    } finally {
+      st.close();
+    }
+    await kill9(w1.child); await kill9(w2.child);
+  }, 240_000);
+});
