@@ -56,6 +56,52 @@ export function failClosed(lower: Float64Array, upper: Float64Array, mag: Float6
   }
 }
 
+function allFinite(a: Float64Array): boolean {
+  for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i]!)) return false;
+  return true;
+}
+
+/**
+ * c' = Wc + b, r' = |W|r, mag' = |W|mag + |b| where every input is finite: a zero weight then adds an exact
+ * zero, so the loop needs no branch (the tight loop: four inputs a step, one pass over W for all three sums).
+ */
+function denseFinite(W: Float64Array, b: Float64Array, inSize: number, n: number, c: Float64Array, r: Float64Array, xm: Float64Array, lower: Float64Array, upper: Float64Array, mag: Float64Array): void {
+  const end4 = inSize - (inSize & 3);
+  for (let o = 0; o < n; o++) {
+    const row = o * inSize;
+    let sc0 = b[o]!, sc1 = 0, sr0 = 0, sr1 = 0, sm0 = Math.abs(b[o]!), sm1 = 0;
+    let i = 0;
+    for (; i < end4; i += 4) {
+      const w0 = W[row + i]!, w1 = W[row + i + 1]!, w2 = W[row + i + 2]!, w3 = W[row + i + 3]!;
+      const a0 = Math.abs(w0), a1 = Math.abs(w1), a2 = Math.abs(w2), a3 = Math.abs(w3);
+      sc0 += w0 * c[i]! + w2 * c[i + 2]!; sc1 += w1 * c[i + 1]! + w3 * c[i + 3]!;
+      sr0 += a0 * r[i]! + a2 * r[i + 2]!; sr1 += a1 * r[i + 1]! + a3 * r[i + 3]!;
+      sm0 += a0 * xm[i]! + a2 * xm[i + 2]!; sm1 += a1 * xm[i + 1]! + a3 * xm[i + 3]!;
+    }
+    for (; i < inSize; i++) {
+      const w = W[row + i]!, a = Math.abs(w);
+      sc0 += w * c[i]!; sr0 += a * r[i]!; sm0 += a * xm[i]!;
+    }
+    const sc = sc0 + sc1, sr = sr0 + sr1;
+    lower[o] = sc - sr; upper[o] = sc + sr; mag[o] = sm0 + sm1;
+  }
+}
+
+/** The same where an input's bounds overflowed: a zero weight is skipped (0·∞ would be NaN). */
+function denseGuarded(W: Float64Array, b: Float64Array, inSize: number, n: number, c: Float64Array, r: Float64Array, xm: Float64Array, lower: Float64Array, upper: Float64Array, mag: Float64Array): void {
+  for (let o = 0; o < n; o++) {
+    let sc = b[o]!, sr = 0, sm = Math.abs(b[o]!);
+    const row = o * inSize;
+    for (let i = 0; i < inSize; i++) {
+      const w = W[row + i]!;
+      if (w === 0) continue;
+      const aw = Math.abs(w);
+      sc += w * c[i]!; sr += aw * r[i]!; sm += aw * xm[i]!;
+    }
+    lower[o] = sc - sr; upper[o] = sc + sr; mag[o] = sm;
+  }
+}
+
 /** The box as an interval. */
 export function boxInterval(box: Box): Interval {
   const mag = new Float64Array(box.lower.length);
@@ -87,21 +133,10 @@ export function ibp(net: Network, box: Box, tighter?: Tightening): NodeBounds {
     const m = x.lower.length;
     switch (layer.kind) {
       case "dense": {
-        const { weight: W, bias: b, inSize } = layer;
         const c = new Float64Array(m), r = new Float64Array(m);
         centreRadius(x, c, r);
-        for (let o = 0; o < n; o++) {
-          let sc = b[o]!, sr = 0, sm = Math.abs(b[o]!);
-          const row = o * inSize;
-          for (let i = 0; i < inSize; i++) {
-            const w = W[row + i]!;
-            // A zero weight adds nothing, even where an input's bounds overflowed (0·∞ would be NaN).
-            if (w === 0) continue;
-            const aw = Math.abs(w);
-            sc += w * c[i]!; sr += aw * r[i]!; sm += aw * x.mag[i]!;
-          }
-          lower[o] = sc - sr; upper[o] = sc + sr; mag[o] = sm;
-        }
+        if (allFinite(c) && allFinite(r) && allFinite(x.mag)) denseFinite(layer.weight, layer.bias, layer.inSize, n, c, r, x.mag, lower, upper, mag);
+        else denseGuarded(layer.weight, layer.bias, layer.inSize, n, c, r, x.mag, lower, upper, mag);
         break;
       }
       case "conv2d": {
