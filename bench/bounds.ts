@@ -62,11 +62,13 @@ const width = (lo: ArrayLike<number>, hi: ArrayLike<number>): number => { let s 
 const maxDiff = (a: ArrayLike<number>, b: ArrayLike<number>): number => { let m = 0; for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!)); return m; };
 
 const digit = loadMnist("test");
-const x0 = Array.from(digit.x.subarray(0, 784));
+const x0 = digit.x.subarray(0, 784);
+/** The L∞ ball of radius eps around the first test digit, clipped to [0,1]. */
+const ball = (eps: number): Box => makeBox(x0.map((v) => Math.max(0, v - eps)), x0.map((v) => Math.min(1, v + eps)));
 const CASES: [string, string, () => Box][] = [
-  ["ACAS Xu 1_1, prop_1", "ACASXU_run2a_1_1_batch_2000.onnx", () => parseVnnlib(readTextFile(path.join(MODELS, "prop_1.vnnlib"))).box],
-  ["mnist-net_256x2, digit ±0.015", "mnist-net_256x2.onnx", () => makeBox(x0.map((v) => Math.max(0, v - 0.015)), x0.map((v) => Math.min(1, v + 0.015)))],
-  ["mnist-net_256x4, digit ±0.01", "mnist-net_256x4.onnx", () => makeBox(x0.map((v) => Math.max(0, v - 0.01)), x0.map((v) => Math.min(1, v + 0.01)))],
+  ["ACAS Xu 1_1, prop_1", "ACASXU_run2a_1_1_batch_2000.onnx", () => parseVnnlib(readTextFile(path.join(MODELS, "prop_1.vnnlib"), "the VNN-LIB property")).box],
+  ["mnist-net_256x2, digit ±0.015", "mnist-net_256x2.onnx", () => ball(0.015)],
+  ["mnist-net_256x4, digit ±0.01", "mnist-net_256x4.onnx", () => ball(0.01)],
 ];
 
 const blas = peerBlas(1);

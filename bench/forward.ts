@@ -19,7 +19,7 @@ import { loadNetwork } from "../src/node/files.js";
 import { inputSize, outputSize } from "../src/core/network.js";
 import { createRng } from "../src/core/random.js";
 import { encodeNpy, parseNpy } from "../src/data/npy.js";
-import { blasLine, loadLine, peerBlas, peerEnv, ratioText } from "./peer.js";
+import { blasLine, loadLine, median, peerBlas, peerEnv, ratioText } from "./peer.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const args = process.argv.slice(2);
@@ -27,7 +27,6 @@ const opt = (name: string, d: string): string => { const i = args.indexOf(name);
 const REL = opt("--model", "vnncomp2021/mnist-net_256x6.onnx");
 const MODEL = path.resolve(ROOT, "../shared/models", REL);
 const N = Number(opt("--n", "100000")), ROUNDS = Number(opt("--rounds", "3")), THREADS = Number(opt("--threads", "2"));
-const median = (a: number[]): number => { const s = [...a].sort((x, y) => x - y); const m = s.length >> 1; return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2; };
 
 const net = await loadNetwork(MODEL);
 const d = inputSize(net), m = outputSize(net);

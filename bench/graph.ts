@@ -13,13 +13,13 @@ import { createRng } from "../src/core/random.js";
 import { graphMeasures, GraphResult } from "../src/lenses/graph/index.js";
 import { loadNetwork } from "../src/node/files.js";
 import { paRewire } from "../src/train/rewire.js";
+import { median } from "./peer.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const args = process.argv.slice(2);
 const opt = (name: string, d: string): string => { const i = args.indexOf(name); return i >= 0 ? args[i + 1]! : d; };
 const MODELS = args.includes("--model") ? [opt("--model", "")] : ["exactcompression/mnist_100-100_l1-0.onnx", "vnncomp2021/mnist-net_256x2.onnx"];
 const ROUNDS = Number(opt("--rounds", "5"));
-const median = (a: number[]): number => { const s = [...a].sort((x, y) => x - y); const m = s.length >> 1; return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2; };
 const g = (x: number): string => x.toPrecision(5);
 
 for (const rel of MODELS) {

@@ -11,6 +11,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadNetwork } from "../src/node/files.js";
 import { summarize } from "../src/core/summary.js";
+import { median } from "./peer.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const args = process.argv.slice(2);
@@ -20,7 +21,6 @@ const MODELS = [
   "vnncomp2021/ACASXU_run2a_1_1_batch_2000.onnx", "exactcompression/mnist_200-200_l1-0.onnx",
   "exactcompression/cifar100_400-400_l1-7.5e-5_after-compression.onnx",
 ].map((m) => path.resolve(ROOT, "../shared/models", m));
-const median = (a: number[]): number => { const s = [...a].sort((x, y) => x - y); const m = s.length >> 1; return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2; };
 
 const ours = new Map<string, { ms: number; params: number }>();
 for (const file of MODELS) {

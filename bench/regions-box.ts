@@ -16,6 +16,7 @@ import { loadNetwork } from "../src/node/files.js";
 import { sample } from "../src/data/dataset.js";
 import { firstOfClass, loadMnist } from "../src/node/data.js";
 import { boxRegions } from "../src/lenses/regions/box.js";
+import { median } from "./peer.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const PEER = path.resolve(ROOT, "../shared/peers/grid_regions.py");
@@ -24,7 +25,6 @@ const opt = (name: string, d: string): string => { const i = args.indexOf(name);
 const MODEL = path.resolve(ROOT, "../shared/models", opt("--model", "exactcompression/mnist_100-100_l1-0.onnx"));
 const [PI, PJ] = opt("--pixels", "350,406").split(",").map(Number) as [number, number];
 const HALF = Number(opt("--half", "4")), GRID = Number(opt("--grid", "256")), ROUNDS = Number(opt("--rounds", "3"));
-const median = (a: number[]): number => { const s = [...a].sort((x, y) => x - y); const m = s.length >> 1; return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2; };
 
 const x0 = Array.from(sample(loadMnist("all"), firstOfClass(3)));
 const p1 = [...x0], p2 = [...x0];

@@ -16,6 +16,7 @@ import { loadNetwork } from "../src/node/files.js";
 import { firstOfClass, loadMnist } from "../src/node/data.js";
 import { sample } from "../src/data/dataset.js";
 import { sampledRegions } from "../src/lenses/regions/sampled.js";
+import { median } from "./peer.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const PEER = path.resolve(ROOT, "../shared/peers/grid_regions.py");
@@ -23,7 +24,6 @@ const args = process.argv.slice(2);
 const opt = (name: string, d: string): string => { const i = args.indexOf(name); return i >= 0 ? args[i + 1]! : d; };
 const MODEL = path.resolve(ROOT, "../shared/models", opt("--model", "exactcompression/mnist_100-100_l1-0.onnx"));
 const GRID = Number(opt("--grid", "128")), HALF = Number(opt("--half", "10")), ROUNDS = Number(opt("--rounds", "3"));
-const median = (a: number[]): number => { const s = [...a].sort((x, y) => x - y); const m = s.length >> 1; return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2; };
 
 const digits = loadMnist("all");
 const anchors = [0, 1, 2].map((c) => Array.from(sample(digits, firstOfClass(c))));

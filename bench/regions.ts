@@ -19,13 +19,13 @@ import { firstOfClass, loadMnistAll } from "../src/node/data.js";
 import { planeThrough } from "../src/lenses/regions/anchors.js";
 import { partition } from "../src/lenses/regions/partition.js";
 import { sliceRegions } from "../src/lenses/regions/slice.js";
+import { median } from "./peer.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const args = process.argv.slice(2);
 const opt = (name: string, dflt: number): number => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : dflt);
 const RUNS = opt("--runs", 7), GRID = opt("--grid", 1024), HALF = 10;
 const PEER = !args.includes("--no-peer");
-const median = (a: number[]): number => { const s = [...a].sort((x, y) => x - y); const m = s.length >> 1; return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2; };
 
 const ds = loadMnistAll();
 const anchors = [0, 1, 2].map((c) => Array.from(sample(ds, firstOfClass(c))));

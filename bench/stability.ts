@@ -21,13 +21,13 @@ import { StabilityResult } from "../src/lenses/stability/report.js";
 import { chainStates, markChain, samplePoints } from "../src/lenses/stability/sampling.js";
 import { stability } from "../src/lenses/stability/stability.js";
 import { initialStates, provenUnstable } from "../src/lenses/stability/state.js";
+import { median } from "./peer.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const args = process.argv.slice(2);
 const opt = (name: string, d: string): string => { const i = args.indexOf(name); return i >= 0 ? args[i + 1]! : d; };
 const ROUNDS = Number(opt("--rounds", "3")), SUBSET = Number(opt("--baseline-units", "4")), LIMIT = Number(opt("--baseline-limit", "120"));
 const ONLY = opt("--only", "");
-const median = (a: number[]): number => { const s = [...a].sort((x, y) => x - y); const m = s.length >> 1; return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2; };
 
 const NETS: { key: string; rel: string; paper?: string; paperSeconds?: number }[] = [
   { key: "cifar10", rel: "exactcompression/cifar10_400-400_l1-1.75e-4_after-compression.onnx", paper: "ISA on the uncompressed 400-400 net, Gurobi: 113.6–118.6 s", paperSeconds: 116 },

@@ -22,7 +22,7 @@ import { LoopConfig, disposeData, initialLoopState, tensorData, trainLoop, epoch
 import { TRAIN_DEFAULTS } from "../src/train/config.js";
 import { loadMnist, mnistDigitsDir } from "../src/node/data.js";
 import { createRng } from "../src/core/random.js";
-import { blasLine, loadLine, peerBlas, peerEnv } from "./peer.js";
+import { blasLine, loadLine, median, peerBlas, peerEnv } from "./peer.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const PEER = path.resolve(ROOT, "../shared/peers/train_mlp.py");
@@ -30,7 +30,6 @@ const args = process.argv.slice(2);
 const opt = (name: string, d: number): number => { const i = args.indexOf(name); return i >= 0 ? Number(args[i + 1]) : d; };
 const EPOCHS = opt("--epochs", 3), ROUNDS = opt("--rounds", 3);
 
-const median = (a: number[]): number => { const s = [...a].sort((x, y) => x - y); const m = s.length >> 1; return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2; };
 
 interface Epochs { seconds: number[]; cpu: number[]; acc: number }
 
