@@ -298,6 +298,7 @@ export const {
   variance,
   verifyPartition,
   weightReports,
+  yieldToEventLoop,
   ylgnbu,
   zaslavsky,
 } = m;

@@ -365,6 +365,7 @@ export const {
   weightDraws,
   weightReports,
   writeFileAtomic,
+  yieldToEventLoop,
   ylgnbu,
   zaslavsky,
 } = m;

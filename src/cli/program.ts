@@ -29,6 +29,7 @@ const LOADERS: Record<CommandName, () => Promise<CommandModule>> = {
   demo: () => import("./commands/demo.js"),
   sweep: () => import("./commands/sweep.js"),
   worker: () => import("./commands/worker.js"),
+  studio: () => import("./commands/studio.js"),
   lenses: () => import("./commands/lenses.js"),
 };
 

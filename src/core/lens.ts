@@ -5,7 +5,7 @@ import type { Network } from "./network.js";
 import type { Progress, ProgressContext } from "./progress.js";
 
 export type { Progress } from "./progress.js";
-export { checkAborted, since } from "./progress.js";
+export { checkAborted, since, yieldToEventLoop } from "./progress.js";
 
 /** What every lens receives besides its inputs: cancellation, progress, and the batch engine to use (default: the float64 reference). */
 export interface LensContext extends ProgressContext {

@@ -2,7 +2,7 @@
 // multiplicity computed from the float64 function of the core registry (same names, same formulas).
 import { ActivationName, ActivationParams, activations, isActivationName } from "../core/activations.js";
 import { fail } from "../core/errors.js";
-import { tf } from "./backend.js";
+import { tf } from "./tf.js";
 import { Multiplicity, multiplicityOf } from "../core/weights/multiplicity.js";
 
 /** One trainable activation: its TensorFlow.js form and the core (float64) function it must match. */

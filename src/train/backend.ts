@@ -1,9 +1,5 @@
 // The TensorFlow.js engine of the training lab: which backend runs, and setting it up in Node.
-import * as tf from "@tensorflow/tfjs-core";
-// tfjs-core's CommonJS build registers no gradients; the tfjs-layers bundle registers all of them
-// into the shared kernel registry as a side effect of being loaded.
-import "@tensorflow/tfjs-layers";
-import "@tensorflow/tfjs-backend-cpu";
+import { tf } from "./tf.js";
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 import { createRequire } from "node:module";
 import path from "node:path";

@@ -2,7 +2,7 @@
 // decoupled decay), running loss/accuracy kept on the device until the epoch ends, evaluation.
 import { checkAborted, LensContext } from "../core/lens.js";
 import { fail } from "../core/errors.js";
-import { tf } from "./backend.js";
+import { tf } from "./tf.js";
 import { TrainModel, forward, predict, trainables } from "./model.js";
 import { OptimizerConfig, decayWeights, learningRateAt, setLearningRate } from "./optimizers.js";
 

@@ -1,6 +1,6 @@
 // A trainable model: an architecture's parameters as TensorFlow.js variables, its forward pass
 // (training or inference mode), and conversion of its values to and from float64 netsize layout.
-import { tf } from "./backend.js";
+import { tf } from "./tf.js";
 import { Arch, ArchNode, ConvNode, DenseNode, affineNodes } from "./arch.js";
 import { trainActivations } from "./activations.js";
 import { AffineParams, NormParams, ParamSet, normNodes } from "./init/params.js";

@@ -1,7 +1,7 @@
 // Batch normalisation with L2, L1 and L∞ statistics after Hoffer, Banner, Golan & Soudry
 // ("Norm matters", 2018; eladhoffer/norm_matters models/lp_norm.py), and its folding into the
 // preceding affine layer so a trained network exports as plain dense/conv layers.
-import { tf } from "./backend.js";
+import { tf } from "./tf.js";
 import { NormKind } from "./arch.js";
 import { AffineParams, NormParams } from "./init/params.js";
 

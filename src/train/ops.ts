@@ -2,7 +2,7 @@
 // BatchMatMul is ~12× slower when asked for a transposed operand (the default MatMul gradient does
 // exactly that for dW = xᵀ·dy and dx = dy·Wᵀ), and it has no Conv2DBackpropFilter kernel at all.
 // Transposing explicitly, then multiplying plain matrices, keeps every product on XNNPACK's fast path.
-import { tf } from "./backend.js";
+import { tf } from "./tf.js";
 
 type Dense = (x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D) => tf.Tensor2D;
 

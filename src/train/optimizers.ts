@@ -1,7 +1,7 @@
 // Optimisers (tf.train's SGD with momentum and Adam; AdamW = Adam plus a decoupled decay step),
 // the step learning-rate schedule, and the optimiser state a checkpoint saves for --resume.
 import { fail } from "../core/errors.js";
-import { tf } from "./backend.js";
+import { tf } from "./tf.js";
 
 /** The optimisers of the training lab. */
 export type OptimizerName = "sgd" | "adam" | "adamw";

@@ -7,7 +7,7 @@ import { fail } from "../core/errors.js";
 import { saveNetwork } from "../node/files.js";
 import { writeFileAtomic } from "../node/atomic.js";
 import { MAX_MODEL_BYTES, MAX_TEXT_BYTES, readRegularFile, readRegularText } from "../node/read.js";
-import { tf } from "./backend.js";
+import { tf } from "./tf.js";
 import { LoopState } from "./loop.js";
 import { TrainModel, allVariables } from "./model.js";
 import { OptimizerState } from "./optimizers.js";

@@ -21,6 +21,7 @@ export const DESCRIPTIONS = {
   demo: "the headline job on built-in data: train 784-100-100-10 on mnist without and with L1, then measure how big each really is",
   sweep: "train many networks from a plan.yaml (a grid / random draws over train settings) and run lenses on their snapshots; local pool or BullMQ; results in DuckDB",
   worker: "run sweep jobs from a BullMQ queue (see netsize sweep --queue), each in its own child process, until stopped",
+  studio: "the browser studio: TensorFlow Playground with the exact linear regions, and an explorer of any model's exact slices (serves on 127.0.0.1)",
   lenses: "list the lenses: name, result schema, what each measures, and every option (library name) with its default",
 } as const;
 

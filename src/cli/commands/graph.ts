@@ -10,6 +10,7 @@ import { withProgress } from "../progress.js";
 import { emitResult, lensDefault, parseChoice, parseIntOption, parseNumberOption } from "../shared.js";
 import { CommandFiles, OutputStage } from "../outputs.js";
 import { fail } from "../../core/errors.js";
+import { readRun } from "../run-folder.js";
 import { graphLens } from "../../lenses/registry.js";
 import type { GraphOptions, GraphRunSnapshot } from "../../lenses/graph/index.js";
 import { loadNetwork, readTextFile } from "../../node/files.js";
@@ -39,40 +40,6 @@ function lensOptions(o: GraphCliOptions): GraphOptions {
   set("top", parseIntOption(o.top, "--top", { min: 0 }));
   if (o.graphology === false) r.graphology = false;
   return r;
-}
-
-interface IndexEntry { name: string; epoch: number; step: number; files: string[] }
-
-/** The snapshots of a run folder with each one's training metrics (metrics.jsonl, matched by step). */
-export async function readRun(dir: string, steps: number[] | undefined): Promise<GraphRunSnapshot[]> {
-  const indexFile = path.join(dir, "snapshots", "index.json");
-  if (!existsSync(indexFile)) fail("BAD_ARGUMENT", `${dir} is a folder but not a run folder: ${indexFile} is missing (make one with netsize train --out ${dir})`);
-  let index: IndexEntry[];
-  const metrics = new Map<number, GraphRunSnapshot["metrics"]>();
-  try {
-    index = JSON.parse(readTextFile(indexFile, "the run's snapshot index")) as IndexEntry[];
-    const mf = path.join(dir, "metrics.jsonl");
-    if (existsSync(mf)) {
-      for (const line of readTextFile(mf, "the run's metrics").split("\n")) {
-        if (!line.trim()) continue;
-        const m = JSON.parse(line) as { step: number; loss?: number; accuracy?: number; testLoss?: number; testAccuracy?: number };
-        metrics.set(m.step, { ...(m.loss !== undefined ? { loss: m.loss } : {}), ...(m.accuracy !== undefined ? { accuracy: m.accuracy } : {}), ...(m.testLoss !== undefined ? { testLoss: m.testLoss } : {}), ...(m.testAccuracy !== undefined ? { testAccuracy: m.testAccuracy } : {}) });
-      }
-    }
-  } catch (e) {
-    return fail("BAD_DATA", `unreadable run folder: ${(e as Error).message}`, { file: indexFile });
-  }
-  if (!Array.isArray(index) || index.length === 0) fail("BAD_DATA", "the run has no snapshots", { file: indexFile });
-  const chosen = steps ? index.filter((s) => steps.includes(s.step)) : index;
-  if (steps && chosen.length !== new Set(steps).size) fail("BAD_ARGUMENT", `--steps ${steps.join(",")}: the run has snapshots at steps ${index.map((s) => s.step).join(", ")}`);
-  const out: GraphRunSnapshot[] = [];
-  for (const s of [...chosen].sort((a, b) => a.step - b.step)) {
-    const file = s.files.find((f) => f.endsWith(".json")) ?? s.files[0];
-    if (!file) fail("BAD_DATA", `snapshot ${s.name} lists no file`, { file: indexFile });
-    const m = metrics.get(s.step);
-    out.push({ name: s.name, epoch: s.epoch, step: s.step, network: await loadNetwork(path.join(dir, file)), ...(m ? { metrics: m } : {}) });
-  }
-  return out;
 }
 
 async function picture(stage: OutputStage, svgFile: string | undefined, pngFile: string | undefined, make: () => string | Promise<string>): Promise<string[]> {

@@ -22,7 +22,7 @@ import { fmtInt, parseIntOption } from "../shared.js";
 import { CommandFiles, MAX_OUTPUT_BYTES, OutputStage } from "../outputs.js";
 import { addDataOptions, dataInputs, loadData } from "../data-options.js";
 import { DomainCliOptions, domainFromOptions } from "../domain.js";
-import { readRun } from "./graph.js";
+import { readRun } from "../run-folder.js";
 import { runPart } from "./report-run.js";
 
 export interface ReportCliOptions extends DomainCliOptions {

@@ -12,7 +12,7 @@
  */
 import { fail, NetsizeError } from "../../core/errors.js";
 import { Box, checkBoxFits } from "../../core/domain.js";
-import { LensContext, LensOptions, LensResultBase, checkAborted, since } from "../../core/lens.js";
+import { LensContext, LensOptions, LensResultBase, checkAborted, since, yieldToEventLoop } from "../../core/lens.js";
 import { loadLpSolver } from "../../core/lp/highs.js";
 import { Network, inputSize, isPiecewiseLinear, sizeOf } from "../../core/network.js";
 import { createRng } from "../../core/random.js";
@@ -177,7 +177,7 @@ export async function boxRegions(net: Network, box: Box, options: BoxRegionsOpti
     checkAborted(ctx);
     if (performance.now() - lastYield > 50) {
       ctx.onProgress?.({ done: regions.length, total: queue.length, stage: "regions" });
-      await new Promise((r) => setImmediate(r));
+      await yieldToEventLoop();
       lastYield = performance.now();
     }
     const { key } = queue[head]!;

@@ -12,7 +12,7 @@
  */
 import { activations, ActivationParams } from "../../core/activations.js";
 import { fail } from "../../core/errors.js";
-import { LensContext, checkAborted } from "../../core/lens.js";
+import { LensContext, checkAborted, yieldToEventLoop } from "../../core/lens.js";
 import { Layer, Network, inputSize, sizeOf } from "../../core/network.js";
 import { unitLayerIndices } from "../../core/summary.js";
 import { conv2dForward, denseForward, padForward, poolForward, scaleForward } from "../../core/engine/kernels.js";
@@ -101,7 +101,7 @@ export async function localComplexityRaw(
     checkAborted(ctx);
     if (performance.now() - last > 100) {
       ctx.onProgress?.({ done: s, total: n, stage: "local complexity" });
-      await new Promise((r) => setImmediate(r));
+      await yieldToEventLoop();
       last = performance.now();
     }
   };

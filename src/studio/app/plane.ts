@@ -1,0 +1,208 @@
+// The input plane: a canvas showing a window of slice coordinates (pan by dragging, zoom with the
+// wheel, shift-drag draws a line), filled by the exact regions of a partition (class colour, shade
+// per region), the decision boundary, data points, a drawn line and its knots.
+import type { Partition } from "../../index.js";
+
+/** Class colours: Playground's orange and blue first, then Tableau 10. */
+export const CLASS_COLOURS = ["#f59322", "#0877bd", "#59a14f", "#e15759", "#b07aa1", "#76b7b2", "#edc948", "#ff9da7", "#9c755f", "#bab0ac"];
+
+function rgb(hex: string): [number, number, number] {
+  const n = parseInt(hex.slice(1), 16);
+  return [(n >> 16) & 255, (n >> 8) & 255, n & 255];
+}
+const RGB = CLASS_COLOURS.map(rgb);
+
+/** A region picture: polygons in slice coordinates with each cell's predicted class. */
+export interface RegionPicture {
+  partition: Partition;
+  predicted: Int32Array;
+  /** Decision boundary segments, flat [ax, ay, bx, by, ...]. */
+  boundary: Float64Array;
+}
+
+export interface PlanePoint { x: number; y: number; label: number }
+
+/** The visible window: centre and pixels per unit. */
+export interface View { cx: number; cy: number; scale: number }
+
+export class PlaneView {
+  readonly canvas: HTMLCanvasElement;
+  private readonly g: CanvasRenderingContext2D;
+  view: View = { cx: 0, cy: 0, scale: 100 };
+  picture?: RegionPicture;
+  /** A sampled heatmap (for networks that are not piecewise linear): class per pixel block. */
+  heat?: { image: ImageData; window: [number, number, number, number] };
+  points: PlanePoint[] = [];
+  line?: [number, number, number, number];
+  knots: [number, number][] = [];
+  /** Labelled markers (the three anchor points of a slice). */
+  markers: { x: number; y: number; text: string }[] = [];
+  showEdges = true;
+  onView?: () => void;
+  onLine?: (line: [number, number, number, number]) => void;
+  onHover?: (x: number, y: number) => void;
+  private dpr = 1;
+
+  constructor(parent: HTMLElement, readonly width: number, readonly height: number) {
+    this.canvas = document.createElement("canvas");
+    this.dpr = Math.min(2, window.devicePixelRatio || 1);
+    this.canvas.width = Math.round(width * this.dpr);
+    this.canvas.height = Math.round(height * this.dpr);
+    this.canvas.style.width = `${width}px`;
+    this.canvas.style.height = `${height}px`;
+    this.canvas.className = "plane";
+    parent.appendChild(this.canvas);
+    this.g = this.canvas.getContext("2d")!;
+    this.listen();
+  }
+
+  /** The visible window in slice coordinates: [xmin, ymin, xmax, ymax]. */
+  window(): [number, number, number, number] {
+    const hw = this.width / 2 / this.view.scale, hh = this.height / 2 / this.view.scale;
+    return [this.view.cx - hw, this.view.cy - hh, this.view.cx + hw, this.view.cy + hh];
+  }
+
+  /** Fit the window to a bounding box with a margin. */
+  fit(xmin: number, ymin: number, xmax: number, ymax: number, margin = 0.15): void {
+    const w = Math.max(1e-9, xmax - xmin), h = Math.max(1e-9, ymax - ymin);
+    this.view = { cx: (xmin + xmax) / 2, cy: (ymin + ymax) / 2, scale: Math.min(this.width / (w * (1 + 2 * margin)), this.height / (h * (1 + 2 * margin))) };
+  }
+
+  toScreen(x: number, y: number): [number, number] {
+    return [(x - this.view.cx) * this.view.scale + this.width / 2, this.height / 2 - (y - this.view.cy) * this.view.scale];
+  }
+
+  toWorld(px: number, py: number): [number, number] {
+    return [(px - this.width / 2) / this.view.scale + this.view.cx, (this.height / 2 - py) / this.view.scale + this.view.cy];
+  }
+
+  /** Redraw everything. */
+  draw(): void {
+    const g = this.g, s = this.view.scale, ox = this.width / 2 - this.view.cx * s, oy = this.height / 2 + this.view.cy * s;
+    g.setTransform(this.dpr, 0, 0, this.dpr, 0, 0);
+    g.fillStyle = "#fff";
+    g.fillRect(0, 0, this.width, this.height);
+    if (this.heat) {
+      const [x0, y0, x1, y1] = this.heat.window;
+      const [ax, ay] = this.toScreen(x0, y1), [bx, by] = this.toScreen(x1, y0);
+      const tmp = document.createElement("canvas");
+      tmp.width = this.heat.image.width; tmp.height = this.heat.image.height;
+      tmp.getContext("2d")!.putImageData(this.heat.image, 0, 0);
+      g.imageSmoothingEnabled = false;
+      g.drawImage(tmp, ax, ay, bx - ax, by - ay);
+    }
+    const P = this.picture?.partition;
+    if (P && this.picture) {
+      const V = P.verts, pred = this.picture.predicted;
+      // Cells grouped by fill colour: one path per colour (class × 4 shades) is far cheaper than one fill per cell.
+      const groups = new Map<number, Path2D>();
+      const edges = new Path2D();
+      for (let i = 0; i < P.count; i++) {
+        const off = P.cellOff[i]!, n = P.cellLen[i]!;
+        const key = pred[i]! * 4 + (Math.imul(i + 1, 0x9e3779b1) >>> 30);
+        let p = groups.get(key);
+        if (!p) { p = new Path2D(); groups.set(key, p); }
+        p.moveTo(V[off]! * s + ox, oy - V[off + 1]! * s);
+        if (this.showEdges) edges.moveTo(V[off]! * s + ox, oy - V[off + 1]! * s);
+        for (let q = 1; q < n; q++) {
+          const x = V[off + 2 * q]! * s + ox, y = oy - V[off + 2 * q + 1]! * s;
+          p.lineTo(x, y);
+          if (this.showEdges) edges.lineTo(x, y);
+        }
+        p.closePath();
+        if (this.showEdges) edges.closePath();
+      }
+      for (const [key, p] of groups) {
+        const [r, gg, b] = RGB[(key >> 2) % RGB.length]!, shade = 0.62 + 0.09 * (key & 3);
+        const mix = (c: number): number => Math.round(255 - (255 - c) * (1 - shade));
+        g.fillStyle = `rgb(${mix(r)},${mix(gg)},${mix(b)})`;
+        g.fill(p);
+      }
+      if (this.showEdges) {
+        g.strokeStyle = "rgba(255,255,255,0.9)";
+        g.lineWidth = 0.6;
+        g.stroke(edges);
+      }
+      const B = this.picture.boundary;
+      if (B.length) {
+        const path = new Path2D();
+        for (let q = 0; q < B.length; q += 4) { path.moveTo(B[q]! * s + ox, oy - B[q + 1]! * s); path.lineTo(B[q + 2]! * s + ox, oy - B[q + 3]! * s); }
+        g.strokeStyle = "#111";
+        g.lineWidth = 2;
+        g.stroke(path);
+      }
+    }
+    for (const p of this.points) {
+      const [x, y] = this.toScreen(p.x, p.y);
+      if (x < -5 || y < -5 || x > this.width + 5 || y > this.height + 5) continue;
+      g.beginPath();
+      g.arc(x, y, 3, 0, 2 * Math.PI);
+      g.fillStyle = CLASS_COLOURS[p.label % CLASS_COLOURS.length]!;
+      g.fill();
+      g.strokeStyle = "#fff";
+      g.lineWidth = 1;
+      g.stroke();
+    }
+    for (const m of this.markers) {
+      const [x, y] = this.toScreen(m.x, m.y);
+      g.beginPath(); g.arc(x, y, 6, 0, 2 * Math.PI);
+      g.fillStyle = "#000"; g.fill();
+      g.fillStyle = "#fff"; g.font = "bold 10px sans-serif"; g.textAlign = "center"; g.textBaseline = "middle";
+      g.fillText(m.text, x, y);
+    }
+    if (this.line) {
+      const [a, b] = this.toScreen(this.line[0], this.line[1]), [c, d] = this.toScreen(this.line[2], this.line[3]);
+      g.setLineDash([6, 4]);
+      g.strokeStyle = "#222"; g.lineWidth = 1.5;
+      g.beginPath(); g.moveTo(a, b); g.lineTo(c, d); g.stroke();
+      g.setLineDash([]);
+      for (const [kx, ky] of this.knots) {
+        const [x, y] = this.toScreen(kx, ky);
+        g.beginPath(); g.arc(x, y, 3.5, 0, 2 * Math.PI);
+        g.fillStyle = "#d7191c"; g.fill(); g.strokeStyle = "#fff"; g.lineWidth = 1; g.stroke();
+      }
+    }
+  }
+
+  private listen(): void {
+    const c = this.canvas;
+    let drag: { x: number; y: number; view: View; line: boolean } | undefined;
+    const pos = (e: MouseEvent): [number, number] => { const r = c.getBoundingClientRect(); return [e.clientX - r.left, e.clientY - r.top]; };
+    c.addEventListener("mousedown", (e) => {
+      const [x, y] = pos(e);
+      drag = { x, y, view: { ...this.view }, line: e.shiftKey };
+      if (drag.line) { const [wx, wy] = this.toWorld(x, y); this.line = [wx, wy, wx, wy]; this.knots = []; }
+      e.preventDefault();
+    });
+    window.addEventListener("mousemove", (e) => {
+      const [x, y] = pos(e);
+      if (!drag) { if (x >= 0 && y >= 0 && x < this.width && y < this.height) { const [wx, wy] = this.toWorld(x, y); this.onHover?.(wx, wy); } return; }
+      if (drag.line) {
+        const [wx, wy] = this.toWorld(x, y);
+        this.line![2] = wx; this.line![3] = wy;
+        this.draw();
+      } else {
+        this.view = { ...drag.view, cx: drag.view.cx - (x - drag.x) / drag.view.scale, cy: drag.view.cy + (y - drag.y) / drag.view.scale };
+        this.draw();
+      }
+    });
+    window.addEventListener("mouseup", () => {
+      if (!drag) return;
+      const d = drag; drag = undefined;
+      if (d.line) { if (this.line && (this.line[0] !== this.line[2] || this.line[1] !== this.line[3])) this.onLine?.(this.line); }
+      else if (d.view.cx !== this.view.cx || d.view.cy !== this.view.cy) this.onView?.();
+    });
+    c.addEventListener("wheel", (e) => {
+      e.preventDefault();
+      const [x, y] = pos(e);
+      const [wx, wy] = this.toWorld(x, y);
+      const f = Math.exp(-e.deltaY * 0.0015);
+      this.view.scale *= f;
+      // Keep the point under the cursor fixed.
+      this.view.cx = wx - (x - this.width / 2) / this.view.scale;
+      this.view.cy = wy + (y - this.height / 2) / this.view.scale;
+      this.draw();
+      this.onView?.();
+    }, { passive: false });
+  }
+}

@@ -1,0 +1,92 @@
+// The studio's page, built by Vite from src/studio/app (with the library's sources it imports) into a
+// cache folder named by a fingerprint of the sources, so an unchanged checkout builds once. A packed
+// netsize ships the build in dist/studio (scripts/build.mjs --dist runs buildStudio), so an installed
+// copy needs no Vite.
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { fail } from "../../core/errors.js";
+
+const STAMP = "studio-build.json";
+const BUILD_VERSION = 1;
+
+/** The netsize package folder above this module (sources and compiled files alike). */
+export function packageRoot(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 8; i++) {
+    const f = path.join(dir, "package.json");
+    if (existsSync(f) && (JSON.parse(readFileSync(f, "utf8")) as { name?: string }).name === "netsize") return dir;
+    dir = path.dirname(dir);
+  }
+  return fail("IO_ERROR", "netsize's package.json was not found above the studio's server module");
+}
+
+function files(dir: string, rel = ""): string[] {
+  const out: string[] = [];
+  for (const e of readdirSync(path.join(dir, rel), { withFileTypes: true })) {
+    const r = rel ? `${rel}/${e.name}` : e.name;
+    if (e.isDirectory()) out.push(...files(dir, r));
+    else out.push(r);
+  }
+  return out.sort();
+}
+
+/** A fingerprint of everything under src/ (path, size, modification time): an edit gives a new build. */
+export function studioFingerprint(root: string): string {
+  const src = path.join(root, "src");
+  const h = createHash("sha256").update(`studio v${BUILD_VERSION}\n`);
+  for (const f of files(src)) {
+    const s = statSync(path.join(src, f));
+    h.update(`${f}\t${s.size}\t${s.mtimeMs}\n`);
+  }
+  return h.digest("hex").slice(0, 16);
+}
+
+/** Whether `dir` holds a complete studio build (of `fp`, when given). */
+function complete(dir: string, fp?: string): boolean {
+  const stamp = path.join(dir, STAMP);
+  if (!existsSync(stamp) || !existsSync(path.join(dir, "index.html"))) return false;
+  if (fp === undefined) return true;
+  try { return (JSON.parse(readFileSync(stamp, "utf8")) as { fingerprint?: string }).fingerprint === fp; } catch { return false; }
+}
+
+/** Build the page with Vite into `outDir` (replaced). */
+export async function buildStudio(root: string, outDir: string): Promise<void> {
+  let vite: typeof import("vite");
+  try { vite = await import("vite"); } catch {
+    return fail("BAD_ARGUMENT", "netsize studio needs Vite to build its page from the sources (npm install in the netsize checkout), or a packed netsize with dist/studio");
+  }
+  const fp = studioFingerprint(root);
+  const tmp = `${outDir}.tmp-${process.pid}`;
+  rmSync(tmp, { recursive: true, force: true });
+  await vite.build({
+    configFile: false, root: path.join(root, "src", "studio", "app"), base: "./", logLevel: "error", publicDir: false,
+    build: { outDir: tmp, emptyOutDir: true, target: "es2022", reportCompressedSize: false, chunkSizeWarningLimit: 100_000, assetsInlineLimit: 0 },
+  });
+  writeFileSync(path.join(tmp, STAMP), JSON.stringify({ fingerprint: fp, built: new Date().toISOString() }));
+  rmSync(outDir, { recursive: true, force: true });
+  mkdirSync(path.dirname(outDir), { recursive: true });
+  renameSync(tmp, outDir);
+}
+
+/**
+ * The folder of a current studio build: dist/studio when it matches the sources (or there are no
+ * sources), else a cached build under node_modules/.cache/netsize-studio, built now when missing.
+ */
+export async function studioApp(onBuild?: () => void): Promise<string> {
+  const root = packageRoot();
+  const dist = path.join(root, "dist", "studio");
+  const hasSrc = existsSync(path.join(root, "src", "studio", "app", "index.html"));
+  if (complete(dist, hasSrc ? studioFingerprint(root) : undefined)) return dist;
+  if (!hasSrc) return fail("BAD_ARGUMENT", `netsize studio: ${dist} holds no build and there are no sources to build it from; reinstall netsize`);
+  const fp = studioFingerprint(root);
+  const cache = path.join(root, "node_modules", ".cache", "netsize-studio");
+  const dir = path.join(cache, fp);
+  if (complete(dir, fp)) return dir;
+  onBuild?.();
+  // Older builds go (one per edit of the sources would pile up otherwise).
+  if (existsSync(cache)) for (const e of readdirSync(cache)) if (e !== fp && !e.includes(".tmp-")) rmSync(path.join(cache, e), { recursive: true, force: true });
+  await buildStudio(root, dir);
+  return dir;
+}
