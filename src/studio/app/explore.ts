@@ -79,9 +79,10 @@ export class Explorer {
 
   async openSnapshot(i: number, redraw = true): Promise<void> {
     const s = this.session.run!.snapshots[i]!;
-    this.snapLabel.textContent = `${s.name} (epoch ${s.epoch}, step ${s.step})`;
     await this.openModel(s.url, s.name);
     if (redraw) this.compute();
+    // After the picture: a label naming this snapshot means its slice is on screen.
+    this.snapLabel.textContent = `${s.name} (epoch ${s.epoch}, step ${s.step})`;
   }
 
   private async loadPoints(): Promise<void> {
