@@ -387,18 +387,21 @@ export class Playground {
    * TensorFlow.js, partition the window, draw) against as many Playground-style redraws (a 100 × 100
    * sampled heatmap of the same network, drawn).
    */
-  benchRedraw(reps: number): { exactMs: number; sampledMs: number; regions: number } {
+  benchRedraw(reps: number): { exactMs: number; sampledMs: number; regions: number; partitionMs: number; drawMs: number } {
     const med = (xs: number[]): number => { const a = [...xs].sort((p, q) => p - q); return a[Math.floor(a.length / 2)]!; };
-    const ex: number[] = [], sa: number[] = [];
+    const ex: number[] = [], sa: number[] = [], pa: number[] = [], dr: number[] = [];
     let regions = 0;
     for (let r = 0; r < reps; r++) {
       let t = performance.now();
       this.net = this.trainer!.network();
       const f = exactFrame(this.net, inputPlane(), this.plane.window());
       regions = f.result.count;
+      pa.push(f.result.timings.partition ?? 0);
       this.plane.heat = undefined;
       this.plane.picture = f.picture;
+      const td = performance.now();
       this.plane.draw();
+      dr.push(performance.now() - td);
       ex.push(performance.now() - t);
       t = performance.now();
       const net = this.trainer!.network();
@@ -409,7 +412,7 @@ export class Playground {
       sa.push(performance.now() - t);
     }
     this.redraw();
-    return { exactMs: med(ex), sampledMs: med(sa), regions };
+    return { exactMs: med(ex), sampledMs: med(sa), regions, partitionMs: med(pa), drawMs: med(dr) };
   }
 
   /** What the tests read: the network as netsize JSON, the window, the count shown. */
