@@ -43,7 +43,7 @@ export function commandNamed(argv: readonly string[]): CommandName | undefined {
 /** The program with every command: the named one registered for real, the others as one-line entries for `--help`. */
 export async function buildProgram(argv: readonly string[], all = false): Promise<Command> {
   const program = new Command();
-  program.hook("preAction", (_program, command) => { if (command.name() === "train") uninstallInterruptHandlers(); });
+  program.hook("preAction", (_program, command) => { if (command.name() === "train" || command.name() === "studio") uninstallInterruptHandlers(); });
   program
     .name("netsize")
     .description("How big is a trained neural network, really? Exact regions, stable units, lossless compression.")

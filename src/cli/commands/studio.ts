@@ -12,7 +12,6 @@ import { action } from "../errors.js";
 import { parseIntOption } from "../shared.js";
 import { addDataOptions, loadData, type DataCliOptions } from "../data-options.js";
 import { runEntries } from "../run-folder.js";
-import { interruptSignal } from "../signals.js";
 import type { StudioRoute } from "../../studio/server/index.js";
 
 interface StudioCliOptions extends DataCliOptions { port?: string; points?: string; buildOnly?: boolean }
@@ -77,10 +76,13 @@ export function register(program: Command): void {
       const server = await serveStudio(dir, routes, port);
       process.stdout.write(`${server.url}\n`);
       say(`serving on ${server.url} (127.0.0.1 only); Ctrl-C stops`);
-      await new Promise<void>((resolve) => {
-        if (interruptSignal.aborted) resolve();
-        interruptSignal.addEventListener("abort", () => resolve(), { once: true });
+      // Ctrl-C or kill is how a server ends: it closes and exits 0 (the interrupt handlers of the other
+      // commands, which report ABORTED, are off for studio; see program.ts).
+      const sig = await new Promise<NodeJS.Signals>((resolve) => {
+        process.once("SIGINT", () => resolve("SIGINT"));
+        process.once("SIGTERM", () => resolve("SIGTERM"));
       });
       await server.close();
+      say(`stopped (${sig})`);
     }));
 }

@@ -25,6 +25,7 @@ export class Explorer {
   private readonly thumbs: HTMLElement;
   private readonly snapLabel: HTMLElement;
   private timer = 0;
+  private readonly modelName: HTMLElement;
   private readonly listeners: (() => void)[] = [];
   /** Resolves when the first slice is on screen. */
   ready: Promise<void>;
@@ -36,7 +37,10 @@ export class Explorer {
     this.message = el("div", { class: "message", id: "ex-message" });
     mid.append(el("div", { class: "hint", text: "drag to pan · wheel to zoom (the exact partition is recomputed for the window) · shift-drag draws a line" }), this.message);
     this.snapLabel = el("span", { id: "snapshot-name" });
-    left.append(el("h3", { text: "Model" }), el("div", { id: "model-name", text: session.run ? session.run.name : session.model?.name ?? "" }));
+    const file = el("input", { type: "file", id: "open-model", accept: ".onnx,.json" });
+    file.addEventListener("change", () => { const f = file.files?.[0]; if (f) void this.openFile(f); });
+    this.modelName = el("div", { id: "model-name", text: session.run ? session.run.name : session.model?.name ?? "none: open an ONNX or netsize JSON file" });
+    left.append(el("h3", { text: "Model" }), this.modelName, el("div", { class: "buttons" }, file));
     if (session.run && session.run.snapshots.length > 1) {
       const slider = el("input", { type: "range", id: "snapshot", min: "0", max: String(session.run.snapshots.length - 1), step: "1", value: String(session.run.snapshots.length - 1) });
       slider.addEventListener("input", () => void this.openSnapshot(Number(slider.value)));
@@ -75,6 +79,21 @@ export class Explorer {
     this.net = networkFromBytes(new Uint8Array(await r.arrayBuffer()), { file: name });
     this.netName = name;
     for (const f of this.listeners) f();
+  }
+
+  /** Open a model file chosen in the page (no data points: the slice through the origin and two axes unless the data fits). */
+  async openFile(f: File): Promise<void> {
+    try {
+      this.net = networkFromBytes(new Uint8Array(await f.arrayBuffer()), { file: f.name });
+      this.netName = f.name;
+      this.modelName.textContent = f.name;
+      for (const l of this.listeners) l();
+      if (this.points && this.points.d !== inputSize(this.net)) { this.points = undefined; this.picked = []; }
+      this.buildThumbs();
+      this.newPlane();
+    } catch (e) {
+      this.say((e as Error).message);
+    }
   }
 
   async openSnapshot(i: number, redraw = true): Promise<void> {

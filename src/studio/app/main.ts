@@ -28,14 +28,12 @@ async function main(): Promise<void> {
   const pg = new Playground(tab("playground", "Playground, exact"), location.hash);
   const studio: Record<string, unknown> = { playground: pg, session: s };
   (window as unknown as { studio: unknown }).studio = studio;
-  if (s.model || s.run) {
-    const { Explorer } = await import("./explore.js");
-    const ex = new Explorer(tab("model", "Model"), s);
-    studio.explorer = ex;
-    const { LensPanel } = await import("./lenses.js");
-    studio.lenses = new LensPanel(tab("lenses", "Other lenses"), s, ex);
-    show("model");
-  } else show("playground");
+  const { Explorer } = await import("./explore.js");
+  const ex = new Explorer(tab("model", "Model"), s);
+  studio.explorer = ex;
+  const { LensPanel } = await import("./lenses.js");
+  studio.lenses = new LensPanel(tab("lenses", "Other lenses"), s, ex);
+  show(s.model || s.run ? "model" : "playground");
   document.getElementById("status")!.textContent = s.run ? `run ${s.run.name}` : s.model ? `model ${s.model.name}` : "no model given: the playground";
   await pg.ready;
   document.body.dataset.ready = "1";
