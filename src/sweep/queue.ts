@@ -108,7 +108,8 @@ export interface WorkerOptions {
   lockMs?: number;
   /** How often stalled jobs are looked for, in ms (default 30,000). */
   stalledMs?: number;
-  onEvent?: (e: { kind: "active" | "completed" | "failed"; id: string; message?: string }) => void;
+  /** Each job as it starts, ends, and (at most once a second) as its training goes on. */
+  onEvent?: (e: { kind: "active" | "progress" | "completed" | "failed"; id: string; message?: string }) => void;
   signal?: AbortSignal;
 }
 
@@ -124,6 +125,10 @@ export async function runWorker(url: string, o: WorkerOptions = {}): Promise<voi
     maxStalledCount: MAX_STALLED, name: `${hostname()}:${process.pid}`,
   });
   worker.on("active", (j) => o.onEvent?.({ kind: "active", id: String(j.id) }));
+  worker.on("progress", (j, p) => {
+    const q = p as { done?: number; total?: number; stage?: string };
+    o.onEvent?.({ kind: "progress", id: String(j.id), message: `step ${q.done ?? "?"}/${q.total ?? "?"}${q.stage ? ` ${q.stage}` : ""}` });
+  });
   worker.on("completed", (j) => o.onEvent?.({ kind: "completed", id: String(j.id) }));
   worker.on("failed", (j, e) => o.onEvent?.({ kind: "failed", id: String(j?.id), message: e.message }));
   worker.on("error", () => undefined);
