@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadPlan, runLocal, SweepStore } from "../../src/sweep/index.js";
+import { childrenOf, waitGone } from "../helpers/procs.js";
 import { ROOT } from "../helpers/shared.js";
 import { netsize } from "../cli/run.js";
 
@@ -79,8 +80,12 @@ describe("netsize sweep on the local pool", () => {
       child.stderr.on("data", (d: Buffer) => { err += d.toString(); if ((err.match(/ done \(/g) ?? []).length >= 2) resolve(); });
       child.on("exit", () => reject(new Error(`the sweep ended before it was killed: ${err}`)));
     });
+    const pool = childrenOf(child.pid!).filter((c) => /sweep\/child\.(js|ts)/.test(c.cmd)).map((c) => c.pid);
+    expect(pool.length).toBe(2);
     child.kill("SIGKILL");
     await new Promise((r) => child.on("close", r));
+    // Its pool processes exit with it, mid-job too, instead of training on as orphans.
+    expect(await waitGone(pool, 20_000)).toEqual([]);
     const second = await netsize(["sweep", file, "--workers", "2", "--json"]);
     expect(second.code).toBe(0);
     const s = JSON.parse(second.stdout) as { total: number; ran: number; skipped: number; failed: number };
