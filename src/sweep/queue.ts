@@ -6,7 +6,7 @@
 import { hostname } from "node:os";
 import { fail } from "../core/errors.js";
 import type { JobOutput } from "./job.js";
-import { pendingJobs, type SweepRunOptions, type SweepSummary } from "./local.js";
+import { MAX_STALLED, pendingJobs, type SweepRunOptions, type SweepSummary } from "./local.js";
 import type { SweepJob, SweepPlan } from "./plan.js";
 import { tracker } from "./progress.js";
 import { siblingModule } from "./spawn.js";
@@ -15,7 +15,7 @@ import type { SweepStore } from "./store.js";
 /** The BullMQ queue every netsize sweep uses. */
 export const QUEUE_NAME = "netsize-sweep";
 /** Stalls a job may survive before it is failed (a stall is a worker that stopped renewing its lock). */
-export const MAX_STALLED = 3;
+export { MAX_STALLED };
 
 /** A BullMQ connection for a redis:// URL (checked). */
 export function connectionFor(url: string): { url: string; maxRetriesPerRequest: null } {

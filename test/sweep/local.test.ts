@@ -70,6 +70,31 @@ describe("netsize sweep on the local pool", () => {
     expect(JSON.parse(sql.stdout)).toEqual([{ n: 4 }]);
   }, 240_000);
 
+  it("a pool process killed with -9 mid-job: its job runs again on a fresh process and is stored once", async () => {
+    const epochs = 40;
+    const file = plan("kill", `{ seed: [0, 1] }`, epochs);
+    const p = loadPlan(file);
+    const store = await SweepStore.open(p.store);
+    let killed: number[] = [];
+    try {
+      // At the first training progress (step 8 of 160) both pool processes are killed, each with its job.
+      const s = await runLocal(p, store, {
+        workers: 2,
+        onJobProgress: () => {
+          if (killed.length) return;
+          killed = childrenOf(process.pid).filter((c) => /sweep\/child\.(js|ts)/.test(c.cmd)).map((c) => c.pid);
+          for (const pid of killed) process.kill(pid, "SIGKILL");
+        },
+      });
+      expect(killed.length).toBe(2);
+      expect(s).toMatchObject({ total: 2, ran: 2, failed: 0, skipped: 0 });
+      expect((await store.query("SELECT attempts FROM jobs ORDER BY id")).rows).toEqual([[2], [2]]);
+    } finally {
+      store.close();
+    }
+    expect(await counts(p.store)).toEqual({ results: 8, distinct: 8, metrics: 2 * epochs, jobs: { done: 2 } });
+  }, 240_000);
+
   it("a coordinator killed mid-sweep and restarted completes the sweep with no duplicate and no missing row", async () => {
     const file = plan("restart", `{ seed: [0, 1, 2, 3, 4, 5] }`, 3);
     const p = loadPlan(file);
