@@ -59,6 +59,8 @@ function startWorker(url: string): Promise<ChildProcess> {
 type Way = "sequential" | "pool" | "bullmq";
 const LABEL: Record<Way, string> = { sequential: "sequential (1 process)", pool: "local pool, 2 workers", bullmq: "BullMQ, 2 netsize workers" };
 const times: Record<Way, number[]> = { sequential: [], pool: [], bullmq: [] };
+/** The BullMQ coordinator's (this process's) CPU seconds per job: polling Redis, writing the store. */
+const coordCpu: number[] = [];
 /** Per leg and round: the jobs' own wall seconds summed (inside the worker process, as the store records them). */
 const inJobs: Record<Way, number[]> = { sequential: [], pool: [], bullmq: [] };
 async function storedJobSeconds(store: string): Promise<number> {
@@ -109,7 +111,10 @@ try {
         const load = loadLine();
         const p = loadPlan(planFile(`bullmq${round}`));
         const store = await SweepStore.open(p.store);
+        const c0 = process.cpuUsage();
         const s = await runQueued(p, store, url);
+        const c = process.cpuUsage(c0);
+        coordCpu.push((c.user + c.system) / 1e6 / JOBS);
         store.close();
         if (s.ran !== JOBS) throw new Error(`BullMQ ran ${s.ran} of ${JOBS} (${s.failed} failed)`);
         times.bullmq.push(s.seconds);
@@ -141,6 +146,6 @@ for (const way of ["sequential", "pool", "bullmq"] as Way[]) {
 if (times.bullmq.length) {
   const q = median(times.bullmq);
   // Per job on a worker: the extra wall time over the pool × 2 workers / jobs.
-  console.log(`BullMQ against the local pool: ${(100 * (q / pool - 1)).toFixed(1)} % (${(((q - pool) * 2 / JOBS) * 1000).toFixed(0)} ms per job on each of the 2 workers)`);
+  console.log(`BullMQ against the local pool: ${(100 * (q / pool - 1)).toFixed(1)} % (${(((q - pool) * 2 / JOBS) * 1000).toFixed(0)} ms per job on each of the 2 workers); the coordinator's CPU: ${(median(coordCpu) * 1000).toFixed(0)} ms per job`);
 } else console.log(`BullMQ leg skipped: ${skipped}`);
 console.log(`after: ${loadLine()}`);
