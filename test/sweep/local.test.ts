@@ -1,7 +1,7 @@
 // The local sweep: a pool of processes, results upserted into DuckDB, a job that throws recorded
 // with its error while the sweep goes on, and a killed coordinator restarted without duplicates.
 import { spawn } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -68,6 +68,19 @@ describe("netsize sweep on the local pool", () => {
     expect(sum.stdout).toMatch(/2 jobs done, 2 failed, 0 not run yet \(of 4\)/);
     const sql = await netsize(["sweep", "results", file, "--sql", "SELECT count(*) AS n FROM results WHERE lens = 'stability'", "--json"]);
     expect(JSON.parse(sql.stdout)).toEqual([{ n: 4 }]);
+    // Exports: every result row (2 done jobs × 2 snapshots × 2 lenses) with its job's params.
+    const csv = path.join(dir, "mixed.csv"), pq = path.join(dir, "mixed.parquet");
+    expect((await netsize(["sweep", "results", file, "--csv", csv])).stdout).toBe(`wrote ${csv}\n`);
+    const lines = readFileSync(csv, "utf8").trim().split("\n");
+    expect(lines.length).toBe(9);
+    expect(lines[0]!.split(",").slice(0, 6)).toEqual(["params", "job_id", "epoch", "step", "lens", "lens_index"]);
+    expect((await netsize(["sweep", "results", file, "--parquet", pq])).code).toBe(0);
+    const back = await SweepStore.open(p.store, { readOnly: true });
+    try {
+      expect((await back.query(`SELECT count(*), count(DISTINCT job_id) FROM read_parquet('${pq}')`)).rows).toEqual([[8, 2]]);
+    } finally {
+      back.close();
+    }
   }, 240_000);
 
   it("a pool process killed with -9 mid-job: its job runs again on a fresh process and is stored once", async () => {
