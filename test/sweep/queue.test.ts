@@ -118,8 +118,11 @@ describe.skipIf(why !== "")("netsize sweep --queue (BullMQ on a loopback redis-s
     expect(await rows(p.store)).toEqual({ results: 1, distinct: 1, metrics: epochs, jobs: { done: 1 } });
     const st = await SweepStore.open(p.store, { readOnly: true });
     try {
-      // Two starts: the killed one, counted as a stall, and the re-run.
-      expect((await st.query("SELECT attempts FROM jobs")).rows).toEqual([[2]]);
+      // At least two starts: the killed one, counted as a stall, and the re-run (a worker starved past its
+      // 3 s lock on a loaded machine may add a stall of its own; the rows stay one copy regardless).
+      const attempts = Number((await st.query("SELECT attempts FROM jobs")).rows[0]![0]);
+      expect(attempts).toBeGreaterThanOrEqual(2);
+      expect(attempts).toBeLessThanOrEqual(4);
     } finally {
       st.close();
     }
