@@ -85,11 +85,17 @@ export async function runQueued(plan: SweepPlan, store: SweepStore, url: string,
         await q.remove().catch(() => undefined);
         changed = true;
       }
-      // Jobs that vanished from Redis (flushed, removed by hand) are added again.
+      // Jobs that vanished from Redis (flushed, removed by hand) are added again. Looking each one up costs
+      // a Redis call per job, so every 5 s only when Redis holds fewer jobs than this sweep waits for, and
+      // once a minute regardless (other sweeps' jobs in the same queue can hide a loss from the count).
       if (++polls % 20 === 0) {
-        const lost: SweepJob[] = [];
-        for (const j of byId.values()) if ((await queue.getJobState(j.id)) === "unknown") lost.push(j);
-        if (lost.length) await add(lost);
+        const counts = await queue.getJobCounts("waiting", "active", "delayed", "prioritized", "waiting-children", "completed", "failed");
+        const held = Object.values(counts).reduce((a, b) => a + b, 0);
+        if (held < byId.size || polls % 240 === 0) {
+          const lost: SweepJob[] = [];
+          for (const j of byId.values()) if ((await queue.getJobState(j.id)) === "unknown") lost.push(j);
+          if (lost.length) await add(lost);
+        }
       }
       await report();
       if (!changed) await sleep(o.pollMs ?? 250);

@@ -165,4 +165,30 @@ describe.skipIf(why !== "")("netsize sweep --queue (BullMQ on a loopback redis-s
     }
     await kill9(w1.child); await kill9(w2.child);
   }, 240_000);
+
+  it("jobs that vanish from Redis (flushed) mid-sweep are enqueued again by the coordinator and run once", async () => {
+    const file = plan("flush", "{ seed: [0, 1] }", 4);
+    const p = loadPlan(file);
+    const coord = start(["sweep", file, "--queue", url]);
+    const { Queue } = await import("bullmq");
+    const q = new Queue("netsize-sweep", { connection: { url, maxRetriesPerRequest: null } });
+    try {
+      // No worker yet: wait until both jobs wait in Redis, then flush Redis.
+      for (let i = 0; i < 600 && (await q.getWaitingCount()) < 2; i++) await new Promise((r) => setTimeout(r, 100));
+      expect(await q.getWaitingCount()).toBe(2);
+      const { Redis } = await import("ioredis");
+      const r = new Redis(url);
+      await r.flushall();
+      r.disconnect();
+      expect(await q.getWaitingCount()).toBe(0);
+    } finally {
+      await q.close();
+    }
+    const w = worker();
+    await new Promise<void>((resolve) => (coord.child.exitCode !== null ? resolve() : coord.child.on("exit", () => resolve())));
+    expect(coord.child.exitCode).toBe(0);
+    expect(await rows(p.store)).toEqual({ results: 2, distinct: 2, metrics: 8, jobs: { done: 2 } });
+    expect(w.lines.filter((l) => / completed /.test(l)).length).toBe(2);
+    await kill9(w.child);
+  }, 240_000);
 });
