@@ -62,7 +62,7 @@ function lensInput(spec: LensSpec, net: Network, data: () => { train: Dataset; t
 /** Run one job (train, then the lenses on every kept snapshot). Any error fails the whole job, naming the lens and snapshot. */
 export async function runJob(job: SweepJob, ctx: LensContext = {}): Promise<JobOutput> {
   const t0 = performance.now();
-  const run = await train(job.train, {}, { ...(ctx.signal ? { signal: ctx.signal } : {}) });
+  const run = await train(job.train, {}, { ...(ctx.signal ? { signal: ctx.signal } : {}), ...(ctx.onProgress ? { onProgress: ctx.onProgress } : {}) });
   let cached: { train: Dataset; test?: Dataset } | undefined;
   const data = (): { train: Dataset; test?: Dataset } => (cached ??= resolveTrainData(job.train.data, job.train.testData, job.train.labelColumn));
   const dataSpec = (s: string): Dataset => resolveTrainData(s, undefined, job.train.labelColumn).train;

@@ -11,13 +11,14 @@ export interface SweepProgress {
   eta?: number;
 }
 
-/** A progress tracker: call start/finish as jobs go; `snapshot` is what to report. */
-export function tracker(total: number, skipped: number): { start(): void; finish(ok: boolean): void; snapshot(): SweepProgress } {
+/** A progress tracker: call start/finish as jobs go (requeue for a started job put back); `snapshot` is what to report. */
+export function tracker(total: number, skipped: number): { start(): void; finish(ok: boolean): void; requeue(): void; snapshot(): SweepProgress } {
   const t0 = performance.now();
   let done = 0, running = 0, failed = 0;
   return {
     start: () => { running++; },
     finish: (ok) => { running = Math.max(0, running - 1); if (ok) done++; else failed++; },
+    requeue: () => { running = Math.max(0, running - 1); },
     snapshot: () => {
       const finished = done + failed, left = total - skipped - finished;
       const eta = finished > 0 ? ((performance.now() - t0) / 1000 / finished) * left : undefined;

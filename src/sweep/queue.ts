@@ -6,7 +6,7 @@
 import { hostname } from "node:os";
 import { fail } from "../core/errors.js";
 import type { JobOutput } from "./job.js";
-import { pendingJobs, type SweepRunOptions, type SweepSummary } from "./local.js";
+import { MAX_STALLED, pendingJobs, type SweepRunOptions, type SweepSummary } from "./local.js";
 import type { SweepJob, SweepPlan } from "./plan.js";
 import { tracker } from "./progress.js";
 import { siblingModule } from "./spawn.js";
@@ -15,7 +15,7 @@ import type { SweepStore } from "./store.js";
 /** The BullMQ queue every netsize sweep uses. */
 export const QUEUE_NAME = "netsize-sweep";
 /** Stalls a job may survive before it is failed (a stall is a worker that stopped renewing its lock). */
-export const MAX_STALLED = 3;
+export { MAX_STALLED };
 
 /** A BullMQ connection for a redis:// URL (checked). */
 export function connectionFor(url: string): { url: string; maxRetriesPerRequest: null } {
@@ -85,11 +85,17 @@ export async function runQueued(plan: SweepPlan, store: SweepStore, url: string,
         await q.remove().catch(() => undefined);
         changed = true;
       }
-      // Jobs that vanished from Redis (flushed, removed by hand) are added again.
+      // Jobs that vanished from Redis (flushed, removed by hand) are added again. Looking each one up costs
+      // a Redis call per job, so every 5 s only when Redis holds fewer jobs than this sweep waits for, and
+      // once a minute regardless (other sweeps' jobs in the same queue can hide a loss from the count).
       if (++polls % 20 === 0) {
-        const lost: SweepJob[] = [];
-        for (const j of byId.values()) if ((await queue.getJobState(j.id)) === "unknown") lost.push(j);
-        if (lost.length) await add(lost);
+        const counts = await queue.getJobCounts("waiting", "active", "delayed", "prioritized", "waiting-children", "completed", "failed");
+        const held = Object.values(counts).reduce((a, b) => a + b, 0);
+        if (held < byId.size || polls % 240 === 0) {
+          const lost: SweepJob[] = [];
+          for (const j of byId.values()) if ((await queue.getJobState(j.id)) === "unknown") lost.push(j);
+          if (lost.length) await add(lost);
+        }
       }
       await report();
       if (!changed) await sleep(o.pollMs ?? 250);
@@ -108,7 +114,8 @@ export interface WorkerOptions {
   lockMs?: number;
   /** How often stalled jobs are looked for, in ms (default 30,000). */
   stalledMs?: number;
-  onEvent?: (e: { kind: "active" | "completed" | "failed"; id: string; message?: string }) => void;
+  /** Each job as it starts, ends, and (at most once a second) as its training goes on. */
+  onEvent?: (e: { kind: "active" | "progress" | "completed" | "failed"; id: string; message?: string }) => void;
   signal?: AbortSignal;
 }
 
@@ -124,6 +131,10 @@ export async function runWorker(url: string, o: WorkerOptions = {}): Promise<voi
     maxStalledCount: MAX_STALLED, name: `${hostname()}:${process.pid}`,
   });
   worker.on("active", (j) => o.onEvent?.({ kind: "active", id: String(j.id) }));
+  worker.on("progress", (j, p) => {
+    const q = p as { done?: number; total?: number; stage?: string };
+    o.onEvent?.({ kind: "progress", id: String(j.id), message: `step ${q.done ?? "?"}/${q.total ?? "?"}${q.stage ? ` ${q.stage}` : ""}` });
+  });
   worker.on("completed", (j) => o.onEvent?.({ kind: "completed", id: String(j.id) }));
   worker.on("failed", (j, e) => o.onEvent?.({ kind: "failed", id: String(j?.id), message: e.message }));
   worker.on("error", () => undefined);

@@ -8,6 +8,8 @@ import type { SweepStore } from "./store.js";
 export interface SummaryTable {
   headers: string[];
   rows: (string | number)[][];
+  /** Means that are the same in every row (of two or more), left out of the columns: name and value. */
+  constants: { name: string; value: string }[];
   /** Jobs of the plan done, failed and not yet run. */
   jobs: { done: number; failed: number; missing: number };
   /** The errors of failed jobs (id → message). */
@@ -49,9 +51,14 @@ export async function summarise(plan: SweepPlan, store: SweepStore): Promise<Sum
       g.sums.set(c, a);
     }
   }
-  const shown = ["train_loss", "test_accuracy", ...scalarCols].filter((c) => used.has(c));
-  const rows = [...groups.values()]
-    .sort((a, b) => { for (let i = 0; i < a.key.length; i++) { const x = a.key[i]!, y = b.key[i]!; if (x !== y) return typeof x === "number" && typeof y === "number" ? x - y : String(x) < String(y) ? -1 : 1; } return 0; })
-    .map((g) => [...g.key.map((k) => (typeof k === "number" ? String(k) : k)), g.n, ...shown.map((c) => { const a = g.sums.get(c); return a ? fmt(a.s / a.n) : "—"; })]);
-  return { headers: [...varied, "epoch", "lens", "jobs", ...shown.map((c) => `${c} (mean)`)], rows, jobs, errors };
+  const sorted = [...groups.values()]
+    .sort((a, b) => { for (let i = 0; i < a.key.length; i++) { const x = a.key[i]!, y = b.key[i]!; if (x !== y) return typeof x === "number" && typeof y === "number" ? x - y : String(x) < String(y) ? -1 : 1; } return 0; });
+  const mean = (g: (typeof sorted)[number], c: string): string => { const a = g.sums.get(c); return a ? fmt(a.s / a.n) : "—"; };
+  // A column that reads the same in every row (units, parameters before, equal) says nothing per row: one line instead.
+  const cols = ["train_loss", "test_accuracy", ...scalarCols].filter((c) => used.has(c));
+  const constant = (c: string): boolean => sorted.length > 1 && sorted.every((g) => mean(g, c) === mean(sorted[0]!, c));
+  const shown = cols.filter((c) => !constant(c));
+  const constants = cols.filter(constant).map((c) => ({ name: c, value: mean(sorted[0]!, c) }));
+  const rows = sorted.map((g) => [...g.key.map((k) => (typeof k === "number" ? String(k) : k)), g.n, ...shown.map((c) => mean(g, c))]);
+  return { headers: [...varied, "epoch", "lens", "jobs", ...shown.map((c) => `${c} (mean)`)], rows, constants, jobs, errors };
 }

@@ -1,11 +1,12 @@
 // The local sweep: a pool of processes, results upserted into DuckDB, a job that throws recorded
 // with its error while the sweep goes on, and a killed coordinator restarted without duplicates.
 import { spawn } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadPlan, runLocal, SweepStore } from "../../src/sweep/index.js";
+import { childrenOf, waitGone } from "../helpers/procs.js";
 import { ROOT } from "../helpers/shared.js";
 import { netsize } from "../cli/run.js";
 
@@ -67,6 +68,44 @@ describe("netsize sweep on the local pool", () => {
     expect(sum.stdout).toMatch(/2 jobs done, 2 failed, 0 not run yet \(of 4\)/);
     const sql = await netsize(["sweep", "results", file, "--sql", "SELECT count(*) AS n FROM results WHERE lens = 'stability'", "--json"]);
     expect(JSON.parse(sql.stdout)).toEqual([{ n: 4 }]);
+    // Exports: every result row (2 done jobs × 2 snapshots × 2 lenses) with its job's params.
+    const csv = path.join(dir, "mixed.csv"), pq = path.join(dir, "mixed.parquet");
+    expect((await netsize(["sweep", "results", file, "--csv", csv])).stdout).toBe(`wrote ${csv}\n`);
+    const lines = readFileSync(csv, "utf8").trim().split("\n");
+    expect(lines.length).toBe(9);
+    expect(lines[0]!.split(",").slice(0, 6)).toEqual(["params", "job_id", "epoch", "step", "lens", "lens_index"]);
+    expect((await netsize(["sweep", "results", file, "--parquet", pq])).code).toBe(0);
+    const back = await SweepStore.open(p.store, { readOnly: true });
+    try {
+      expect((await back.query(`SELECT count(*), count(DISTINCT job_id) FROM read_parquet('${pq}')`)).rows).toEqual([[8, 2]]);
+    } finally {
+      back.close();
+    }
+  }, 240_000);
+
+  it("a pool process killed with -9 mid-job: its job runs again on a fresh process and is stored once", async () => {
+    const epochs = 40;
+    const file = plan("kill", `{ seed: [0, 1] }`, epochs);
+    const p = loadPlan(file);
+    const store = await SweepStore.open(p.store);
+    let killed: number[] = [];
+    try {
+      // At the first training progress (step 8 of 160) both pool processes are killed, each with its job.
+      const s = await runLocal(p, store, {
+        workers: 2,
+        onJobProgress: () => {
+          if (killed.length) return;
+          killed = childrenOf(process.pid).filter((c) => /sweep\/child\.(js|ts)/.test(c.cmd)).map((c) => c.pid);
+          for (const pid of killed) process.kill(pid, "SIGKILL");
+        },
+      });
+      expect(killed.length).toBe(2);
+      expect(s).toMatchObject({ total: 2, ran: 2, failed: 0, skipped: 0 });
+      expect((await store.query("SELECT attempts FROM jobs ORDER BY id")).rows).toEqual([[2], [2]]);
+    } finally {
+      store.close();
+    }
+    expect(await counts(p.store)).toEqual({ results: 8, distinct: 8, metrics: 2 * epochs, jobs: { done: 2 } });
   }, 240_000);
 
   it("a coordinator killed mid-sweep and restarted completes the sweep with no duplicate and no missing row", async () => {
@@ -79,8 +118,12 @@ describe("netsize sweep on the local pool", () => {
       child.stderr.on("data", (d: Buffer) => { err += d.toString(); if ((err.match(/ done \(/g) ?? []).length >= 2) resolve(); });
       child.on("exit", () => reject(new Error(`the sweep ended before it was killed: ${err}`)));
     });
+    const pool = childrenOf(child.pid!).filter((c) => /sweep\/child\.(js|ts)/.test(c.cmd)).map((c) => c.pid);
+    expect(pool.length).toBe(2);
     child.kill("SIGKILL");
     await new Promise((r) => child.on("close", r));
+    // Its pool processes exit with it, mid-job too, instead of training on as orphans.
+    expect(await waitGone(pool, 20_000)).toEqual([]);
     const second = await netsize(["sweep", file, "--workers", "2", "--json"]);
     expect(second.code).toBe(0);
     const s = JSON.parse(second.stdout) as { total: number; ran: number; skipped: number; failed: number };

@@ -94,6 +94,7 @@ async function results(file: string, opts: ResultsCliOptions & SweepCliOptions):
     const t = await sw.summarise(plan, store);
     if (opts.json) { process.stdout.write(JSON.stringify(t) + "\n"); return; }
     process.stdout.write(formatTable(t.headers, t.rows));
+    if (t.constants.length) process.stdout.write(`the same in every row: ${t.constants.map((c) => `${c.name} ${c.value}`).join(", ")}\n`);
     process.stdout.write(`${plan.name}: ${fmtInt(t.jobs.done)} jobs done, ${fmtInt(t.jobs.failed)} failed, ${fmtInt(t.jobs.missing)} not run yet (of ${fmtInt(plan.jobs.length)})\n`);
     for (const e of t.errors.slice(0, 20)) process.stdout.write(`failed ${e.id}: ${e.error.split("\n")[0]!.slice(0, 300)}\n`);
   } finally {
