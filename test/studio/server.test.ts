@@ -91,3 +91,26 @@ describe("the studio's server", () => {
     expect(runEntries(run, undefined)).toEqual([{ name: "epoch-0001", epoch: 1, step: 4, file: path.join(run, "snapshots", "epoch-0001.json") }]);
   });
 });
+
+describe("netsize studio's arguments", () => {
+  it("answers a missing model, a bad port, --data without a model and a broken model with one error line and a non-zero exit, before building anything", async () => {
+    const { netsize, errorLine } = await import("../cli/run.js");
+    const dir = mkdtempSync(path.join(os.tmpdir(), "studio-args-"));
+    writeFileSync(path.join(dir, "broken.onnx"), "not a model");
+    const cases: [string[], string, RegExp, number][] = [
+      [["studio", path.join(dir, "missing.onnx")], "BAD_ARGUMENT", /missing\.onnx does not exist/, 2],
+      [["studio", "--port", "70000"], "BAD_ARGUMENT", /--port/, 2],
+      [["studio", "--data", "moons"], "BAD_ARGUMENT", /the playground chooses its data in the page/, 2],
+      [["studio", path.join(dir, "broken.onnx")], "BAD_MODEL", /broken\.onnx/, 1],
+    ];
+    for (const [args, code, re, exit] of cases) {
+      const r = await netsize(args);
+      expect([args.join(" "), r.code]).toEqual([args.join(" "), exit]);
+      const e = errorLine(r);
+      expect(e.code).toBe(code);
+      expect(e.line).toMatch(re);
+      expect(r.stdout).toBe("");
+    }
+    rmSync(dir, { recursive: true, force: true });
+  }, 120_000);
+});
