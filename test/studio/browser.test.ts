@@ -5,12 +5,12 @@
 // path traversal gets 404 from the live server. Screenshots go to a temporary folder, or to
 // $NETSIZE_STUDIO_SHOTS to keep them.
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { request } from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { networkFromJson, networkFromOnnx, sliceRegions, type Network, type Plane } from "../../src/index.js";
+import { lineRegions, networkFromJson, networkFromOnnx, sliceRegions, type Network, type Plane } from "../../src/index.js";
 import { loadNetwork } from "../../src/node/index.js";
 import { HAVE_SHARED, model, ROOT } from "../helpers/shared.js";
 import { netsize } from "../cli/run.js";
@@ -130,6 +130,42 @@ describe.skipIf(!hasChromium)(`netsize studio in headless chromium (${CHROMIUM})
     await fresh.waitForFunction(() => document.getElementById("step-count")!.textContent === "50");
     expect(await shown(fresh, "region-count")).toBe(count);
     for (const p of [page, again, fresh]) await p.close();
+  }, 600_000);
+
+  it("trains on a dropped 3-class CSV, draws a line whose knots are the line lens's, and a link carries the points", async () => {
+    const rows = ["x,y,label"];
+    for (let i = 0; i < 90; i++) { const c = i % 3, t = (i / 90) * 6.283; rows.push(`${(Math.cos(t) + 2 * c).toFixed(3)},${(Math.sin(t) * (c + 1)).toFixed(3)},${c}`); }
+    const csv = path.join(dir, "three.csv");
+    writeFileSync(csv, rows.join("\n") + "\n");
+    const page = await open(`${url}#h=8,8&seed=2&every=5&lr=0.05`);
+    await page.setInputFiles("#csv-file", csv);
+    await page.waitForFunction(() => document.getElementById("data-set") && (document.getElementById("data-set") as HTMLSelectElement).value === "csv");
+    await page.evaluate(() => (window as unknown as { studio: { playground: { trainTo(n: number): Promise<void> } } }).studio.playground.trainTo(20));
+    const probe = await probeOf(page);
+    const net = networkFromJson(probe.json);
+    expect(net.layers.filter((l) => l.kind === "dense").map((l) => (l.kind === "dense" ? l.outSize : 0))).toEqual([8, 8, 3]);
+    expect(await shown(page, "region-count")).toBe(sliceRegions(net, identity, { polygon: squareOf(probe.window), details: false }).count);
+    // Shift-drag across the canvas: the knots shown are the line lens's on that segment.
+    const box = (await page.locator("#tab-playground canvas.plane").boundingBox())!;
+    await page.keyboard.down("Shift");
+    await page.mouse.move(box.x + 40, box.y + 60);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width - 50, box.y + box.height - 70, { steps: 5 });
+    await page.mouse.up();
+    await page.keyboard.up("Shift");
+    const line = await page.evaluate(() => (window as unknown as { studio: { playground: { plane: { line: number[] } } } }).studio.playground.plane.line);
+    const lens = lineRegions(net, { points: [Float64Array.of(line[0]!, line[1]!), Float64Array.of(line[2]!, line[3]!)] }, { details: false });
+    expect(await page.textContent("#knots")).toBe(`${lens.knots.length} knots, ${lens.count} regions crossed`);
+    expect(lens.knots.length).toBeGreaterThan(0);
+    await page.screenshot({ path: path.join(shots, "playground-csv-line.png") });
+    await page.click("#copy-link");
+    const link = await page.inputValue("#link");
+    expect(link).toContain("px=");
+    const again = await open(link);
+    expect(await again.inputValue("#data-set")).toBe("csv");
+    expect(await shown(again, "region-count")).toBe(await shown(page, "region-count"));
+    expect(await again.textContent("#knots")).toBe(await page.textContent("#knots"));
+    await page.close(); await again.close();
   }, 600_000);
 
   it("serves nothing but the page and the named files: traversal is 404 on the live server", async () => {

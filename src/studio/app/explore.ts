@@ -78,6 +78,7 @@ export class Explorer {
     if (!r.ok) throw new Error(`could not fetch ${name} (${r.status})`);
     this.net = networkFromBytes(new Uint8Array(await r.arrayBuffer()), { file: name });
     this.netName = name;
+    this.plane.legend(Math.max(2, outputSize(this.net)));
     for (const f of this.listeners) f();
   }
 
@@ -86,6 +87,7 @@ export class Explorer {
     try {
       this.net = networkFromBytes(new Uint8Array(await f.arrayBuffer()), { file: f.name });
       this.netName = f.name;
+      this.plane.legend(Math.max(2, outputSize(this.net)));
       this.modelName.textContent = f.name;
       for (const l of this.listeners) l();
       if (this.points && this.points.d !== inputSize(this.net)) { this.points = undefined; this.picked = []; }

@@ -56,6 +56,15 @@ export class PlaneView {
     this.listen();
   }
 
+  private legendBox?: HTMLElement;
+
+  /** A legend of the class colours under the canvas (classes 0..k−1). */
+  legend(k: number): void {
+    if (!this.legendBox) { this.legendBox = document.createElement("div"); this.legendBox.className = "legend"; this.canvas.after(this.legendBox); }
+    this.legendBox.innerHTML = Array.from({ length: k }, (_, c) => `<span><i style="background:${CLASS_COLOURS[c % CLASS_COLOURS.length]}"></i>class ${c}</span>`).join("")
+      + `<span><i style="background:#111;height:2px"></i>decision boundary</span>`;
+  }
+
   /** The visible window in slice coordinates: [xmin, ymin, xmax, ymax]. */
   window(): [number, number, number, number] {
     const hw = this.width / 2 / this.view.scale, hh = this.height / 2 / this.view.scale;

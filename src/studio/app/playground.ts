@@ -38,6 +38,7 @@ export class Playground {
 
   constructor(root: HTMLElement, hash: string) {
     this.state = parseState(hash);
+    if (this.state.points && this.state.data.startsWith("csv")) this.csv = { name: this.state.data.slice(4) || "link.csv", ...this.state.points };
     const left = el("div", { class: "panel controls" }), mid = el("div", { class: "panel centre" }), right = el("div", { class: "panel stats" });
     root.append(left, mid, right);
     this.message = el("div", { class: "message", id: "pg-message" });
@@ -126,6 +127,7 @@ export class Playground {
   private dataset(): Dataset {
     const c = this.controls;
     const set = c.set!.value;
+    if (set !== "csv") this.state.points = undefined;
     if (set === "csv") {
       if (!this.csv) throw new Error("drop a CSV file first");
       const n = this.csv.labels.length;
@@ -172,6 +174,7 @@ export class Playground {
         optimizer: s.optimizer as OptimizerName, lr: s.lr, batch: s.batch, seed: s.seed,
       }, { x: this.data.x, n: this.data.n, d: 2, labels: this.data.labels!, classes: this.classes }, start);
       this.stepBase = weights ? steps : 0;
+      this.plane.legend(Math.max(2, this.classes));
       this.plane.points = Array.from({ length: this.data.n }, (_, i) => ({ x: this.data.x[2 * i]!, y: this.data.x[2 * i + 1]!, label: this.data.labels![i]! }));
       if (this.state.view) this.plane.view = { ...this.state.view };
       else this.fitData();
@@ -327,6 +330,7 @@ export class Playground {
       if (!ds.labels) throw new Error(`${f.name}: the last column must hold integer class labels`);
       if (ds.n > 20_000) throw new Error(`${f.name}: ${ds.n} points; the playground takes at most 20,000`);
       this.csv = { name: f.name, x: ds.x, labels: ds.labels };
+      this.state.points = { x: ds.x, labels: ds.labels };
       this.controls.set!.value = "csv";
       this.state.data = `csv:${f.name}`;
       this.state.view = undefined;
@@ -368,6 +372,7 @@ export class Playground {
   /** The URL of this session (weights included). */
   link(): string {
     const s: PlaygroundState = { ...this.state, ...(this.net ? { weights: this.flat(this.net) } : {}) };
+    if (!this.state.data.startsWith("csv")) delete s.points;
     return `${location.origin}${location.pathname}#${formatState(s)}`;
   }
 
@@ -379,7 +384,7 @@ export class Playground {
 
   private syncUrl(): void {
     // The fragment without weights while training (cheap); "link to this session" adds them.
-    history.replaceState(null, "", `#${formatState({ ...this.state, weights: undefined })}`);
+    history.replaceState(null, "", `#${formatState({ ...this.state, weights: undefined, ...(this.state.data.startsWith("csv") ? {} : { points: undefined }) })}`);
   }
 
   /**

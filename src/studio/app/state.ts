@@ -25,7 +25,12 @@ export interface PlaygroundState {
   line?: [number, number, number, number];
   /** Every weight and bias in layer order (weights row-major out × in, then biases). */
   weights?: Float64Array;
+  /** A dropped CSV's points (x, y interleaved) and labels, carried in the link (at most MAX_URL_POINTS). */
+  points?: { x: Float64Array; labels: Int32Array };
 }
+
+/** The most CSV points a link carries (a longer fragment than browsers like beyond that). */
+export const MAX_URL_POINTS = 5000;
 
 export const DEFAULT_STATE: PlaygroundState = {
   data: "moons:n=200,noise=0.1", hidden: [8, 8], activation: "relu", init: "he-normal", gamma: 2, l1: 0, l2: 0,
@@ -79,6 +84,12 @@ export function parseState(hash: string): PlaygroundState {
   if (line.length === 4 && line.every(Number.isFinite)) s.line = line as [number, number, number, number];
   const w = q.get("w");
   if (w) { const ws = decodeWeights(w); if (ws && ws.every(Number.isFinite)) s.weights = ws; }
+  const px = q.get("px"), pl = q.get("pl");
+  if (px && pl) {
+    const x = decodeWeights(px);
+    const labels = Int32Array.from(pl, (c) => parseInt(c, 36));
+    if (x && x.every(Number.isFinite) && x.length === 2 * labels.length && labels.every((l) => l >= 0) && labels.length <= MAX_URL_POINTS) s.points = { x, labels };
+  }
   return s;
 }
 
@@ -92,5 +103,9 @@ export function formatState(s: PlaygroundState): string {
   if (s.view) q.set("view", [s.view.cx, s.view.cy, s.view.scale].map((x) => +x.toPrecision(6)).join(","));
   if (s.line) q.set("line", s.line.map((x) => +x.toPrecision(6)).join(","));
   if (s.weights) q.set("w", encodeWeights(s.weights));
+  if (s.points && s.points.labels.length <= MAX_URL_POINTS && s.points.labels.every((l) => l < 36)) {
+    q.set("px", encodeWeights(s.points.x));
+    q.set("pl", Array.from(s.points.labels, (l) => l.toString(36)).join(""));
+  }
   return q.toString();
 }
