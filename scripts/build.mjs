@@ -6,7 +6,7 @@
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 const STAMP = "netsize-build.json";
 const BUILD_VERSION = 1;
@@ -113,6 +113,9 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
     rmSync(dist, { recursive: true, force: true });
     await transpile(root, dist);
     writeFileSync(path.join(dist, STAMP), JSON.stringify({ fingerprint: fingerprint(root), built: new Date().toISOString() }));
+    // The studio's page, built by Vite with the compiled server's own builder, so an installed netsize needs no Vite.
+    const { buildStudio } = await import(pathToFileURL(path.join(dist, "studio", "server", "build.js")).href);
+    await buildStudio(root, path.join(dist, "studio-page"));
     console.log(dist);
   } else {
     console.log((await ensureBuilt(root)) ?? "esbuild is not installed: the CLI runs the TypeScript sources through tsx");

@@ -113,5 +113,6 @@ async function main(o: DemoOptions): Promise<void> {
   stage.commit();
   console.log(`\nPictures, networks and summary.json in ${o.out}/ (open slice-plain.png and slice-l1.png).`);
   console.log(`The report of both networks side by side: ${path.join(o.out, "index.html")} (report-plain.html, report-l1.html; every result in report-*.json).`);
+  console.log(`Explore either network's exact slices in the browser: netsize studio ${path.join(o.out, "l1.onnx")} (or npx netsize studio for the playground).`);
 }
 

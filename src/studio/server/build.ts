@@ -1,6 +1,6 @@
 // The studio's page, built by Vite from src/studio/app (with the library's sources it imports) into a
 // cache folder named by a fingerprint of the sources, so an unchanged checkout builds once. A packed
-// netsize ships the build in dist/studio (scripts/build.mjs --dist runs buildStudio), so an installed
+// netsize ships the build in dist/studio-page (scripts/build.mjs --dist runs buildStudio), so an installed
 // copy needs no Vite.
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -55,7 +55,7 @@ function complete(dir: string, fp?: string): boolean {
 export async function buildStudio(root: string, outDir: string): Promise<void> {
   let vite: typeof import("vite");
   try { vite = await import("vite"); } catch {
-    return fail("BAD_ARGUMENT", "netsize studio needs Vite to build its page from the sources (npm install in the netsize checkout), or a packed netsize with dist/studio");
+    return fail("BAD_ARGUMENT", "netsize studio needs Vite to build its page from the sources (npm install in the netsize checkout), or a packed netsize with dist/studio-page");
   }
   const fp = studioFingerprint(root);
   const tmp = `${outDir}.tmp-${process.pid}`;
@@ -71,12 +71,12 @@ export async function buildStudio(root: string, outDir: string): Promise<void> {
 }
 
 /**
- * The folder of a current studio build: dist/studio when it matches the sources (or there are no
+ * The folder of a current studio build: dist/studio-page when it matches the sources (or there are no
  * sources), else a cached build under node_modules/.cache/netsize-studio, built now when missing.
  */
 export async function studioApp(onBuild?: () => void): Promise<string> {
   const root = packageRoot();
-  const dist = path.join(root, "dist", "studio");
+  const dist = path.join(root, "dist", "studio-page");
   const hasSrc = existsSync(path.join(root, "src", "studio", "app", "index.html"));
   if (complete(dist, hasSrc ? studioFingerprint(root) : undefined)) return dist;
   if (!hasSrc) return fail("BAD_ARGUMENT", `netsize studio: ${dist} holds no build and there are no sources to build it from; reinstall netsize`);
