@@ -48,7 +48,7 @@ describe("slice and line pictures", () => {
     const s = sliceRegions(flat, planeThrough([0, 0], [1, 0], [0, 1]), { halfWidth: 1 });
     expect(s.count).toBe(4);
     // A rounding-level slope (1.7e-18) must not set the bottom of the scale: it is "zero" too.
-    const tiny = { ...s, regions: s.regions.map((r) => (r.slopeNorm === 0 ? r : r.slopeNorm < 1 ? { ...r, slopeNorm: 1.7e-18 } : r)) };
+    const tiny = { ...s, regions: s.regions!.map((r) => (r.slopeNorm === 0 ? r : r.slopeNorm < 1 ? { ...r, slopeNorm: 1.7e-18 } : r)) };
     for (const [res, zeros] of [[s, 1], [tiny, 2]] as const) {
       const svg = renderSliceSvg(res, { colorBy: "slope" });
       expect(svg).toContain(`zero (≤ ${(1e-9 * 27.0016665).toPrecision(2)}, ${zeros} region${zeros === 1 ? "" : "s"})`);

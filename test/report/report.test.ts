@@ -60,7 +60,7 @@ describe("the report page", () => {
   });
 
   it("puts the measured figures in the headline table, each linking to its section", () => {
-    const slice = rep.input.entries.find((e) => e.lens === "regions.slice")!.result as { count: number };
+    const slice = rep.input.entries.find((e) => e.lens === "regions.slice")!.result as unknown as { count: number };
     const head = html.slice(html.indexOf('<table class="headline">'), html.indexOf("</table>", html.indexOf('<table class="headline">')));
     expect(head).toContain(`<a href="#lens-regions-slice">${slice.count.toLocaleString("en-US")}</a>`);
     for (const l of ["regions-line", "stability", "compress", "condensation", "simplicity", "graph", "eval"]) expect(head, l).toContain(`href="#lens-${l}"`);
@@ -87,7 +87,7 @@ describe("the report JSON", () => {
       else expect(l.why!.length).toBeGreaterThan(5);
     }
     const slice = j.lenses.find((l) => l.lens === "regions.slice")!.result!;
-    const original = rep.input.entries.find((e) => e.lens === "regions.slice")!.result as { count: number; regions: unknown[] };
+    const original = rep.input.entries.find((e) => e.lens === "regions.slice")!.result as unknown as { count: number; regions: unknown[] };
     expect(slice.count).toBe(original.count);
     expect((slice as unknown as { regions: unknown[] }).regions.length).toBe(original.count);
     const expanded = expandEntries(rep.input.entries).map((e) => e.lens);

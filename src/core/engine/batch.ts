@@ -84,7 +84,7 @@ export const referenceEngine: EngineProvider = {
 /** Join chunk results into one BatchResult (`empty` gives the layout when there are no chunks). */
 function concatBatches(parts: BatchResult[], n: number, empty: BatchResult): BatchResult {
   if (parts.length === 1) return parts[0]!;
-  const join = <T extends Float64Array | Uint8Array>(arrays: T[], make: (len: number) => T): T => {
+  const join = <T extends Float64Array | Float32Array | Uint8Array>(arrays: T[], make: (len: number) => T): T => {
     const out = make(arrays.reduce((s, a) => s + a.length, 0));
     let o = 0;
     for (const a of arrays) { out.set(a, o); o += a.length; }
@@ -94,7 +94,10 @@ function concatBatches(parts: BatchResult[], n: number, empty: BatchResult): Bat
     n,
     outputs: join(parts.map((p) => p.outputs), (l) => new Float64Array(l)),
     unitLayers: [...empty.unitLayers],
-    preActivations: empty.preActivations.map((_, j) => join(parts.map((p) => p.preActivations[j]!), (l) => new Float64Array(l))),
+    preActivations: empty.preActivations.map((_, j) => {
+      const ps = parts.map((p) => p.preActivations[j]!);
+      return ps.every((a) => a instanceof Float32Array) ? join(ps as Float32Array[], (l) => new Float32Array(l)) : join(ps, (l) => new Float64Array(l));
+    }),
     patterns: empty.patterns.map((_, j) => join(parts.map((p) => p.patterns[j]!), (l) => new Uint8Array(l))),
   };
 }

@@ -117,7 +117,7 @@ export function activationForward(layer: Layer & { kind: "activation" }, x: Floa
     for (let i = 0; i < x.length; i++) {
       const z = x[i]!;
       y[i] = z > 0 ? z : 0;
-      if (pattern) pattern[i] = z > 0 ? 1 : 0;
+      if (pattern) pattern[i] = +(z > 0);
     }
     return;
   }

@@ -55,8 +55,12 @@ export interface BatchResult {
   outputs: Float64Array;
   /** Indices of the unit layers, in order (see unitLayerIndices). */
   unitLayers: number[];
-  /** Per unit layer: n × units, the layer's input (the pre-activation; for max pools the pooled input's max). */
-  preActivations: Float64Array[];
+  /**
+   * Per unit layer: n × units, the layer's input (the pre-activation; for max pools the pooled input's
+   * max), in the engine's precision: float64, or float32 from a float32 engine (a float32 network's
+   * values exactly; converting 10⁸ of them to float64 cost more than the pass itself).
+   */
+  preActivations: (Float64Array | Float32Array)[];
   /** Per unit layer: n × units piece indices. */
   patterns: Uint8Array[];
 }

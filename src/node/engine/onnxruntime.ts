@@ -112,7 +112,7 @@ export async function createBatchedEngine(net: Network, opts: BatchedEngineOptio
     const withUnits = ropts.withUnits ?? defaultUnits;
     const c = await get(withUnits);
     const outputs = new Float64Array(n * m);
-    const preActivations = withUnits ? unitSizes.map((s) => new Float64Array(n * s)) : [];
+    const preActivations = withUnits ? unitSizes.map((s) => (float === 32 ? new Float32Array(n * s) : new Float64Array(n * s))) : [];
     const patterns = withUnits ? unitSizes.map((s) => new Uint8Array(n * s)) : [];
     const fetches = withUnits ? [c.output, ...unitLayers.map(unitOutputName)] : [c.output];
     for (let s0 = 0; s0 < n; s0 += chunk) {
