@@ -214,6 +214,9 @@ describe.skipIf(!hasChromium)(`netsize studio in headless chromium (${CHROMIUM})
     await page.click("#run-headline");
     await page.waitForSelector("#headline table", { timeout: 300_000 });
     expect(await page.textContent("#headline")).toContain("269,322 / 512");
+    // Stable units on the data's range [0,1]^784 (CROWN in the page) and the exactly equal network, checked.
+    expect(await page.textContent("#headline")).toMatch(/stable units on the domain\s*\d+ of 512/);
+    expect(await page.textContent("#headline")).toMatch(/max \|f − f'\| \d/);
     await page.screenshot({ path: path.join(shots, "lenses-mnist.png"), fullPage: true });
     await page.close();
   }, 600_000);

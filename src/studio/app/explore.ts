@@ -3,8 +3,8 @@
 // them with pan and zoom: hover a region for its pattern, affine map and class; shift-drag a line
 // for its knots. For run folders a slider moves through the snapshots.
 import {
-  inputSize, networkFromBytes, outputSize, planeCoords, planeThrough,
-  type Network, type Plane,
+  inputSize, networkFromBytes, outputSize, planeCoords, planeThrough, uniformBox,
+  type Box, type Network, type Plane,
 } from "../../index.js";
 import { cellAt, describeCell, exactFrame, knotsOn, sampledHeat, whyNotExact, type ExactFrame } from "./exact.js";
 import type { Session } from "./session.js";
@@ -241,6 +241,16 @@ export class Explorer {
   }
 
   private say(text: string): void { this.message.textContent = text; }
+
+  /** The box [lo, hi]^d spanned by the data's values (for MNIST [0,1]^784), or undefined without data. */
+  dataBox(): Box | undefined {
+    const p = this.points;
+    if (!p || !this.net || p.d !== inputSize(this.net)) return undefined;
+    let lo = Infinity, hi = -Infinity;
+    for (const v of p.x) { if (v < lo) lo = v; if (v > hi) hi = v; }
+    if (!(hi > lo)) return undefined;
+    return uniformBox(p.d, lo, hi, `[${lo}, ${hi}]^${p.d} (the range of the data)`);
+  }
 
   /** The slice coordinates of an input point on the current plane. */
   coords(p: ArrayLike<number>): [number, number] | undefined {
