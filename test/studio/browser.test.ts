@@ -209,6 +209,20 @@ describe.skipIf(!hasChromium)(`netsize studio in headless chromium (${CHROMIUM})
     expect(exact.count).toBeGreaterThan(1000);
     await page.mouse.move(700, 420);
     expect(await page.textContent("#ex-hover")).toMatch(/^region [\d,]+ of [\d,]+ · class \d/);
+    // The partition came from the slice worker; pan (drag) and zoom (wheel) recompute it exactly for the new window.
+    expect(await page.evaluate(() => Boolean((window as unknown as { studio: { explorer: { worker?: unknown } } }).studio.explorer.worker))).toBe(true);
+    const canvas = (await page.locator("#tab-model canvas.plane").boundingBox())!;
+    await page.mouse.move(canvas.x + 300, canvas.y + 300);
+    await page.mouse.down();
+    await page.mouse.move(canvas.x + 420, canvas.y + 240, { steps: 4 });
+    await page.mouse.up();
+    await page.mouse.wheel(0, 300);
+    await page.waitForFunction(() => document.getElementById("ex-message")!.textContent === "", null, { timeout: 120_000 });
+    await page.waitForTimeout(300);
+    await page.waitForFunction(() => document.getElementById("ex-message")!.textContent === "", null, { timeout: 120_000 });
+    const moved = await slicePlane(page);
+    expect(moved.window).not.toEqual(w);
+    expect(await shown(page, "ex-count")).toBe(sliceRegions(await loadNetwork(file), plane, { polygon: squareOf(moved.window), details: false }).count);
     await page.screenshot({ path: path.join(shots, "explorer-mnist.png") });
     await page.click("#tab-button-lenses");
     await page.click("#run-headline");

@@ -3,7 +3,7 @@
 // them with pan and zoom: hover a region for its pattern, affine map and class; shift-drag a line
 // for its knots. For run folders a slider moves through the snapshots.
 import {
-  inputSize, networkFromBytes, outputSize, planeCoords, planeThrough, uniformBox,
+  inputSize, networkFromBytes, networkToJson, outputSize, planeCoords, planeThrough, uniformBox,
   type Box, type Network, type Plane,
 } from "../../index.js";
 import { cellAt, describeCell, exactFrame, knotsOn, sampledHeat, whyNotExact, type ExactFrame } from "./exact.js";
@@ -67,7 +67,7 @@ export class Explorer {
       else if (this.session.model) await this.openModel(this.session.model.url, this.session.model.name);
       this.choosePoints();
       this.buildThumbs();
-      this.newPlane();
+      await this.newPlane();
     } catch (e) {
       this.say((e as Error).message);
     }
@@ -92,7 +92,7 @@ export class Explorer {
       for (const l of this.listeners) l();
       if (this.points && this.points.d !== inputSize(this.net)) { this.points = undefined; this.picked = []; }
       this.buildThumbs();
-      this.newPlane();
+      await this.newPlane();
     } catch (e) {
       this.say((e as Error).message);
     }
@@ -101,7 +101,7 @@ export class Explorer {
   async openSnapshot(i: number, redraw = true): Promise<void> {
     const s = this.session.run!.snapshots[i]!;
     await this.openModel(s.url, s.name);
-    if (redraw) this.compute();
+    if (redraw) await this.compute();
     // After the picture: a label naming this snapshot means its slice is on screen.
     this.snapLabel.textContent = `${s.name} (epoch ${s.epoch}, step ${s.step})`;
   }
@@ -152,15 +152,15 @@ export class Explorer {
   pick(i: number): void {
     this.picked = [...this.picked.filter((j) => j !== i), i].slice(-3);
     for (const c of this.thumbs.querySelectorAll("canvas")) c.classList.toggle("picked", this.picked.includes(Number((c as HTMLElement).dataset.index)));
-    if (this.picked.length === 3) this.newPlane();
+    if (this.picked.length === 3) void this.newPlane();
   }
 
-  private newPlane(): void {
+  private newPlane(): Promise<void> {
     const net = this.net;
-    if (!net) return;
+    if (!net) return Promise.resolve();
     const d = inputSize(net);
     if (this.points && this.picked.length === 3) {
-      if (this.points.d !== d) { this.say(`the data has ${this.points.d} features but the network takes ${d} inputs`); return; }
+      if (this.points.d !== d) { this.say(`the data has ${this.points.d} features but the network takes ${d} inputs`); return Promise.resolve(); }
       this.slice = planeThrough(this.point(this.picked[0]!), this.point(this.picked[1]!), this.point(this.picked[2]!));
       const labels = this.picked.map((i) => String(this.points!.labels[i] ?? ""));
       this.plane.markers = this.slice.anchors.map(([u, v], k) => ({ x: u, y: v, text: labels[k]! }));
@@ -175,16 +175,43 @@ export class Explorer {
     this.plane.fit(Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys), 0.35);
     this.plane.line = undefined;
     this.plane.knots = [];
-    this.compute();
+    return this.compute();
   }
 
   private schedule(): void {
     clearTimeout(this.timer);
-    this.timer = window.setTimeout(() => this.compute(), 120);
+    this.timer = window.setTimeout(() => void this.compute(), 120);
   }
 
-  /** The exact partition of the visible window. */
-  compute(): void {
+  private worker?: Worker;
+  private workerNet?: Network;
+  private latest = 0;
+  private readonly waiting = new Map<number, (f: ExactFrame | Error | undefined) => void>();
+
+  /** The exact frame from the slice worker (the page's thread where workers are unavailable); undefined when a newer request superseded it. */
+  private exact(net: Network, plane: Plane, w: [number, number, number, number]): Promise<ExactFrame | undefined> {
+    if (!this.worker && typeof Worker !== "undefined") {
+      try {
+        this.worker = new Worker(new URL("./slice-worker.ts", import.meta.url), { type: "module" });
+        this.worker.onmessage = (e: MessageEvent) => {
+          const m = e.data as { id: number; frame?: ExactFrame; error?: string; code?: string };
+          const done = this.waiting.get(m.id);
+          this.waiting.delete(m.id);
+          done?.(m.id !== this.latest ? undefined : m.frame ?? new Error(`${m.code ? `${m.code}: ` : ""}${m.error}`));
+        };
+      } catch { this.worker = undefined; }
+    }
+    if (!this.worker) return Promise.resolve(exactFrame(net, plane, w));
+    if (this.workerNet !== net) { this.worker.postMessage({ json: networkToJson(net) }); this.workerNet = net; }
+    const id = ++this.latest;
+    return new Promise((resolve, reject) => {
+      this.waiting.set(id, (f) => (f instanceof Error ? reject(f) : resolve(f)));
+      this.worker!.postMessage({ id, origin: plane.origin, basis: plane.basis, window: w });
+    });
+  }
+
+  /** The exact partition of the visible window (computed in the slice worker; the last picture stays until it arrives). */
+  async compute(): Promise<void> {
     const net = this.net, plane = this.slice;
     if (!net || !plane) return;
     const w = this.plane.window();
@@ -197,8 +224,10 @@ export class Explorer {
       this.say(`${why}: shown as a sampled heatmap`);
     } else {
       this.plane.heat = undefined;
+      this.say("computing the exact partition of the window…");
       try {
-        const f = exactFrame(net, plane, w);
+        const f = await this.exact(net, plane, w);
+        if (!f) return;
         this.last = f;
         this.plane.picture = f.picture;
         this.plane.showEdges = f.result.count < 60_000;
