@@ -10,6 +10,7 @@ import { inputSize } from "../../core/network.js";
 import { loadNetwork } from "../../node/files.js";
 import { action } from "../errors.js";
 import { parseIntOption } from "../shared.js";
+import { withProgress } from "../progress.js";
 import { addDataOptions, loadData, type DataCliOptions } from "../data-options.js";
 import { runEntries } from "../run-folder.js";
 import type { StudioRoute } from "../../studio/server/index.js";
@@ -71,7 +72,8 @@ export function register(program: Command): void {
         }
       } else if (opts.data !== undefined) fail("BAD_ARGUMENT", "--data picks the explorer's points for a model; the playground chooses its data in the page");
       routes.push({ path: "/session.json", type: "application/json", bytes: JSON.stringify(session) });
-      const dir = await studioApp(() => say("building the page (Vite; once per change of the sources)…"));
+      const dir = await withProgress("building the studio page (Vite)", {}, (onProgress) =>
+        studioApp(() => say("building the page (Vite; once per change of the sources)…"), onProgress));
       if (opts.buildOnly) { process.stdout.write(`${dir}\n`); return; }
       const server = await serveStudio(dir, routes, port);
       process.stdout.write(`${server.url}\n`);

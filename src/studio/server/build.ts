@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, s
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { fail } from "../../core/errors.js";
+import type { Progress } from "../../core/lens.js";
 
 const STAMP = "studio-build.json";
 const BUILD_VERSION = 1;
@@ -51,8 +52,11 @@ function complete(dir: string, fp?: string): boolean {
   try { return (JSON.parse(readFileSync(stamp, "utf8")) as { fingerprint?: string }).fingerprint === fp; } catch { return false; }
 }
 
-/** Build the page with Vite into `outDir` (replaced). */
-export async function buildStudio(root: string, outDir: string): Promise<void> {
+/** Modules in a build of the page, for the progress bar before the first build has counted them. */
+const EXPECTED_MODULES = 600;
+
+/** Build the page with Vite into `outDir` (replaced); `onProgress` counts the modules transformed. */
+export async function buildStudio(root: string, outDir: string, onProgress?: (p: Progress) => void, expected?: number): Promise<void> {
   let vite: typeof import("vite");
   try { vite = await import("vite"); } catch {
     return fail("BAD_ARGUMENT", "netsize studio needs Vite to build its page from the sources (npm install in the netsize checkout), or a packed netsize with dist/studio-page");
@@ -60,21 +64,36 @@ export async function buildStudio(root: string, outDir: string): Promise<void> {
   const fp = studioFingerprint(root);
   const tmp = `${outDir}.tmp-${process.pid}`;
   rmSync(tmp, { recursive: true, force: true });
+  let modules = 0;
+  const total = expected ?? previousModules(path.dirname(outDir)) ?? EXPECTED_MODULES;
   await vite.build({
     configFile: false, root: path.join(root, "src", "studio", "app"), base: "./", logLevel: "error", publicDir: false,
+    plugins: [{ name: "netsize-progress", transform() { modules++; onProgress?.({ done: Math.min(modules, total), total, stage: "modules" }); return null; } }],
     build: { outDir: tmp, emptyOutDir: true, target: "es2022", reportCompressedSize: false, chunkSizeWarningLimit: 100_000, assetsInlineLimit: 0 },
   });
-  writeFileSync(path.join(tmp, STAMP), JSON.stringify({ fingerprint: fp, built: new Date().toISOString() }));
+  writeFileSync(path.join(tmp, STAMP), JSON.stringify({ fingerprint: fp, built: new Date().toISOString(), modules }));
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(path.dirname(outDir), { recursive: true });
   renameSync(tmp, outDir);
+}
+
+/** The module count of any earlier build beside `dir` (its stamp), for the progress bar's total. */
+function previousModules(dir: string): number | undefined {
+  if (!existsSync(dir)) return undefined;
+  for (const e of readdirSync(dir)) {
+    try {
+      const m = (JSON.parse(readFileSync(path.join(dir, e, STAMP), "utf8")) as { modules?: number }).modules;
+      if (typeof m === "number" && m > 0) return m;
+    } catch { /* not a build */ }
+  }
+  return undefined;
 }
 
 /**
  * The folder of a current studio build: dist/studio-page when it matches the sources (or there are no
  * sources), else a cached build under node_modules/.cache/netsize-studio, built now when missing.
  */
-export async function studioApp(onBuild?: () => void): Promise<string> {
+export async function studioApp(onBuild?: () => void, onProgress?: (p: Progress) => void): Promise<string> {
   const root = packageRoot();
   const dist = path.join(root, "dist", "studio-page");
   const hasSrc = existsSync(path.join(root, "src", "studio", "app", "index.html"));
@@ -85,8 +104,9 @@ export async function studioApp(onBuild?: () => void): Promise<string> {
   const dir = path.join(cache, fp);
   if (complete(dir, fp)) return dir;
   onBuild?.();
+  const expected = previousModules(cache);
   // Older builds go (one per edit of the sources would pile up otherwise).
   if (existsSync(cache)) for (const e of readdirSync(cache)) if (e !== fp && !e.includes(".tmp-")) rmSync(path.join(cache, e), { recursive: true, force: true });
-  await buildStudio(root, dir);
+  await buildStudio(root, dir, onProgress, expected);
   return dir;
 }
