@@ -15,7 +15,8 @@ export function unitStates(net: Network, li: number, input: Float64Array | Float
     if (input.length !== k * units) fail("SHAPE_MISMATCH", `unit output of layer ${li} has ${input.length} values, expected ${k} × ${units}`, { node: layer.name });
     pre.set(input);
     if (layer.fn === "relu") {
-      for (let i = 0; i < k * units; i++) pattern[i] = +(input[i]! > 0); // branch-free (setcc): 5× faster than ?: on mixed signs
+      if (input instanceof Float32Array) reluPattern32(input, pattern, k * units);
+      else reluPattern64(input, pattern, k * units);
     } else {
       for (let i = 0; i < k * units; i++) pattern[i] = pieceIndex(layer.fn, input[i]!, layer);
     }
@@ -31,4 +32,13 @@ export function unitStates(net: Network, li: number, input: Float64Array | Float
     poolForward(layer, inShape, layer.shape, x, y, pattern.subarray(s * units, (s + 1) * units));
     pre.set(y, s * units);
   }
+}
+
+// One loop per element type, so that each stays monomorphic; +(z > 0) is branch-free (setcc), 5× faster than ?: on mixed signs.
+function reluPattern32(x: Float32Array, p: Uint8Array, n: number): void {
+  for (let i = 0; i < n; i++) p[i] = +(x[i]! > 0);
+}
+
+function reluPattern64(x: Float64Array, p: Uint8Array, n: number): void {
+  for (let i = 0; i < n; i++) p[i] = +(x[i]! > 0);
 }

@@ -77,10 +77,15 @@ async function compile(net: Network, float: 32 | 64, withUnits: boolean, threads
   return { session, input: session.inputNames[0]!, output };
 }
 
-/** Samples per chunk so that a chunk's input, output and unit tensors hold about 4 M numbers. */
+/**
+ * Samples per chunk so that a chunk's input, output and unit tensors hold about 1 M numbers (4–8 MB, in
+ * cache while the unit outputs are copied out). Chunks of 4 M numbers made onnxruntime's extra unit
+ * outputs cost 40–60 % of the pass on mnist-net_256x6 (16 MB written per chunk, then read back from
+ * memory); at 1 M they cost ~10 %.
+ */
 export function defaultChunkSize(net: Network): number {
   const perSample = inputSize(net) + outputSize(net) + unitLayerIndices(net).reduce((s, li) => s + sizeOf(net.layers[li]!.shape), 0);
-  return Math.max(16, Math.min(8192, Math.floor(4_194_304 / perSample)));
+  return Math.max(16, Math.min(8192, Math.floor(1_048_576 / perSample)));
 }
 
 /**
