@@ -21,7 +21,7 @@ import { checkAborted, LensContext } from "../../core/lens.js";
 import { isPiecewiseLinear, Network, sizeOf } from "../../core/network.js";
 import { unitLayerIndices } from "../../core/summary.js";
 import { TOLERANCE } from "../../core/tolerance.js";
-import { activationMap, denseMap, linearLayerMap, maxpoolMap, nonzeroIndices, PieceTable, pieceTable, poolWindows } from "./affine.js";
+import { activationMap, densePacked, linearLayerMap, maxpoolMap, packActivation, packMap, PieceTable, pieceTable, poolWindows } from "./affine.js";
 import { groupCandidates, lineCandidates } from "./candidates.js";
 import { cellMeasure, F64Buf, I32Buf, U8Buf } from "./cells.js";
 import { SegmentResponse } from "./response.js";
@@ -65,6 +65,13 @@ class Engine {
   private readonly windows: ({ size: number; index: Int32Array } | undefined)[];
   private readonly scratch: Float64Array[];
   private readonly active: Int32Array;
+  /** Packed nonzero inputs of a dense layer (K values per active unit; see packActivation). */
+  private readonly packed: Float64Array;
+  /**
+   * Per layer: true for an activation unit layer whose only reader is one dense layer, which reads
+   * its post-activation packed straight from the input map and pattern (the map itself is never built).
+   */
+  private readonly fused: boolean[];
   private readonly rootInput: Float64Array;
   private readonly gens: Gen[] = [];
   private readonly anc: Int32Array;
@@ -126,6 +133,11 @@ class Engine {
     const K = this.K;
     this.scratch = this.size.map((n) => new Float64Array(K * n));
     this.active = new Int32Array(this.size.reduce((a, n) => Math.max(a, n), d));
+    this.packed = new Float64Array(K * this.active.length);
+    const readers = net.layers.map(() => [] as number[]);
+    net.layers.forEach((l, j) => { for (const i of l.inputs) if (i >= 0) readers[i]!.push(j); });
+    this.fused = net.layers.map((l, j) => l.kind === "activation" && this.stageOf[j]! >= 0 && j !== L - 1 &&
+      readers[j]!.length === 1 && net.layers[readers[j]![0]!]!.kind === "dense" && net.layers[readers[j]![0]!]!.inputs.length === 1);
     this.rootInput = new Float64Array(K * d);
     for (let q = 0; q < k; q++) this.rootInput.set(spec.basis[q]!, q * d);
     this.rootInput.set(spec.origin, k * d);
@@ -168,11 +180,15 @@ class Engine {
     for (const j of this.segLayers[g]!) {
       const layer = this.net.layers[j]!;
       const y = this.scratch[j]!;
-      if (this.stageOf[j]! >= 0) this.unitPost(j, this.freshPattern, this.freshOff);
+      if (this.stageOf[j]! >= 0) { if (!this.fused[j]) this.unitPost(j, this.freshPattern, this.freshOff); }
       else if (layer.kind === "dense") {
-        const x = this.getMap(layer.inputs[0]!);
-        const m = nonzeroIndices(x, layer.inSize, K, this.active);
-        denseMap(layer.weight, layer.bias, layer.inSize, layer.outSize, K, x, this.active, m, y);
+        const i = layer.inputs[0]!;
+        let m: number;
+        if (i >= 0 && this.fused[i] && this.seg[i] === g) {
+          const unit = this.net.layers[i]!;
+          m = packActivation(this.tables[i]!, this.size[i]!, K, this.getMap(unit.inputs[0]!), this.freshPattern, this.freshOff, this.active, this.packed);
+        } else m = packMap(this.getMap(i), layer.inSize, K, this.active, this.packed);
+        densePacked(layer.weight, layer.bias, layer.inSize, layer.outSize, K, this.active, this.packed, m, y);
       } else if (layer.kind === "add") linearLayerMap(this.net, j, K, [this.getMap(layer.inputs[0]!), this.getMap(layer.inputs[1]!)], y);
       else linearLayerMap(this.net, j, K, [this.getMap(layer.inputs[0]!)], y);
     }
@@ -273,6 +289,10 @@ class Engine {
     const payload = layer.kind === "activation" && carried.length > 0;
     const paySize = payload ? carried.reduce((a, j) => a + K * this.size[j]!, 0) : 0;
     const response = payload ? new SegmentResponse(this.net, u, this.segLayers[s + 1]!.slice(1), carried) : undefined;
+    // The usual MLP step (activation → dense, the dense map carried): a unit's response is its weight column.
+    const rest = this.segLayers[s + 1]!.slice(1);
+    const next = rest.length === 1 ? this.net.layers[rest[0]!]! : undefined;
+    const column = payload && next?.kind === "dense" && next.inputs[0] === u && carried.length === 1 && carried[0] === rest[0] ? next : undefined;
     const payOff = [0];
     for (const j of carried) payOff.push(payOff[payOff.length - 1]! + K * this.size[j]!);
     const payBase = new Float64Array(paySize);
@@ -306,7 +326,7 @@ class Engine {
         const nIn = layer.inputs[0] === -1 ? sizeOf(this.net.inputShape) : this.size[layer.inputs[0]!]!;
         groupCandidates(sp, this.windows[u]!, nu, nIn, z, v, off, n, this.range, base, ids);
       } else lineCandidates(sp, this.tables[u]!, nu, z, v, off, n, this.range, base, ids, lineBp, this.stats);
-      if (payload) this.payload(s, u, z, base, ids, lineBp, response!, payOff, payBase);
+      if (payload) this.payload(s, u, z, base, ids, lineBp, response!, payOff, payBase, column);
       sp.start(v, off, n, ids.a, ids.n, payBase);
     };
     return { begin, leaf };
@@ -318,7 +338,7 @@ class Engine {
    * The payload of one parent cell: generation s+1's stored maps with every crossing line off (the
    * base pattern), and each crossing line's sparse delta when it is decided on.
    */
-  private payload(s: number, u: number, z: Float64Array, base: Uint8Array, ids: I32Buf, lineBp: I32Buf, response: SegmentResponse, payOff: number[], out: Float64Array): void {
+  private payload(s: number, u: number, z: Float64Array, base: Uint8Array, ids: I32Buf, lineBp: I32Buf, response: SegmentResponse, payOff: number[], out: Float64Array, column?: { weight: Float64Array; inSize: number; outSize: number }): void {
     const K = this.K, nu = this.size[u]!, sp = this.splitters[s]!, table = this.tables[u]!;
     this.computeSegment(s + 1, base, 0);
     const carried = this.storedIn[s + 1]!;
@@ -330,6 +350,26 @@ class Engine {
       const ds = table.slope[bp + 1]! - table.slope[bp]!, dof = table.offset[bp + 1]! - table.offset[bp]!;
       for (let c = 0; c < K; c++) dz[c] = ds * z[c * nu + i]!;
       dz[K - 1]! += dof;
+      if (column) {
+        // The delta is dz ⊗ column i of the weight, entries in the order SegmentResponse emits them.
+        const { weight, inSize, outSize } = column;
+        sp.deltaStart.push(sp.deltaIdx.n);
+        sp.deltaIdx.reserve(K * outSize); sp.deltaVal.reserve(K * outSize);
+        const di = sp.deltaIdx.a, dv = sp.deltaVal.a;
+        let at = sp.deltaIdx.n;
+        for (let o = 0; o < outSize; o++) {
+          const r = weight[o * inSize + i]!;
+          if (r === 0) continue;
+          for (let c = 0; c < K; c++) {
+            const val = dz[c]! * r;
+            if (val === 0) continue;
+            di[at] = c * outSize + o; dv[at] = val; at++;
+          }
+        }
+        sp.deltaIdx.n = at; sp.deltaVal.n = at;
+        sp.deltaLen.push(at - sp.deltaStart.a[q]!);
+        continue;
+      }
       if (i !== lastUnit) {
         // One response per unit (a hard-tanh unit has two lines with the same response).
         this.respT.n = 0; this.respE.n = 0; this.respVal.n = 0;
