@@ -298,6 +298,19 @@ export function packMap(x: Float64Array, n: number, K: number, active: Int32Arra
   return m;
 }
 
+const transposedDense = new WeakMap<Float64Array, Float64Array>();
+
+/** A dense weight (outSize × inSize, row-major) transposed to inSize × outSize (cached per weight). */
+function transposedWeight(weight: Float64Array, inSize: number, outSize: number): Float64Array {
+  let t = transposedDense.get(weight);
+  if (!t) {
+    t = new Float64Array(weight.length);
+    for (let o = 0; o < outSize; o++) for (let i = 0; i < inSize; i++) t[i * outSize + o] = weight[o * inSize + i]!;
+    transposedDense.set(weight, t);
+  }
+  return t;
+}
+
 /**
  * y = W x (+ b on the constant channel) from a packed input (see packActivation): the same sums in
  * the same order as denseMap, so the same bits. Four output rows at a time share each input's loads.
@@ -318,6 +331,20 @@ export function densePacked(
     return;
   }
   const n2 = 2 * outSize;
+  if (4 * m < outSize) {
+    // Few inputs (deep in a net most units are off on a region): one contiguous pass per input over
+    // the transposed weight, each output still summed over the inputs in the same order.
+    const wt = transposedWeight(weight, inSize, outSize);
+    for (let o = 0; o < outSize; o++) { y[o] = 0; y[outSize + o] = 0; y[n2 + o] = bias[o]!; }
+    for (let q = 0; q < m; q++) {
+      const x0 = xa[3 * q]!, x1 = xa[3 * q + 1]!, x2 = xa[3 * q + 2]!, row = active[q]! * outSize;
+      for (let o = 0; o < outSize; o++) {
+        const w = wt[row + o]!;
+        y[o]! += w * x0; y[outSize + o]! += w * x1; y[n2 + o]! += w * x2;
+      }
+    }
+    return;
+  }
   let o = 0;
   for (; o + 4 <= outSize; o += 4) {
     const r0 = o * inSize, r1 = r0 + inSize, r2 = r1 + inSize, r3 = r2 + inSize;

@@ -351,12 +351,28 @@ class Engine {
       for (let c = 0; c < K; c++) dz[c] = ds * z[c * nu + i]!;
       dz[K - 1]! += dof;
       if (column) {
-        // The delta is dz ⊗ column i of the weight, entries in the order SegmentResponse emits them.
+        // The delta is dz ⊗ column i of the weight. Where no entry of it is zero it is stored dense
+        // (the whole payload, channel-major, length marked -1); otherwise sparse, its zeros left out
+        // as SegmentResponse leaves them out (adding a zero could turn a -0 into +0).
         const { weight, inSize, outSize } = column;
         sp.deltaStart.push(sp.deltaIdx.n);
         sp.deltaIdx.reserve(K * outSize); sp.deltaVal.reserve(K * outSize);
         const di = sp.deltaIdx.a, dv = sp.deltaVal.a;
-        let at = sp.deltaIdx.n;
+        let at = sp.deltaIdx.n, dense = true;
+        for (let c = 0; c < K && dense; c++) {
+          const d = dz[c]!, o0 = at + c * outSize;
+          for (let o = 0; o < outSize; o++) {
+            const val = d * weight[o * inSize + i]!;
+            if (val === 0) { dense = false; break; }
+            dv[o0 + o] = val;
+          }
+        }
+        if (dense) {
+          at += K * outSize;
+          sp.deltaIdx.n = at; sp.deltaVal.n = at;
+          sp.deltaLen.push(-1);
+          continue;
+        }
         for (let o = 0; o < outSize; o++) {
           const r = weight[o * inSize + i]!;
           if (r === 0) continue;

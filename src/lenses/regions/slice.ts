@@ -11,7 +11,7 @@ import { Boundary, decisionBoundary } from "./boundary.js";
 import { cellCentroid, cellMeasure } from "./cells.js";
 import { partition, Partition } from "./partition.js";
 import { estimateNeeded, estimateSlice, SliceEstimate } from "./slice-estimate.js";
-import { patternString, Verification, verifyPartition } from "./verify.js";
+import { patternStrings, Verification, verifyPartition } from "./verify.js";
 
 /** Options of sliceRegions. */
 export interface SliceOptions {
@@ -115,6 +115,7 @@ export function sliceCompute(net: Network, plane: Plane, opts: SliceOptions = {}
   const m = P.outSize;
   let areaSum = 0, maxVertices = 0;
   const regions: SliceRegion[] = [];
+  const patternOf = patternStrings(P);
   for (let i = 0; i < P.count; i++) {
     const off = P.cellOff[i]!, n = P.cellLen[i]!;
     const area = cellMeasure(2, P.verts, off, n);
@@ -136,7 +137,7 @@ export function sliceCompute(net: Network, plane: Plane, opts: SliceOptions = {}
     for (let q = 0; q < n; q++) polygon.push([P.verts[off + 2 * q]!, P.verts[off + 2 * q + 1]!]);
     regions.push({
       polygon, area, centroid: [c[0]!, c[1]!],
-      ...(opts.patterns === false ? {} : { pattern: patternString(P, i) }),
+      ...(opts.patterns === false ? {} : { pattern: patternOf(i) }),
       predicted: best, slopeNorm: Math.sqrt(norm), affine: { A, c: cc },
     });
   }
