@@ -27,10 +27,11 @@ export interface CandidateStats {
  * is above on the whole cell, `ids` the crossing lines, `lineBp[id]` each line's breakpoint index.
  * A unit's tolerance is relative to the size of its terms over the domain (`range`: max |u_c|); a
  * row whose slope is below TOLERANCE.zeroRowRel of the layer's largest is constant on the cell.
+ * `fast` (default) lets a disc test decide the units far from the cell before the vertex test does.
  */
 export function lineCandidates(
   sp: Splitter, table: PieceTable, nu: number, z: Float64Array, v: Float64Array, off: number, n: number,
-  range: Float64Array, base: Uint8Array, ids: I32Buf, lineBp: I32Buf, stats: CandidateStats,
+  range: Float64Array, base: Uint8Array, ids: I32Buf, lineBp: I32Buf, stats: CandidateStats, fast = true,
 ): void {
   const k = sp.k;
   const bps = table.breakpoints;
@@ -58,7 +59,7 @@ export function lineCandidates(
   // The common case (a plane, one breakpoint per unit) first, in one tight pass: it decides the units
   // the disc test clears and leaves the rest (crossing, zero rows, overflow) to the general loop.
   let todo = nu;
-  if (k === 2 && bps.length === 1) {
+  if (fast && k === 2 && bps.length === 1) {
     const beta = bps[0]!, ab = Math.abs(beta), m2 = 2 * nu;
     const tAbs = TOLERANCE.onPlaneAbs, tRel = TOLERANCE.onPlaneRel;
     if (undecided.length < nu) undecided = new Int32Array(2 * nu);
@@ -92,8 +93,8 @@ export function lineCandidates(
       }
       const tol = TOLERANCE.onPlaneAbs + TOLERANCE.onPlaneRel * (scale + Math.abs(beta));
       const mid = a0 * m0 + a1 * m1 + c, reach = r * rho + 1e-3 * tol;
-      if (mid - reach > tol) { base[i]!++; continue; }
-      if (mid + reach < -tol) continue;
+      if (fast && mid - reach > tol) { base[i]!++; continue; }
+      if (fast && mid + reach < -tol) continue;
       // Classify against the cell's vertices before adding: most units do not cross a small cell.
       let pos = 0, neg = 0;
       for (let t = 0; t < n; t++) {

@@ -21,7 +21,7 @@ import { checkAborted, LensContext } from "../../core/lens.js";
 import { isPiecewiseLinear, Network, sizeOf } from "../../core/network.js";
 import { unitLayerIndices } from "../../core/summary.js";
 import { TOLERANCE } from "../../core/tolerance.js";
-import { activationMap, densePacked, linearLayerMap, maxpoolMap, packActivation, packMap, PieceTable, pieceTable, poolWindows } from "./affine.js";
+import { activationMap, denseMap, densePacked, linearLayerMap, maxpoolMap, nonzeroIndices, packActivation, packMap, PieceTable, pieceTable, poolWindows } from "./affine.js";
 import { groupCandidates, lineCandidates } from "./candidates.js";
 import { cellMeasure, F64Buf, I32Buf, U8Buf } from "./cells.js";
 import { SegmentResponse } from "./response.js";
@@ -49,7 +49,16 @@ const REPORT_EVERY = 256;
 
 /** Compute the exact partition of the domain into the network's linear regions. */
 export function partition(net: Network, spec: PartitionSpec, limits: PartitionLimits = {}, ctx: LensContext = {}): Partition {
-  return new Engine(net, spec, limits, ctx).run();
+  return new Engine(net, spec, limits, ctx, false).run();
+}
+
+/**
+ * The same partition by the straightforward kernels only: every post-activation map built, every
+ * dense product over the full map, responses through SegmentResponse, every candidate tested at the
+ * cell's vertices. The oracle the fast paths are tested against (same cells, same bits); not faster.
+ */
+export function partitionPlain(net: Network, spec: PartitionSpec, limits: PartitionLimits = {}, ctx: LensContext = {}): Partition {
+  return new Engine(net, spec, limits, ctx, true).run();
 }
 
 class Engine {
@@ -88,7 +97,7 @@ class Engine {
   /** Per generation g >= 1: the layers it stores, in payload order. */
   private readonly storedIn: number[][];
 
-  constructor(private readonly net: Network, private readonly spec: PartitionSpec, limits: PartitionLimits, private readonly ctx: LensContext) {
+  constructor(private readonly net: Network, private readonly spec: PartitionSpec, limits: PartitionLimits, private readonly ctx: LensContext, private readonly plain: boolean) {
     if (!isPiecewiseLinear(net)) {
       const bad = net.layers.find((l) => l.kind === "activation" && !activations[l.fn].piecewiseLinear)!;
       fail("NOT_PIECEWISE_LINEAR", `exact regions need a piecewise-linear network, but layer '${bad.name}' is ${(bad as { fn: string }).fn}; use sampled regions (--sample) instead`, { node: bad.name });
@@ -136,7 +145,7 @@ class Engine {
     this.packed = new Float64Array(K * this.active.length);
     const readers = net.layers.map(() => [] as number[]);
     net.layers.forEach((l, j) => { for (const i of l.inputs) if (i >= 0) readers[i]!.push(j); });
-    this.fused = net.layers.map((l, j) => l.kind === "activation" && this.stageOf[j]! >= 0 && j !== L - 1 &&
+    this.fused = net.layers.map((l, j) => !plain && l.kind === "activation" && this.stageOf[j]! >= 0 && j !== L - 1 &&
       readers[j]!.length === 1 && net.layers[readers[j]![0]!]!.kind === "dense" && net.layers[readers[j]![0]!]!.inputs.length === 1);
     this.rootInput = new Float64Array(K * d);
     for (let q = 0; q < k; q++) this.rootInput.set(spec.basis[q]!, q * d);
@@ -187,6 +196,10 @@ class Engine {
         if (i >= 0 && this.fused[i] && this.seg[i] === g) {
           const unit = this.net.layers[i]!;
           m = packActivation(this.tables[i]!, this.size[i]!, K, this.getMap(unit.inputs[0]!), this.freshPattern, this.freshOff, this.active, this.packed);
+        } else if (this.plain) {
+          const x = this.getMap(i);
+          denseMap(layer.weight, layer.bias, layer.inSize, layer.outSize, K, x, this.active, nonzeroIndices(x, layer.inSize, K, this.active), y);
+          continue;
         } else m = packMap(this.getMap(i), layer.inSize, K, this.active, this.packed);
         densePacked(layer.weight, layer.bias, layer.inSize, layer.outSize, K, this.active, this.packed, m, y);
       } else if (layer.kind === "add") linearLayerMap(this.net, j, K, [this.getMap(layer.inputs[0]!), this.getMap(layer.inputs[1]!)], y);
@@ -292,7 +305,7 @@ class Engine {
     // The usual MLP step (activation → dense, the dense map carried): a unit's response is its weight column.
     const rest = this.segLayers[s + 1]!.slice(1);
     const next = rest.length === 1 ? this.net.layers[rest[0]!]! : undefined;
-    const column = payload && next?.kind === "dense" && next.inputs[0] === u && carried.length === 1 && carried[0] === rest[0] ? next : undefined;
+    const column = !this.plain && payload && next?.kind === "dense" && next.inputs[0] === u && carried.length === 1 && carried[0] === rest[0] ? next : undefined;
     const payOff = [0];
     for (const j of carried) payOff.push(payOff[payOff.length - 1]! + K * this.size[j]!);
     const payBase = new Float64Array(paySize);
@@ -325,9 +338,10 @@ class Engine {
       if (layer.kind === "maxpool") {
         const nIn = layer.inputs[0] === -1 ? sizeOf(this.net.inputShape) : this.size[layer.inputs[0]!]!;
         groupCandidates(sp, this.windows[u]!, nu, nIn, z, v, off, n, this.range, base, ids);
-      } else lineCandidates(sp, this.tables[u]!, nu, z, v, off, n, this.range, base, ids, lineBp, this.stats);
+      } else lineCandidates(sp, this.tables[u]!, nu, z, v, off, n, this.range, base, ids, lineBp, this.stats, !this.plain);
       if (payload) this.payload(s, u, z, base, ids, lineBp, response!, payOff, payBase, column);
-      sp.start(v, off, n, ids.a, ids.n, payBase);
+      // One carried map is its own payload (scratch holds it until start copies it).
+      sp.start(v, off, n, ids.a, ids.n, carried.length === 1 ? this.scratch[carried[0]!]! : payBase);
     };
     return { begin, leaf };
   }
@@ -342,7 +356,7 @@ class Engine {
     const K = this.K, nu = this.size[u]!, sp = this.splitters[s]!, table = this.tables[u]!;
     this.computeSegment(s + 1, base, 0);
     const carried = this.storedIn[s + 1]!;
-    carried.forEach((j, t) => out.set(this.scratch[j]!, payOff[t]!));
+    if (carried.length > 1) carried.forEach((j, t) => out.set(this.scratch[j]!, payOff[t]!));
     const dz = this.dz;
     let lastUnit = -1;
     for (let q = 0; q < ids.n; q++) {
