@@ -313,7 +313,7 @@ function transposedWeight(weight: Float64Array, inSize: number, outSize: number)
 
 /**
  * y = W x (+ b on the constant channel) from a packed input (see packActivation): the same sums in
- * the same order as denseMap, so the same bits. Four output rows at a time share each input's loads.
+ * the same order as denseMap, so the same bits. Four outputs at a time share each input's loads.
  */
 export function densePacked(
   weight: Float64Array, bias: Float64Array, inSize: number, outSize: number, K: number,
@@ -330,32 +330,20 @@ export function densePacked(
     }
     return;
   }
+  // Over the transposed weight: the four weights of a block for one input share a cache line
+  // (row-major they are four lines apart), which matters most when few inputs are active.
+  const wt = transposedWeight(weight, inSize, outSize);
   const n2 = 2 * outSize;
-  if (4 * m < outSize) {
-    // Few inputs (deep in a net most units are off on a region): one contiguous pass per input over
-    // the transposed weight, each output still summed over the inputs in the same order.
-    const wt = transposedWeight(weight, inSize, outSize);
-    for (let o = 0; o < outSize; o++) { y[o] = 0; y[outSize + o] = 0; y[n2 + o] = bias[o]!; }
-    for (let q = 0; q < m; q++) {
-      const x0 = xa[3 * q]!, x1 = xa[3 * q + 1]!, x2 = xa[3 * q + 2]!, row = active[q]! * outSize;
-      for (let o = 0; o < outSize; o++) {
-        const w = wt[row + o]!;
-        y[o]! += w * x0; y[outSize + o]! += w * x1; y[n2 + o]! += w * x2;
-      }
-    }
-    return;
-  }
   let o = 0;
   for (; o + 4 <= outSize; o += 4) {
-    const r0 = o * inSize, r1 = r0 + inSize, r2 = r1 + inSize, r3 = r2 + inSize;
     let a0 = 0, a1 = 0, a2 = bias[o]!;
     let b0 = 0, b1 = 0, b2 = bias[o + 1]!;
     let c0 = 0, c1 = 0, c2 = bias[o + 2]!;
     let d0 = 0, d1 = 0, d2 = bias[o + 3]!;
     for (let q = 0; q < m; q++) {
-      const i = active[q]!;
+      const r = active[q]! * outSize + o;
       const x0 = xa[3 * q]!, x1 = xa[3 * q + 1]!, x2 = xa[3 * q + 2]!;
-      const wa = weight[r0 + i]!, wb = weight[r1 + i]!, wc = weight[r2 + i]!, wd = weight[r3 + i]!;
+      const wa = wt[r]!, wb = wt[r + 1]!, wc = wt[r + 2]!, wd = wt[r + 3]!;
       a0 += wa * x0; a1 += wa * x1; a2 += wa * x2;
       b0 += wb * x0; b1 += wb * x1; b2 += wb * x2;
       c0 += wc * x0; c1 += wc * x1; c2 += wc * x2;
@@ -367,10 +355,9 @@ export function densePacked(
     y[o + 3] = d0; y[outSize + o + 3] = d1; y[n2 + o + 3] = d2;
   }
   for (; o < outSize; o++) {
-    const row = o * inSize;
     let s0 = 0, s1 = 0, s2 = bias[o]!;
     for (let q = 0; q < m; q++) {
-      const w = weight[row + active[q]!]!;
+      const w = wt[active[q]! * outSize + o]!;
       s0 += w * xa[3 * q]!; s1 += w * xa[3 * q + 1]!; s2 += w * xa[3 * q + 2]!;
     }
     y[o] = s0; y[outSize + o] = s1; y[n2 + o] = s2;
