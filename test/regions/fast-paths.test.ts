@@ -3,7 +3,7 @@
 // (partitionPlain): the same cells with the same patterns, vertices and output maps, bit for bit.
 import { describe, expect, it } from "vitest";
 import { randomMlp } from "../../src/core/build.js";
-import { inputSize, Network } from "../../src/core/network.js";
+import { createNetwork, inputSize, LayerSpec, Network } from "../../src/core/network.js";
 import { createRng } from "../../src/core/random.js";
 import { sample } from "../../src/data/dataset.js";
 import { loadNetwork } from "../../src/node/files.js";
@@ -48,6 +48,48 @@ describe("partition fast paths equal the straightforward kernels", () => {
       expect(fast.count).toBeGreaterThan(50);
       expectSame(fast, partitionPlain(net, spec));
     }
+  });
+
+  it("a unit whose row is numerically zero (decided by the disc test, then sent back through the general loop): same cells and zero-row count", () => {
+    const net = createNetwork([2], [
+      { kind: "dense", inSize: 2, outSize: 4, weight: Float64Array.from([1, 0, 0, 1, 1e-14, 0, 1, -1]), bias: Float64Array.from([0.1, -0.2, 5, 0.3]) },
+      { kind: "activation", fn: "relu" },
+      { kind: "dense", inSize: 4, outSize: 3, weight: Float64Array.from([1, -1, 0.5, 2, -0.5, 1, 1, -1, 0.3, 0.7, -2, 1]), bias: Float64Array.from([0.05, -0.1, 0.2]) },
+      { kind: "activation", fn: "relu" },
+      { kind: "dense", inSize: 3, outSize: 1, weight: Float64Array.from([1, -2, 0.5]), bias: Float64Array.from([0]) },
+    ]);
+    const spec = { origin: new Float64Array(2), basis: [Float64Array.from([1, 0]), Float64Array.from([0, 1])], domain: square(1) };
+    const fast = partition(net, spec);
+    expect(fast.zeroRows).toBe(1);
+    expect(fast.count).toBe(6); // three concurrent lines (x = -0.1, y = 0.2, x - y = -0.3 meet at one point)
+    expectSame(fast, partitionPlain(net, spec));
+  });
+
+  it("a DAG (conv, max-pool, residual add, pads, average pool, scale, hard tanh): same cells", () => {
+    const rng = createRng(4);
+    const r = (n: number, sd = 0.5): Float64Array => Float64Array.from({ length: n }, () => rng.normal() * sd);
+    const specs: LayerSpec[] = [
+      { kind: "conv2d", inChannels: 1, outChannels: 3, kernel: [3, 3], stride: [1, 1], pads: [1, 1, 1, 1], dilation: [1, 1], weight: r(27), bias: r(3, 0.1) },
+      { kind: "activation", fn: "relu" },
+      { kind: "pad", pads: [0, 0, 1, 1], value: 0 },
+      { kind: "maxpool", kernel: [2, 2], stride: [2, 2], pads: [0, 0, 0, 0] },
+      { kind: "conv2d", inChannels: 3, outChannels: 3, kernel: [3, 3], stride: [1, 1], pads: [1, 1, 1, 1], dilation: [1, 1], weight: r(81, 0.3), bias: r(3, 0.1) },
+      { kind: "add", inputs: [4, 3] },
+      { kind: "activation", fn: "leakyrelu", alpha: 0.1 },
+      { kind: "avgpool", kernel: [2, 2], stride: [1, 1], pads: [0, 0, 0, 0] },
+      { kind: "scale", perChannel: true, scale: r(3, 1), shift: r(3, 0.1) },
+      { kind: "flatten" },
+      { kind: "dense", inSize: 12, outSize: 6, weight: r(72), bias: r(6, 0.1) },
+      { kind: "activation", fn: "hardtanh", min: -0.5, max: 0.5 },
+      { kind: "dense", inSize: 6, outSize: 3, weight: r(18), bias: r(3, 0.1) },
+    ];
+    const net = createNetwork([1, 5, 5], specs);
+    const p = [0, 1, 2].map(() => r(25, 1));
+    const plane = planeThrough(p[0]!, p[1]!, p[2]!);
+    const spec = { origin: plane.origin, basis: plane.basis, domain: square(2) };
+    const fast = partition(net, spec);
+    expect(fast.count).toBeGreaterThan(100);
+    expectSame(fast, partitionPlain(net, spec));
   });
 
   it("a 1-D segment through a deep net: same intervals", () => {

@@ -36,12 +36,6 @@ export function lineCandidates(
   const k = sp.k;
   const bps = table.breakpoints;
   const r0 = range[0]!, r1 = k === 2 ? range[1]! : 0;
-  let maxRow = 0;
-  for (let i = 0; i < nu; i++) {
-    const r = Math.abs(z[i]!) + (k === 2 ? Math.abs(z[nu + i]!) : 0);
-    if (r > maxRow) maxRow = r;
-  }
-  const zeroRow = TOLERANCE.zeroRowRel * maxRow;
   const coef = [0, 0];
   // A disc test before the vertex test: with every vertex within ρ (max-norm) of the vertex mean m,
   // a line whose value at m clears the tolerance by more than |a|₁·ρ clears it at every vertex. The
@@ -56,29 +50,62 @@ export function lineCandidates(
     if (k === 2) rho = Math.max(rho, Math.abs(v[off + 2 * t + 1]! - m1));
   }
   rho *= 1 + 1e-9;
-  // The common case (a plane, one breakpoint per unit) first, in one tight pass: it decides the units
-  // the disc test clears and leaves the rest (crossing, zero rows, overflow) to the general loop.
-  let todo = nu;
-  if (fast && k === 2 && bps.length === 1) {
+  // The common case (a plane, one breakpoint per unit) first, in one tight pass that also finds the
+  // largest row: it decides the units the disc test clears and leaves the rest (crossing, overflow)
+  // to the general loop. A decided unit that turns out to be a zero row (below zeroRowRel of the
+  // largest, known only at the end) is corrected in a second pass, only where there is one.
+  let todo = nu, maxRow = 0;
+  const pass = fast && k === 2 && bps.length === 1;
+  if (pass) {
     const beta = bps[0]!, ab = Math.abs(beta), m2 = 2 * nu;
     const tAbs = TOLERANCE.onPlaneAbs, tRel = TOLERANCE.onPlaneRel;
     if (undecided.length < nu) undecided = new Int32Array(2 * nu);
     const und = undecided;
+    let minDecided = Infinity;
     todo = 0;
     for (let i = 0; i < nu; i++) {
       const a0 = z[i]!, a1 = z[nu + i]!, cz = z[m2 + i]!;
       const x0 = Math.abs(a0), x1 = Math.abs(a1);
       const r = x0 + x1, scale = x0 * r0 + x1 * r1 + Math.abs(cz);
-      if (r <= zeroRow || !(scale < Infinity)) { und[todo++] = i; continue; }
+      if (r > maxRow) maxRow = r;
+      if (!(scale < Infinity)) { und[todo++] = i; continue; }
       const c = cz - beta;
       const tol = tAbs + tRel * (scale + ab);
       const mid = a0 * m0 + a1 * m1 + c, reach = r * rho + 1e-3 * tol;
-      if (mid - reach > tol) base[i]!++;
-      else if (!(mid + reach < -tol)) und[todo++] = i;
+      if (mid - reach > tol) { base[i]!++; if (r < minDecided) minDecided = r; }
+      else if (mid + reach < -tol) { if (r < minDecided) minDecided = r; }
+      else und[todo++] = i;
+    }
+    const zr = TOLERANCE.zeroRowRel * maxRow;
+    if (!(minDecided > zr)) {
+      // Some unit the pass decided is a zero row after all: give it the zero-row state instead (the
+      // general loop's rule), undoing the pass's decision by the same test.
+      for (let i = 0; i < nu; i++) {
+        const a0 = z[i]!, a1 = z[nu + i]!, cz = z[m2 + i]!;
+        const x0 = Math.abs(a0), x1 = Math.abs(a1);
+        const r = x0 + x1;
+        if (r > zr) continue;
+        const scale = x0 * r0 + x1 * r1 + Math.abs(cz);
+        if (!(scale < Infinity)) continue;
+        const c = cz - beta;
+        const tol = tAbs + tRel * (scale + ab);
+        const mid = a0 * m0 + a1 * m1 + c, reach = r * rho + 1e-3 * tol;
+        if (mid - reach > tol) base[i]!--;
+        else if (!(mid + reach < -tol)) continue; // undecided: the general loop sees it
+        stats.zeroRows++;
+        if (c > 0) base[i]!++;
+      }
+    }
+  } else {
+    for (let i = 0; i < nu; i++) {
+      const r = Math.abs(z[i]!) + (k === 2 ? Math.abs(z[nu + i]!) : 0);
+      if (r > maxRow) maxRow = r;
     }
   }
+  const zeroRow = TOLERANCE.zeroRowRel * maxRow;
+  const all = !pass;
   for (let u = 0; u < todo; u++) {
-    const i = todo === nu ? u : undecided[u]!;
+    const i = all ? u : undecided[u]!;
     const a0 = z[i]!, a1 = k === 2 ? z[nu + i]! : 0, cz = z[k * nu + i]!;
     const r = Math.abs(a0) + Math.abs(a1);
     const scale = Math.abs(a0) * r0 + Math.abs(a1) * r1 + Math.abs(cz);
