@@ -11,6 +11,7 @@ import { firstOfClass, loadMnistAll } from "../../src/node/data.js";
 import { planeThrough } from "../../src/lenses/regions/anchors.js";
 import { Partition, partition, partitionPlain } from "../../src/lenses/regions/partition.js";
 import { patternString, patternStrings } from "../../src/lenses/regions/verify.js";
+import { decisionBoundary } from "../../src/lenses/regions/boundary.js";
 import { HAVE_SHARED, model } from "../helpers/shared.js";
 
 /** Bytes of a typed array, for bit-for-bit comparison (-0 and +0, NaN payloads included). */
@@ -100,6 +101,18 @@ describe("partition fast paths equal the straightforward kernels", () => {
     expectSame(fast, partitionPlain(net, spec));
   });
 
+  it("the pruned decision boundary has the segments of every pair of classes (12 outputs)", () => {
+    for (const seed of [1, 2]) {
+      const net = randomMlp([2, 20, 20, 12], { seed, biasStd: 0.3 });
+      const P = partition(net, { origin: new Float64Array(2), basis: [Float64Array.from([1, 0]), Float64Array.from([0, 1])], domain: square(3) });
+      const pruned = decisionBoundary(P), all = decisionBoundary(P, false);
+      expect(pruned.classes.length).toBeGreaterThan(40);
+      expect(bits(pruned.segments).equals(bits(all.segments))).toBe(true);
+      expect(Array.from(pruned.classes)).toEqual(Array.from(all.classes));
+      expect(pruned.length).toBe(all.length);
+    }
+  });
+
   it("batched pattern strings are patternString's strings", () => {
     const net = randomMlp([2, 30, 30, 30, 2], { seed: 9, biasStd: 0.3 });
     const P = partition(net, { origin: new Float64Array(2), basis: [Float64Array.from([1, 0]), Float64Array.from([0, 1])], domain: square(3) });
@@ -116,6 +129,7 @@ const SHARED: [string, number][] = [
   ["vnncomp2021/mnist-net_256x4.onnx", 3],
   ["vnncomp2021/mnist_relu_9_200.onnx", 0.5],
   ["vnncomp2021/ACASXU_run2a_1_1_batch_2000.onnx", 1],
+  ["exactcompression/cifar100_400-400_l1-7.5e-5_after-compression.onnx", 10],
 ];
 
 function anchors(net: Network): Float64Array[] {
@@ -138,6 +152,9 @@ describe.skipIf(!HAVE_SHARED)("partition fast paths on the shared MLPs' slices",
       const fast = partition(net, spec);
       expect(fast.count).toBeGreaterThan(500);
       expectSame(fast, partitionPlain(net, spec));
+      const pruned = decisionBoundary(fast), all = decisionBoundary(fast, false);
+      expect(bits(pruned.segments).equals(bits(all.segments))).toBe(true);
+      expect(Array.from(pruned.classes)).toEqual(Array.from(all.classes));
     });
   }
 });
