@@ -12,6 +12,8 @@ import { planeThrough } from "../../src/lenses/regions/anchors.js";
 import { Partition, partition, partitionPlain } from "../../src/lenses/regions/partition.js";
 import { patternString, patternStrings } from "../../src/lenses/regions/verify.js";
 import { decisionBoundary } from "../../src/lenses/regions/boundary.js";
+import { gridPatterns, isChainMlp } from "../../src/lenses/regions/grid-patterns.js";
+import { forwardBatchReference } from "../../src/core/engine/reference.js";
 import { HAVE_SHARED, model } from "../helpers/shared.js";
 
 /** Bytes of a typed array, for bit-for-bit comparison (-0 and +0, NaN payloads included). */
@@ -113,6 +115,20 @@ describe("partition fast paths equal the straightforward kernels", () => {
     }
   });
 
+  it("the estimate's batched grid patterns are the reference engine's (random nets, 1–9 samples, ReLU and hard tanh)", () => {
+    const rng = createRng(3);
+    for (const [widths, activation] of [[[5, 9, 7, 3], "relu"], [[4, 6, 6, 6, 2], "hardtanh"], [[3, 8, 1], "leakyrelu"]] as const) {
+      const net = randomMlp(widths as unknown as number[], { seed: 2, biasStd: 0.5, activation });
+      expect(isChainMlp(net)).toBe(true);
+      for (const n of [1, 4, 9]) {
+        const X = Float64Array.from({ length: n * widths[0] }, () => rng.normal());
+        const fast = gridPatterns(net, X, n), ref = forwardBatchReference(net, X, n).patterns;
+        expect(fast.length).toBe(ref.length);
+        fast.forEach((p, k) => expect(bits(p).equals(bits(ref[k]!))).toBe(true));
+      }
+    }
+  });
+
   it("batched pattern strings are patternString's strings", () => {
     const net = randomMlp([2, 30, 30, 30, 2], { seed: 9, biasStd: 0.3 });
     const P = partition(net, { origin: new Float64Array(2), basis: [Float64Array.from([1, 0]), Float64Array.from([0, 1])], domain: square(3) });
@@ -155,6 +171,11 @@ describe.skipIf(!HAVE_SHARED)("partition fast paths on the shared MLPs' slices",
       const pruned = decisionBoundary(fast), all = decisionBoundary(fast, false);
       expect(bits(pruned.segments).equals(bits(all.segments))).toBe(true);
       expect(Array.from(pruned.classes)).toEqual(Array.from(all.classes));
+      // The slice estimate's grid pass: 7 points of the plane (not a multiple of 4), same patterns as the reference.
+      const X = new Float64Array(7 * inputSize(net));
+      for (let s = 0; s < 7; s++) for (let q = 0; q < inputSize(net); q++) X[s * inputSize(net) + q] = plane.origin[q]! + (s - 3) * plane.basis[0][q]! + 0.5 * s * plane.basis[1][q]!;
+      const g = gridPatterns(net, X, 7), ref = forwardBatchReference(net, X, 7).patterns;
+      g.forEach((p, k) => expect(bits(p).equals(bits(ref[k]!))).toBe(true));
     });
   }
 });
