@@ -1,10 +1,24 @@
 import { activations, pieceIndex } from "../activations.js";
 import { Conv2dOp, DenseOp, Layer, PadOp, PoolOp, ScaleOp, Shape } from "../network.js";
 
-/** y = W x + b for one sample. */
+/**
+ * y = W x + b for one sample. Four rows at a time, each with its own sum, so each output is still
+ * bias + Σ_i w_i·x_i added in input order (the same bits as one row at a time) while the four
+ * independent chains hide the add latency and share each x_i load.
+ */
 export function denseForward(op: DenseOp, x: Float64Array, y: Float64Array): void {
   const { inSize, outSize, weight, bias } = op;
-  for (let o = 0; o < outSize; o++) {
+  let o0 = 0;
+  for (; o0 + 4 <= outSize; o0 += 4) {
+    const r0 = o0 * inSize, r1 = r0 + inSize, r2 = r1 + inSize, r3 = r2 + inSize;
+    let s0 = bias[o0]!, s1 = bias[o0 + 1]!, s2 = bias[o0 + 2]!, s3 = bias[o0 + 3]!;
+    for (let i = 0; i < inSize; i++) {
+      const xi = x[i]!;
+      s0 += weight[r0 + i]! * xi; s1 += weight[r1 + i]! * xi; s2 += weight[r2 + i]! * xi; s3 += weight[r3 + i]! * xi;
+    }
+    y[o0] = s0; y[o0 + 1] = s1; y[o0 + 2] = s2; y[o0 + 3] = s3;
+  }
+  for (let o = o0; o < outSize; o++) {
     let s = bias[o]!;
     const row = o * inSize;
     for (let i = 0; i < inSize; i++) s += weight[row + i]! * x[i]!;

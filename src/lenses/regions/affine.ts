@@ -252,3 +252,114 @@ export function convMap(op: Conv2dOp, inShape: Shape, outShape: Shape, K: number
         }
       }
 }
+
+/**
+ * Post-activation of an activation layer on one region, packed: the units that are nonzero in some
+ * channel (their indices into `active`, their K values each into `xa`, unit-major). The values are
+ * those activationMap writes, computed the same way, so a dense layer fed from the packed form
+ * gives the same bits as one fed from the full map. Returns the number of units packed.
+ */
+export function packActivation(table: PieceTable, n: number, K: number, z: Float64Array, pattern: Uint8Array, pOff: number, active: Int32Array, xa: Float64Array): number {
+  const { slope, offset } = table;
+  let m = 0;
+  if (K === 3) {
+    for (let i = 0; i < n; i++) {
+      const s = pattern[pOff + i]!;
+      const a = slope[s]!;
+      const x0 = a * z[i]!, x1 = a * z[n + i]!, x2 = a * z[2 * n + i]! + offset[s]!;
+      if (x0 === 0 && x1 === 0 && x2 === 0) continue;
+      active[m] = i; xa[3 * m] = x0; xa[3 * m + 1] = x1; xa[3 * m + 2] = x2; m++;
+    }
+    return m;
+  }
+  for (let i = 0; i < n; i++) {
+    const s = pattern[pOff + i]!;
+    const a = slope[s]!;
+    let nz = false;
+    for (let c = 0; c < K - 1; c++) { const x = a * z[c * n + i]!; xa[K * m + c] = x; if (x !== 0) nz = true; }
+    const x = a * z[(K - 1) * n + i]! + offset[s]!;
+    xa[K * m + K - 1] = x;
+    if (x !== 0) nz = true;
+    if (nz) active[m++] = i;
+  }
+  return m;
+}
+
+/** Pack the nonzero units of a map x (n elements, K channels) as packActivation does; returns their count. */
+export function packMap(x: Float64Array, n: number, K: number, active: Int32Array, xa: Float64Array): number {
+  let m = 0;
+  for (let i = 0; i < n; i++) {
+    let nz = false;
+    for (let c = 0; c < K; c++) if (x[c * n + i] !== 0) { nz = true; break; }
+    if (!nz) continue;
+    for (let c = 0; c < K; c++) xa[K * m + c] = x[c * n + i]!;
+    active[m++] = i;
+  }
+  return m;
+}
+
+const transposedDense = new WeakMap<Float64Array, Float64Array>();
+
+/** A dense weight (outSize × inSize, row-major) transposed to inSize × outSize (cached per weight). */
+function transposedWeight(weight: Float64Array, inSize: number, outSize: number): Float64Array {
+  let t = transposedDense.get(weight);
+  if (!t) {
+    t = new Float64Array(weight.length);
+    for (let o = 0; o < outSize; o++) for (let i = 0; i < inSize; i++) t[i * outSize + o] = weight[o * inSize + i]!;
+    transposedDense.set(weight, t);
+  }
+  return t;
+}
+
+/**
+ * y = W x (+ b on the constant channel) from a packed input (see packActivation): the same sums in
+ * the same order as denseMap, so the same bits. Four outputs at a time share each input's loads.
+ */
+export function densePacked(
+  weight: Float64Array, bias: Float64Array, inSize: number, outSize: number, K: number,
+  active: Int32Array, xa: Float64Array, m: number, y: Float64Array,
+): void {
+  if (K !== 3) {
+    for (let o = 0; o < outSize; o++) {
+      const row = o * inSize;
+      for (let c = 0; c < K; c++) {
+        let s = c === K - 1 ? bias[o]! : 0;
+        for (let q = 0; q < m; q++) s += weight[row + active[q]!]! * xa[K * q + c]!;
+        y[c * outSize + o] = s;
+      }
+    }
+    return;
+  }
+  // Over the transposed weight: the four weights of a block for one input share a cache line
+  // (row-major they are four lines apart), which matters most when few inputs are active.
+  const wt = transposedWeight(weight, inSize, outSize);
+  const n2 = 2 * outSize;
+  let o = 0;
+  for (; o + 4 <= outSize; o += 4) {
+    let a0 = 0, a1 = 0, a2 = bias[o]!;
+    let b0 = 0, b1 = 0, b2 = bias[o + 1]!;
+    let c0 = 0, c1 = 0, c2 = bias[o + 2]!;
+    let d0 = 0, d1 = 0, d2 = bias[o + 3]!;
+    for (let q = 0; q < m; q++) {
+      const r = active[q]! * outSize + o;
+      const x0 = xa[3 * q]!, x1 = xa[3 * q + 1]!, x2 = xa[3 * q + 2]!;
+      const wa = wt[r]!, wb = wt[r + 1]!, wc = wt[r + 2]!, wd = wt[r + 3]!;
+      a0 += wa * x0; a1 += wa * x1; a2 += wa * x2;
+      b0 += wb * x0; b1 += wb * x1; b2 += wb * x2;
+      c0 += wc * x0; c1 += wc * x1; c2 += wc * x2;
+      d0 += wd * x0; d1 += wd * x1; d2 += wd * x2;
+    }
+    y[o] = a0; y[outSize + o] = a1; y[n2 + o] = a2;
+    y[o + 1] = b0; y[outSize + o + 1] = b1; y[n2 + o + 1] = b2;
+    y[o + 2] = c0; y[outSize + o + 2] = c1; y[n2 + o + 2] = c2;
+    y[o + 3] = d0; y[outSize + o + 3] = d1; y[n2 + o + 3] = d2;
+  }
+  for (; o < outSize; o++) {
+    let s0 = 0, s1 = 0, s2 = bias[o]!;
+    for (let q = 0; q < m; q++) {
+      const w = wt[active[q]! * outSize + o]!;
+      s0 += w * xa[3 * q]!; s1 += w * xa[3 * q + 1]!; s2 += w * xa[3 * q + 2]!;
+    }
+    y[o] = s0; y[outSize + o] = s1; y[n2 + o] = s2;
+  }
+}

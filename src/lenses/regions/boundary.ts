@@ -45,6 +45,8 @@ export function chord(a0: number, a1: number, c: number, v: Float64Array, off: n
   return best > 0;
 }
 const chordPts = new Float64Array(16);
+/** Per class, its least and largest value over the current cell's vertices. */
+let vlo = new Float64Array(16), vhi = new Float64Array(16);
 
 /** Output o of cell i at (u, v). */
 function outAt(P: Partition, i: number, o: number, u: number, v: number): number {
@@ -52,8 +54,12 @@ function outAt(P: Partition, i: number, o: number, u: number, v: number): number
   return P.outMap[base + o]! * u + P.outMap[base + m + o]! * v + P.outMap[base + 2 * m + o]!;
 }
 
-/** The decision boundary of a 2-D partition: where the arg-max of the outputs changes (or, for one output, its zero set). */
-export function decisionBoundary(P: Partition): Boundary {
+/**
+ * The decision boundary of a 2-D partition: where the arg-max of the outputs changes (or, for one
+ * output, its zero set). `prune` (default) skips the classes that are the maximum nowhere in a cell;
+ * false pairs every two classes (the same segments, slower: for tests).
+ */
+export function decisionBoundary(P: Partition, prune = true): Boundary {
   if (P.k !== 2) throw new Error("decisionBoundary needs a 2-D partition");
   const m = P.outSize;
   const segs: number[] = [], cls: number[] = [];
@@ -81,8 +87,29 @@ export function decisionBoundary(P: Partition): Boundary {
       if (first < 0) first = best; else if (best !== first) same = false;
     }
     if (same) continue;
+    // Classes that are the maximum nowhere in the cell have no boundary there: some class j beats
+    // them everywhere (its least vertex value exceeds their largest by 1e-6 of the terms' size, far
+    // above rounding and chord()'s tolerance), so every chord they belong to is clipped away below
+    // or not found at all. Only the others are paired, in the same order.
+    if (vlo.length < m) { vlo = new Float64Array(m); vhi = new Float64Array(m); }
+    vlo.fill(Infinity, 0, m); vhi.fill(-Infinity, 0, m);
+    let big = 0;
+    for (let t = 0; t < n; t++) {
+      const u = V[off + 2 * t]!, v = V[off + 2 * t + 1]!;
+      for (let o = 0; o < m; o++) {
+        const y = outAt(P, i, o, u, v);
+        if (y < vlo[o]!) vlo[o] = y;
+        if (y > vhi[o]!) vhi[o] = y;
+        // The size of the terms (not of their sum): the on-line tolerance of chord() scales with it.
+        big = Math.max(big, Math.abs(P.outMap[base + o]! * u) + Math.abs(P.outMap[base + m + o]! * v) + Math.abs(P.outMap[base + 2 * m + o]!));
+      }
+    }
+    let floor = -Infinity;
+    for (let o = 0; o < m; o++) floor = Math.max(floor, vlo[o]!);
+    const cut = floor - 1e-6 * (1 + big);
     for (let a = 0; a < m; a++)
       for (let b = a + 1; b < m; b++) {
+        if (prune && (!(vhi[a]! >= cut) || !(vhi[b]! >= cut))) continue;
         const d0 = P.outMap[base + a]! - P.outMap[base + b]!;
         const d1 = P.outMap[base + m + a]! - P.outMap[base + m + b]!;
         const dc = P.outMap[base + 2 * m + a]! - P.outMap[base + 2 * m + b]!;

@@ -8,7 +8,7 @@ import { inputSize, Network, outputSize } from "../../core/network.js";
 import { TOLERANCE } from "../../core/tolerance.js";
 import { LinePath, pathSegments } from "./anchors.js";
 import { partition, Partition } from "./partition.js";
-import { patternString, Verification, verifyPartition } from "./verify.js";
+import { patternStrings, Verification, verifyPartition } from "./verify.js";
 
 /** Options of lineRegions. */
 export interface LineOptions {
@@ -115,6 +115,7 @@ export function lineRegions(net: Network, path: LinePath, opts: LineOptions = {}
     pieces += 1;
     let prevSlope: Float64Array | undefined;
     let prev = -1;
+    const patternOf = patternStrings(P);
     for (const i of order) {
       const slope = P.outMap.subarray(2 * m * i, 2 * m * i + m);
       const off = P.outMap.subarray(2 * m * i + m, 2 * m * (i + 1));
@@ -128,7 +129,7 @@ export function lineRegions(net: Network, path: LinePath, opts: LineOptions = {}
         // Segment-local parameter τ = t − shift: y = s·τ + o = s·t + (o − s·shift).
         intervals.push({
           t0: a, t1: b, segment: si,
-          ...(opts.patterns === false ? {} : { pattern: patternString(P, i) }),
+          ...(opts.patterns === false ? {} : { pattern: patternOf(i) }),
           slope: Array.from(slope), offset: Array.from(off, (o, q) => o - slope[q]! * shift),
         });
       }

@@ -21,7 +21,7 @@ import { checkAborted, LensContext } from "../../core/lens.js";
 import { isPiecewiseLinear, Network, sizeOf } from "../../core/network.js";
 import { unitLayerIndices } from "../../core/summary.js";
 import { TOLERANCE } from "../../core/tolerance.js";
-import { activationMap, denseMap, linearLayerMap, maxpoolMap, nonzeroIndices, PieceTable, pieceTable, poolWindows } from "./affine.js";
+import { activationMap, denseMap, densePacked, linearLayerMap, maxpoolMap, nonzeroIndices, packActivation, packMap, PieceTable, pieceTable, poolWindows } from "./affine.js";
 import { groupCandidates, lineCandidates } from "./candidates.js";
 import { cellMeasure, F64Buf, I32Buf, U8Buf } from "./cells.js";
 import { SegmentResponse } from "./response.js";
@@ -49,7 +49,16 @@ const REPORT_EVERY = 256;
 
 /** Compute the exact partition of the domain into the network's linear regions. */
 export function partition(net: Network, spec: PartitionSpec, limits: PartitionLimits = {}, ctx: LensContext = {}): Partition {
-  return new Engine(net, spec, limits, ctx).run();
+  return new Engine(net, spec, limits, ctx, false).run();
+}
+
+/**
+ * The same partition by the straightforward kernels only: every post-activation map built, every
+ * dense product over the full map, responses through SegmentResponse, every candidate tested at the
+ * cell's vertices. The oracle the fast paths are tested against (same cells, same bits); not faster.
+ */
+export function partitionPlain(net: Network, spec: PartitionSpec, limits: PartitionLimits = {}, ctx: LensContext = {}): Partition {
+  return new Engine(net, spec, limits, ctx, true).run();
 }
 
 class Engine {
@@ -65,6 +74,13 @@ class Engine {
   private readonly windows: ({ size: number; index: Int32Array } | undefined)[];
   private readonly scratch: Float64Array[];
   private readonly active: Int32Array;
+  /** Packed nonzero inputs of a dense layer (K values per active unit; see packActivation). */
+  private readonly packed: Float64Array;
+  /**
+   * Per layer: true for an activation unit layer whose only reader is one dense layer, which reads
+   * its post-activation packed straight from the input map and pattern (the map itself is never built).
+   */
+  private readonly fused: boolean[];
   private readonly rootInput: Float64Array;
   private readonly gens: Gen[] = [];
   private readonly anc: Int32Array;
@@ -81,7 +97,7 @@ class Engine {
   /** Per generation g >= 1: the layers it stores, in payload order. */
   private readonly storedIn: number[][];
 
-  constructor(private readonly net: Network, private readonly spec: PartitionSpec, limits: PartitionLimits, private readonly ctx: LensContext) {
+  constructor(private readonly net: Network, private readonly spec: PartitionSpec, limits: PartitionLimits, private readonly ctx: LensContext, private readonly plain: boolean) {
     if (!isPiecewiseLinear(net)) {
       const bad = net.layers.find((l) => l.kind === "activation" && !activations[l.fn].piecewiseLinear)!;
       fail("NOT_PIECEWISE_LINEAR", `exact regions need a piecewise-linear network, but layer '${bad.name}' is ${(bad as { fn: string }).fn}; use sampled regions (--sample) instead`, { node: bad.name });
@@ -126,6 +142,11 @@ class Engine {
     const K = this.K;
     this.scratch = this.size.map((n) => new Float64Array(K * n));
     this.active = new Int32Array(this.size.reduce((a, n) => Math.max(a, n), d));
+    this.packed = new Float64Array(K * this.active.length);
+    const readers = net.layers.map(() => [] as number[]);
+    net.layers.forEach((l, j) => { for (const i of l.inputs) if (i >= 0) readers[i]!.push(j); });
+    this.fused = net.layers.map((l, j) => !plain && l.kind === "activation" && this.stageOf[j]! >= 0 && j !== L - 1 &&
+      readers[j]!.length === 1 && net.layers[readers[j]![0]!]!.kind === "dense" && net.layers[readers[j]![0]!]!.inputs.length === 1);
     this.rootInput = new Float64Array(K * d);
     for (let q = 0; q < k; q++) this.rootInput.set(spec.basis[q]!, q * d);
     this.rootInput.set(spec.origin, k * d);
@@ -168,11 +189,19 @@ class Engine {
     for (const j of this.segLayers[g]!) {
       const layer = this.net.layers[j]!;
       const y = this.scratch[j]!;
-      if (this.stageOf[j]! >= 0) this.unitPost(j, this.freshPattern, this.freshOff);
+      if (this.stageOf[j]! >= 0) { if (!this.fused[j]) this.unitPost(j, this.freshPattern, this.freshOff); }
       else if (layer.kind === "dense") {
-        const x = this.getMap(layer.inputs[0]!);
-        const m = nonzeroIndices(x, layer.inSize, K, this.active);
-        denseMap(layer.weight, layer.bias, layer.inSize, layer.outSize, K, x, this.active, m, y);
+        const i = layer.inputs[0]!;
+        let m: number;
+        if (i >= 0 && this.fused[i] && this.seg[i] === g) {
+          const unit = this.net.layers[i]!;
+          m = packActivation(this.tables[i]!, this.size[i]!, K, this.getMap(unit.inputs[0]!), this.freshPattern, this.freshOff, this.active, this.packed);
+        } else if (this.plain) {
+          const x = this.getMap(i);
+          denseMap(layer.weight, layer.bias, layer.inSize, layer.outSize, K, x, this.active, nonzeroIndices(x, layer.inSize, K, this.active), y);
+          continue;
+        } else m = packMap(this.getMap(i), layer.inSize, K, this.active, this.packed);
+        densePacked(layer.weight, layer.bias, layer.inSize, layer.outSize, K, this.active, this.packed, m, y);
       } else if (layer.kind === "add") linearLayerMap(this.net, j, K, [this.getMap(layer.inputs[0]!), this.getMap(layer.inputs[1]!)], y);
       else linearLayerMap(this.net, j, K, [this.getMap(layer.inputs[0]!)], y);
     }
@@ -273,6 +302,10 @@ class Engine {
     const payload = layer.kind === "activation" && carried.length > 0;
     const paySize = payload ? carried.reduce((a, j) => a + K * this.size[j]!, 0) : 0;
     const response = payload ? new SegmentResponse(this.net, u, this.segLayers[s + 1]!.slice(1), carried) : undefined;
+    // The usual MLP step (activation → dense, the dense map carried): a unit's response is its weight column.
+    const rest = this.segLayers[s + 1]!.slice(1);
+    const next = rest.length === 1 ? this.net.layers[rest[0]!]! : undefined;
+    const column = !this.plain && payload && next?.kind === "dense" && next.inputs[0] === u && carried.length === 1 && carried[0] === rest[0] ? next : undefined;
     const payOff = [0];
     for (const j of carried) payOff.push(payOff[payOff.length - 1]! + K * this.size[j]!);
     const payBase = new Float64Array(paySize);
@@ -305,9 +338,10 @@ class Engine {
       if (layer.kind === "maxpool") {
         const nIn = layer.inputs[0] === -1 ? sizeOf(this.net.inputShape) : this.size[layer.inputs[0]!]!;
         groupCandidates(sp, this.windows[u]!, nu, nIn, z, v, off, n, this.range, base, ids);
-      } else lineCandidates(sp, this.tables[u]!, nu, z, v, off, n, this.range, base, ids, lineBp, this.stats);
-      if (payload) this.payload(s, u, z, base, ids, lineBp, response!, payOff, payBase);
-      sp.start(v, off, n, ids.a, ids.n, payBase);
+      } else lineCandidates(sp, this.tables[u]!, nu, z, v, off, n, this.range, base, ids, lineBp, this.stats, !this.plain);
+      if (payload) this.payload(s, u, z, base, ids, lineBp, response!, payOff, payBase, column);
+      // One carried map is its own payload (scratch holds it until start copies it).
+      sp.start(v, off, n, ids.a, ids.n, carried.length === 1 ? this.scratch[carried[0]!]! : payBase);
     };
     return { begin, leaf };
   }
@@ -318,11 +352,11 @@ class Engine {
    * The payload of one parent cell: generation s+1's stored maps with every crossing line off (the
    * base pattern), and each crossing line's sparse delta when it is decided on.
    */
-  private payload(s: number, u: number, z: Float64Array, base: Uint8Array, ids: I32Buf, lineBp: I32Buf, response: SegmentResponse, payOff: number[], out: Float64Array): void {
+  private payload(s: number, u: number, z: Float64Array, base: Uint8Array, ids: I32Buf, lineBp: I32Buf, response: SegmentResponse, payOff: number[], out: Float64Array, column?: { weight: Float64Array; inSize: number; outSize: number }): void {
     const K = this.K, nu = this.size[u]!, sp = this.splitters[s]!, table = this.tables[u]!;
     this.computeSegment(s + 1, base, 0);
     const carried = this.storedIn[s + 1]!;
-    carried.forEach((j, t) => out.set(this.scratch[j]!, payOff[t]!));
+    if (carried.length > 1) carried.forEach((j, t) => out.set(this.scratch[j]!, payOff[t]!));
     const dz = this.dz;
     let lastUnit = -1;
     for (let q = 0; q < ids.n; q++) {
@@ -330,6 +364,42 @@ class Engine {
       const ds = table.slope[bp + 1]! - table.slope[bp]!, dof = table.offset[bp + 1]! - table.offset[bp]!;
       for (let c = 0; c < K; c++) dz[c] = ds * z[c * nu + i]!;
       dz[K - 1]! += dof;
+      if (column) {
+        // The delta is dz ⊗ column i of the weight. Where no entry of it is zero it is stored dense
+        // (the whole payload, channel-major, length marked -1); otherwise sparse, its zeros left out
+        // as SegmentResponse leaves them out (adding a zero could turn a -0 into +0).
+        const { weight, inSize, outSize } = column;
+        sp.deltaStart.push(sp.deltaIdx.n);
+        sp.deltaIdx.reserve(K * outSize); sp.deltaVal.reserve(K * outSize);
+        const di = sp.deltaIdx.a, dv = sp.deltaVal.a;
+        let at = sp.deltaIdx.n, dense = true;
+        for (let c = 0; c < K && dense; c++) {
+          const d = dz[c]!, o0 = at + c * outSize;
+          for (let o = 0; o < outSize; o++) {
+            const val = d * weight[o * inSize + i]!;
+            if (val === 0) { dense = false; break; }
+            dv[o0 + o] = val;
+          }
+        }
+        if (dense) {
+          at += K * outSize;
+          sp.deltaIdx.n = at; sp.deltaVal.n = at;
+          sp.deltaLen.push(-1);
+          continue;
+        }
+        for (let o = 0; o < outSize; o++) {
+          const r = weight[o * inSize + i]!;
+          if (r === 0) continue;
+          for (let c = 0; c < K; c++) {
+            const val = dz[c]! * r;
+            if (val === 0) continue;
+            di[at] = c * outSize + o; dv[at] = val; at++;
+          }
+        }
+        sp.deltaIdx.n = at; sp.deltaVal.n = at;
+        sp.deltaLen.push(at - sp.deltaStart.a[q]!);
+        continue;
+      }
       if (i !== lastUnit) {
         // One response per unit (a hard-tanh unit has two lines with the same response).
         this.respT.n = 0; this.respE.n = 0; this.respVal.n = 0;

@@ -3,12 +3,12 @@
 // count is a lower bound; when nearly every grid point has its own pattern the grid does not resolve
 // the regions and the slice holds many more. When even the lower bound's storage exceeds the memory
 // limit, the slice is refused up front (in seconds, not after minutes of partitioning).
-import { forwardBatchReference } from "../../core/engine/reference.js";
 import { fail } from "../../core/errors.js";
 import { checkAborted, LensContext } from "../../core/lens.js";
 import { inputSize, Network, sizeOf } from "../../core/network.js";
 import { unitLayerIndices } from "../../core/summary.js";
 import { Plane, planePoint } from "./anchors.js";
+import { gridPatterns } from "./grid-patterns.js";
 
 /** The coarse pass's findings (in the slice result as `estimate`). */
 export interface SliceEstimate {
@@ -62,7 +62,7 @@ function distinctIn(net: Network, plane: Plane, domain: Float64Array, w: [number
     const n = Math.min(chunk, pts.length - s);
     const X = new Float64Array(n * d);
     for (let r = 0; r < n; r++) X.set(planePoint(plane, pts[s + r]![0], pts[s + r]![1], x), r * d);
-    const { patterns } = forwardBatchReference(net, X, n);
+    const patterns = gridPatterns(net, X, n);
     for (let r = 0; r < n; r++) {
       let key = "";
       for (const p of patterns) {

@@ -11,7 +11,7 @@ import { Boundary, decisionBoundary } from "./boundary.js";
 import { cellCentroid, cellMeasure } from "./cells.js";
 import { partition, Partition } from "./partition.js";
 import { estimateNeeded, estimateSlice, SliceEstimate } from "./slice-estimate.js";
-import { patternString, Verification, verifyPartition } from "./verify.js";
+import { patternStrings, Verification, verifyPartition } from "./verify.js";
 
 /** Options of sliceRegions. */
 export interface SliceOptions {
@@ -115,6 +115,7 @@ export function sliceCompute(net: Network, plane: Plane, opts: SliceOptions = {}
   const m = P.outSize;
   let areaSum = 0, maxVertices = 0;
   const regions: SliceRegion[] = [];
+  const patternOf = patternStrings(P), withPatterns = opts.patterns !== false;
   for (let i = 0; i < P.count; i++) {
     const off = P.cellOff[i]!, n = P.cellLen[i]!;
     const area = cellMeasure(2, P.verts, off, n);
@@ -134,11 +135,11 @@ export function sliceCompute(net: Network, plane: Plane, opts: SliceOptions = {}
     }
     const polygon: [number, number][] = [];
     for (let q = 0; q < n; q++) polygon.push([P.verts[off + 2 * q]!, P.verts[off + 2 * q + 1]!]);
-    regions.push({
-      polygon, area, centroid: [c[0]!, c[1]!],
-      ...(opts.patterns === false ? {} : { pattern: patternString(P, i) }),
-      predicted: best, slopeNorm: Math.sqrt(norm), affine: { A, c: cc },
-    });
+    // Two literals rather than a spread: no temporary object per region, one shape each.
+    const centroid: [number, number] = [c[0]!, c[1]!], affine = { A, c: cc }, slopeNorm = Math.sqrt(norm);
+    regions.push(withPatterns
+      ? { polygon, area, centroid, pattern: patternOf(i), predicted: best, slopeNorm, affine }
+      : { polygon, area, centroid, predicted: best, slopeNorm, affine });
   }
   const segments: SliceResult["decisionBoundary"]["segments"] = [];
   const S = boundary.segments;

@@ -36,7 +36,10 @@ export class Splitter extends SplitCandidates {
    * a full forward through those layers per leaf.
    */
   paySize = 0;
-  /** Per candidate line: its delta's entries [deltaStart, deltaStart + deltaLen) in deltaIdx / deltaVal. */
+  /**
+   * Per candidate line: its delta's entries [deltaStart, deltaStart + deltaLen) in deltaIdx / deltaVal;
+   * deltaLen -1 marks a dense delta, paySize values from deltaStart in deltaVal (deltaIdx unused).
+   */
   readonly deltaStart = new I32Buf(SMALL);
   readonly deltaLen = new I32Buf(SMALL);
   readonly deltaIdx = new I32Buf(SMALL);
@@ -151,8 +154,13 @@ export class Splitter extends SplitCandidates {
 
   /** Add line id's delta to the payload at po (the line was decided on). */
   private addDelta(id: number, po: number): void {
-    const s = this.deltaStart.a[id]!, e = s + this.deltaLen.a[id]!;
-    const ix = this.deltaIdx.a, dv = this.deltaVal.a, p = this.pay.a;
+    const s = this.deltaStart.a[id]!, len = this.deltaLen.a[id]!;
+    const dv = this.deltaVal.a, p = this.pay.a;
+    if (len < 0) {
+      for (let q = 0, P = this.paySize; q < P; q++) p[po + q]! += dv[s + q]!;
+      return;
+    }
+    const e = s + len, ix = this.deltaIdx.a;
     for (let q = s; q < e; q++) p[po + ix[q]!]! += dv[q]!;
   }
 

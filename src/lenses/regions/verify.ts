@@ -32,6 +32,38 @@ export function patternString(P: Partition, i: number): string {
 let codeBuf = new Uint16Array(1024);
 const DIGIT_CODES = Uint16Array.from(DIGITS, (c) => c.charCodeAt(0));
 
+/** Cells decoded per batch by patternStrings. */
+const PATTERN_BATCH = 256;
+
+/**
+ * patternString for many cells: the same strings, decoded a batch of cells at a time (one native
+ * decode of ASCII codes per batch — UTF-8 and ASCII agree there — each cell's string a slice of it)
+ * instead of one character at a time. Fastest when cells are asked for in order.
+ */
+export function patternStrings(P: Partition): (i: number) => string {
+  let total = P.unitLayers.length - 1;
+  for (const n of P.unitSizes) total += n;
+  const dec = typeof TextDecoder === "undefined" ? undefined : new TextDecoder();
+  if (!dec || total === 0) return (i) => patternString(P, i);
+  const codes = Uint8Array.from(DIGIT_CODES);
+  const bytes = new Uint8Array(PATTERN_BATCH * total);
+  let from = -1, to = -1, text = "";
+  return (i: number): string => {
+    if (i < from || i >= to) {
+      from = i; to = Math.min(P.count, i + PATTERN_BATCH);
+      let at = 0;
+      for (let c = from; c < to; c++)
+        for (let s = 0; s < P.unitLayers.length; s++) {
+          if (s > 0) bytes[at++] = 124;
+          const n = P.unitSizes[s]!, row = P.ancestor[s]![c]! * n, pat = P.patterns[s]!;
+          for (let j = 0; j < n; j++) bytes[at++] = codes[pat[row + j]!]!;
+        }
+      text = dec.decode(bytes.subarray(0, at));
+    }
+    return text.slice((i - from) * total, (i - from + 1) * total);
+  };
+}
+
 /** Outcome of checking every cell at interior points. */
 export interface Verification {
   /** Cells checked. */
