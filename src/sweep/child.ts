@@ -4,7 +4,7 @@
 import { isNetsizeError } from "../core/errors.js";
 import type { Progress } from "../core/lens.js";
 import { runJob } from "./job.js";
-import { parentGuard } from "./parent.js";
+import { guardedProgress, parentGuard } from "./parent.js";
 import type { SweepJob } from "./plan.js";
 
 /** Messages of the pool (coordinator → child: a job; child → coordinator: its output or error). */
@@ -12,16 +12,9 @@ export type ChildReply = { id: string; output: unknown } | { id: string; error: 
 /** A running job's training progress (child → coordinator, at most once a second). */
 export interface ChildProgress { id: string; progress: Progress }
 
-const guard = parentGuard();
+parentGuard();
 process.on("message", (job: SweepJob) => {
-  let last = -Infinity;
-  const onProgress = (p: Progress): void => {
-    guard();
-    const now = performance.now();
-    if (now - last < 1000) return;
-    last = now;
-    process.send!({ id: job.id, progress: p } satisfies ChildProgress);
-  };
+  const onProgress = guardedProgress((p) => process.send!({ id: job.id, progress: p } satisfies ChildProgress));
   runJob(job, { onProgress }).then(
     (output) => process.send!({ id: job.id, output } satisfies ChildReply),
     (e: unknown) => process.send!({ id: job.id, error: { ...(isNetsizeError(e) ? { code: e.code } : {}), message: e instanceof Error ? e.message : String(e) } } satisfies ChildReply),

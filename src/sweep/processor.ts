@@ -3,24 +3,16 @@
 // most once a second and exits as soon as its worker is gone (parent.ts says why that needs care).
 import type { Job } from "bullmq";
 import { isNetsizeError } from "../core/errors.js";
-import type { Progress } from "../core/lens.js";
 import { runJob, type JobOutput } from "./job.js";
-import { parentGuard } from "./parent.js";
+import { guardedProgress, parentGuard } from "./parent.js";
 import type { SweepJob } from "./plan.js";
 
 const guard = parentGuard();
 
 /** Run one sweep job; a NetsizeError keeps its code in the message the coordinator records. */
 export default async function process_(job: Job<SweepJob>): Promise<JobOutput> {
-  let last = -Infinity;
-  const onProgress = (p: Progress): void => {
-    guard();
-    const now = performance.now();
-    if (now - last < 1000) return;
-    last = now;
-    // Not awaited: training does not wait on Redis; the sandbox forwards it to the worker, which stores it.
-    void job.updateProgress({ done: p.done, ...(p.total !== undefined ? { total: p.total } : {}), ...(p.stage ? { stage: p.stage } : {}) }).catch(() => undefined);
-  };
+  // Not awaited: training does not wait on Redis; the sandbox forwards it to the worker, which stores it.
+  const onProgress = guardedProgress((p) => void job.updateProgress({ done: p.done, ...(p.total !== undefined ? { total: p.total } : {}), ...(p.stage ? { stage: p.stage } : {}) }).catch(() => undefined));
   try {
     return await runJob(job.data, { onProgress });
   } catch (e) {
