@@ -19,6 +19,7 @@ export interface StabilityCliOptions extends DomainCliOptions {
   timeLimit?: string;
   unitTimeLimit?: string;
   samples?: string;
+  alphaIterations?: string;
   seed?: string;
   milpBounds?: boolean;
   json?: string;
@@ -40,6 +41,7 @@ export function addStabilityOptions(cmd: Command): Command {
     .option("--time-limit <s>", O.timeLimit.description, lensDefault(O.timeLimit))
     .option("--unit-time-limit <s>", O.unitTimeLimit.description, lensDefault(O.unitTimeLimit))
     .option("--samples <n>", O.samples.description)
+    .option("--alpha-iterations <n>", O.alphaIterations.description)
     .option("--seed <n>", O.seed.description, lensDefault(O.seed))
     .option("--milp-bounds", O.milpBounds.description)
     .option("--quiet", "no progress bar");
@@ -47,7 +49,8 @@ export function addStabilityOptions(cmd: Command): Command {
 
 /** Parse the stability options of a command (every default is the lens's own). */
 export function stabilityOptionsFrom(opts: StabilityCliOptions, domain: CliDomain): StabilityOptions {
-  const method = parseChoice(opts.method, "--method", ["ibp", "crown", "lp", "milp", "auto"] as const);
+  const method = parseChoice(opts.method, "--method", ["ibp", "crown", "alpha-crown", "lp", "milp", "auto"] as const);
+  const alphaIterations = parseIntOption(opts.alphaIterations, "--alpha-iterations", { min: 0 });
   const timeLimit = parseNumberOption(opts.timeLimit, "--time-limit");
   const unitTimeLimit = parseNumberOption(opts.unitTimeLimit, "--unit-time-limit");
   const samples = parseIntOption(opts.samples, "--samples", { min: 0 });
@@ -58,6 +61,7 @@ export function stabilityOptionsFrom(opts: StabilityCliOptions, domain: CliDomai
     ...(timeLimit !== undefined ? { timeLimit } : {}),
     ...(unitTimeLimit !== undefined ? { unitTimeLimit } : {}),
     ...(samples !== undefined ? { samples } : {}),
+    ...(alphaIterations !== undefined ? { alphaIterations } : {}),
     ...(opts.milpBounds ? { milpBounds: true } : {}),
     ...(domain.data ? { data: { x: domain.data.x, n: domain.data.n } } : {}),
   };
