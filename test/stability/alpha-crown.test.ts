@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { Box, makeBox, uniformBox } from "../../src/core/domain.js";
 import { parseVnnlib } from "../../src/core/io/vnnlib.js";
@@ -15,6 +17,7 @@ import { crownNode } from "../../src/lenses/stability/crown.js";
 import { ibp, Interval, nodeInterval } from "../../src/lenses/stability/ibp.js";
 import { stability } from "../../src/lenses/stability/stability.js";
 import { widenLower, widenUpper } from "../../src/lenses/stability/state.js";
+import { errorLine, netsizeAll } from "../cli/run.js";
 import { HAVE_SHARED, model } from "../helpers/shared.js";
 import { biasedMlp, boxSamples } from "./nets.js";
 import { contradictions } from "./soundness.js";
@@ -184,5 +187,23 @@ describe.skipIf(!HAVE_SHARED)("α-CROWN on real networks", () => {
     const check = await contradictions(net, box, al, 10_000, 3);
     expect(check.stableViolations).toBe(0);
     expect(check.boundViolations).toBe(0);
+  });
+});
+
+describe.skipIf(!HAVE_SHARED)("netsize stability --method alpha-crown", () => {
+  it("runs the α-CROWN stage with --alpha-iterations and refuses a negative count", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "netsize-alpha-"));
+    const json = path.join(dir, "a.json");
+    const acas = model(`${VNN}/ACASXU_run2a_1_1_batch_2000.onnx`), prop = model(`${VNN}/prop_1.vnnlib`);
+    const runs = await netsizeAll([
+      ["stability", acas, "--vnnlib", prop, "--method", "alpha-crown", "--alpha-iterations", "20", "--json", json, "--quiet"],
+      ["stability", acas, "--vnnlib", prop, "--method", "alpha-crown", "--alpha-iterations", "-1", "--quiet"],
+    ]);
+    expect(runs[0]!.code).toBe(0);
+    const res = JSON.parse(readFileSync(json, "utf8"));
+    expect(res.options.alphaIterations).toBe(20);
+    expect(res.stages.map((s: { stage: string }) => s.stage)).toEqual(["ibp", "crown", "alpha-crown"]);
+    expect(res.totals.stablyActive + res.totals.stablyInactive).toBe(58);
+    expect(errorLine(runs[1]!).code).toBe("BAD_ARGUMENT");
   });
 });

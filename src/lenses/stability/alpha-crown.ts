@@ -165,8 +165,7 @@ function optimise(chain: Chain, box: Box, k: number, relax: (LayerRelax | undefi
       const a = alpha[j], g = grads[j], r = relax[j];
       if (!a || !g || !r) continue;
       const n = r.free.length, M = m1[j]!, V = m2[j]!;
-      for (let e = 0; e < a.length; e++) {
-        const i = e % n;
+      for (let e = 0, i = 0; e < a.length; e++, i = i + 1 === n ? 0 : i + 1) {
         if (!r.free[i]) continue;
         const gi = Number.isFinite(g[e]!) ? g[e]! : 0;
         M[e] = BETA1 * M[e]! + (1 - BETA1) * gi;

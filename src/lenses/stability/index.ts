@@ -24,11 +24,11 @@ export type { Chain, ChainLayer } from "./chain.js";
 export { CERTIFIERS } from "./state.js";
 export type { Certifier } from "./state.js";
 
-/** stability: which units never switch on a domain, each claim certified by IBP, CROWN, LP or MILP. */
+/** stability: which units never switch on a domain, each claim certified by IBP, CROWN, α-CROWN, LP or MILP. */
 export const stabilityLens: Lens<Box, StabilityOptions, StabilityResult> = {
   name: "stability",
   schema: "netsize.stability/1",
-  description: "stably active / stably inactive / unstable units on a domain, certified by IBP, CROWN, LP or MILP",
+  description: "stably active / stably inactive / unstable units on a domain, certified by IBP, CROWN, α-CROWN, LP or MILP",
   options: STABILITY_OPTIONS,
   run: (net, box, options, ctx) => stability(net, box, options, ctx),
 };
