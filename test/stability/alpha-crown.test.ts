@@ -19,7 +19,7 @@ import { stability } from "../../src/lenses/stability/stability.js";
 import { widenLower, widenUpper } from "../../src/lenses/stability/state.js";
 import { errorLine, netsizeAll } from "../cli/run.js";
 import { HAVE_SHARED, model } from "../helpers/shared.js";
-import { biasedMlp, boxSamples } from "./nets.js";
+import { biasedMlp, boxSamples, smallConvNet } from "./nets.js";
 import { contradictions } from "./soundness.js";
 
 /** CROWN on every unit layer in turn (each intersected with IBP), then the output — as bench/bounds.ts runs it. */
@@ -114,6 +114,29 @@ describe("α-CROWN on random MLPs", () => {
     ), { numRuns: 40 });
     // The optimiser does something on most of them.
     expect(tighter).toBeGreaterThan(20);
+  });
+});
+
+describe("the alpha-crown stage", () => {
+  it("is skipped, with the reason, on a residual / max-pool net (CROWN's bounds stay)", async () => {
+    const net = smallConvNet(3), box = uniformBox(25, 0, 1);
+    const cr = await stability(net, box, { method: "crown" });
+    const al = await stability(net, box, { method: "alpha-crown" });
+    const st = al.stages.find((s) => s.stage === "alpha-crown")!;
+    expect(st.note).toMatch(/^skipped: .*residual|^skipped: .*max pool/);
+    expect(al.layers.map((l) => l.lower)).toEqual(cr.layers.map((l) => l.lower));
+  });
+
+  it("runs before LP when lp is given --alpha-iterations, and LP starts from its bounds", async () => {
+    const net = biasedMlp([4, 10, 10, 10, 2], 9, { pStable: 0 }), box = uniformBox(4, 0, 1);
+    const lp = await stability(net, box, { method: "lp" });
+    const alp = await stability(net, box, { method: "lp", alphaIterations: 10 });
+    expect(lp.stages.map((s) => s.stage)).toEqual(["ibp", "crown", "lp"]);
+    expect(alp.stages.map((s) => s.stage)).toEqual(["ibp", "crown", "alpha-crown", "lp"]);
+    expect(alp.options.alphaIterations).toBe(10);
+    const stable = (r: typeof lp): number => r.totals.stablyActive + r.totals.stablyInactive;
+    expect(stable(alp)).toBeGreaterThanOrEqual(stable(lp));
+    await expect(stability(net, box, { method: "alpha-crown", alphaIterations: 1.5 })).rejects.toMatchObject({ code: "BAD_ARGUMENT" });
   });
 });
 
