@@ -7,6 +7,7 @@
 // replaced by the line its coefficient selected and x* the box corner the concretisation picked, so
 // d bound / d α = (coefficient of the unit's output) × (its pre-activation in N at x*), one forward
 // pass per bound (Danskin: x* and the line choice are locally constant).
+import { ActivationName, ActivationParams } from "../../core/activations.js";
 import { Box } from "../../core/domain.js";
 import { checkAborted, LensContext } from "../../core/lens.js";
 import { Chain } from "./chain.js";
@@ -27,7 +28,7 @@ export interface PreBounds {
 }
 
 /** The relaxation of one unit layer: CROWN's lines, and which one (if any) is free with its slope range. */
-interface LayerRelax {
+export interface LayerRelax {
   lowS: Float64Array; lowT: Float64Array; upS: Float64Array; upT: Float64Array;
   /** 0: both lines fixed; 1: the lower line s·z is free; 2: the upper line s·z is free. */
   free: Uint8Array;
@@ -44,7 +45,12 @@ function kinkSlopes(fn: string, alpha: number | undefined): [number, number] | n
 }
 
 function relaxLayer(chain: Chain, j: number, b: PreBounds): LayerRelax {
-  const act = chain.layers[j]!.act!, n = chain.layers[j]!.outSize;
+  return relaxUnits(chain.layers[j]!.act!, b);
+}
+
+/** The α-CROWN relaxation of the units of an activation on their pre-activation bounds `b`. */
+export function relaxUnits(act: { fn: ActivationName; params: ActivationParams }, b: PreBounds): LayerRelax {
+  const n = b.lower.length;
   const r: LayerRelax = {
     lowS: new Float64Array(n), lowT: new Float64Array(n), upS: new Float64Array(n), upT: new Float64Array(n),
     free: new Uint8Array(n), sMin: new Float64Array(n), sMax: new Float64Array(n), freeCount: 0,
@@ -130,11 +136,37 @@ export function alphaCrownChain(chain: Chain, box: Box, pre: (PreBounds | undefi
   return alphaCrownRows(chain, box, K - 1, pre, Int32Array.from({ length: last.outSize }, (_, i) => i), iterations, ctx);
 }
 
-interface Best { value: Float64Array; mag: Float64Array }
+/** The best bound of each functional and the magnitude of its terms. */
+export interface Best { value: Float64Array; mag: Float64Array }
+
+/** What the slope optimiser needs of a network form: q functionals, the relaxation per parameter layer, a bound pass and its gradient. */
+export interface SlopeProblem {
+  q: number;
+  relax: readonly (LayerRelax | undefined)[];
+  /** Lower bound and term magnitude of every functional with slopes `alpha`; remembers what `gradient` needs. */
+  evaluate(alpha: readonly (Float64Array | undefined)[], value: Float64Array, mag: Float64Array): void;
+  /** d bound / d slope of the last evaluation, per parameter layer (functionals × units). */
+  gradient(alpha: readonly (Float64Array | undefined)[]): readonly (Float64Array | undefined)[];
+}
 
 function optimise(chain: Chain, box: Box, k: number, relax: (LayerRelax | undefined)[], rows: Int32Array, iterations: number, ctx?: LensContext): Best {
-  const c = rows.length, q = 2 * c;
-  const n0 = chain.inputSize;
+  const q = 2 * rows.length, n0 = chain.inputSize;
+  const post: (Float64Array | undefined)[] = relax.map((r) => (r ? new Float64Array(q * r.free.length) : undefined));
+  const xstar = new Uint8Array(q * n0);
+  const lastFree = relax.reduce((acc, r, j) => (r && r.freeCount > 0 ? j : acc), -1);
+  return optimiseSlopes({
+    q, relax,
+    evaluate: (alpha, value, mag) => backward(chain, box, k, relax, alpha, rows, post, xstar, value, mag),
+    gradient: (alpha) => gradient(chain, box, relax, alpha, post, xstar, q, lastFree),
+  }, iterations, ctx);
+}
+
+/**
+ * Projected Adam ascent on every functional's lower bound over `iterations` evaluations, from CROWN's
+ * slopes; returns the best bound seen per functional (by its value after the rounding slack).
+ */
+export function optimiseSlopes(p: SlopeProblem, iterations: number, ctx?: LensContext): Best {
+  const { q, relax } = p;
   // Slopes per functional and unit, starting at CROWN's; Adam moments beside them.
   const alpha = relax.map((r) => {
     if (!r || r.freeCount === 0) return undefined;
@@ -144,24 +176,22 @@ function optimise(chain: Chain, box: Box, k: number, relax: (LayerRelax | undefi
   });
   const m1 = alpha.map((a) => (a ? new Float64Array(a.length) : undefined));
   const m2 = alpha.map((a) => (a ? new Float64Array(a.length) : undefined));
-  const post: (Float64Array | undefined)[] = relax.map((r) => (r ? new Float64Array(q * r.free.length) : undefined));
-  const xstar = new Uint8Array(q * n0);
   const best: Best = { value: new Float64Array(q).fill(-Infinity), mag: new Float64Array(q).fill(Infinity) };
   const bestWide = new Float64Array(q).fill(-Infinity);
   const value = new Float64Array(q), mag = new Float64Array(q);
-  const lastFree = relax.reduce((acc, r, j) => (r && r.freeCount > 0 ? j : acc), -1);
+  const anyFree = relax.some((r) => r && r.freeCount > 0);
   for (let it = 0; it < iterations; it++) {
     checkAborted(ctx);
-    backward(chain, box, k, relax, alpha, rows, post, xstar, value, mag);
+    p.evaluate(alpha, value, mag);
     for (let f = 0; f < q; f++) {
       const v = value[f]!, w = v - slack(mag[f]!);
       // Only a finite bound can win; NaN or ±∞ (overflow) proves nothing and never replaces one.
       if (Number.isFinite(v) && Number.isFinite(w) && w > bestWide[f]!) { bestWide[f] = w; best.value[f] = v; best.mag[f] = mag[f]!; }
     }
-    if (it === iterations - 1 || lastFree < 0) break;
-    const grads = gradient(chain, box, relax, alpha, post, xstar, q, lastFree);
+    if (it === iterations - 1 || !anyFree) break;
+    const grads = p.gradient(alpha);
     const t = it + 1, bc1 = 1 - BETA1 ** t, bc2 = 1 - BETA2 ** t;
-    for (let j = 0; j <= lastFree; j++) {
+    for (let j = 0; j < relax.length; j++) {
       const a = alpha[j], g = grads[j], r = relax[j];
       if (!a || !g || !r) continue;
       const n = r.free.length, M = m1[j]!, V = m2[j]!;
@@ -186,7 +216,7 @@ function optimise(chain: Chain, box: Box, k: number, relax: (LayerRelax | undefi
  * output (`post`, for the gradient), and which box corner each input took (xstar: 1 = lower end).
  */
 function backward(
-  chain: Chain, box: Box, k: number, relax: (LayerRelax | undefined)[], alpha: (Float64Array | undefined)[], rows: Int32Array,
+  chain: Chain, box: Box, k: number, relax: (LayerRelax | undefined)[], alpha: readonly (Float64Array | undefined)[], rows: Int32Array,
   post: (Float64Array | undefined)[], xstar: Uint8Array, value: Float64Array, mag: Float64Array,
 ): void {
   const c = rows.length, q = 2 * c;
@@ -247,7 +277,7 @@ function backward(
  * at x*, up to unit layer `last` (on its free units only), times each unit's output coefficient.
  */
 function gradient(
-  chain: Chain, box: Box, relax: (LayerRelax | undefined)[], alpha: (Float64Array | undefined)[], post: (Float64Array | undefined)[],
+  chain: Chain, box: Box, relax: (LayerRelax | undefined)[], alpha: readonly (Float64Array | undefined)[], post: (Float64Array | undefined)[],
   xstar: Uint8Array, q: number, last: number,
 ): (Float64Array | undefined)[] {
   const grads: (Float64Array | undefined)[] = [];

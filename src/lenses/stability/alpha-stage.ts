@@ -6,7 +6,9 @@ import { LensContext } from "../../core/lens.js";
 import { alphaCrownRows, alphaHasFreedom, PreBounds } from "./alpha-crown.js";
 import { pastDeadline, withinBudget } from "./budget.js";
 import { Chain } from "./chain.js";
-import { Interval } from "./ibp.js";
+import { ibp, Interval } from "./ibp.js";
+import { alphaCrownNode } from "./alpha-dag.js";
+import { Network } from "../../core/network.js";
 import { CERT, tighten, undecided, UnitLayerState } from "./state.js";
 
 /** How the stage runs: iterations per bound, whole-network (auto) mode, and the run's deadline (performance.now() ms). */
@@ -47,3 +49,38 @@ export function alphaStage(
   }
   return { bounds, outOfTime: false };
 }
+
+/**
+ * The same stage on a network without a chain form (residual adds, max pooling), through crown.ts's
+ * backward pass (alpha-dag.ts): each unit layer relaxes on IBP intersected with the states' bounds.
+ */
+export function alphaStageDag(
+  net: Network, box: Box, states: UnitLayerState[], opts: AlphaStageOptions, ctx: LensContext, progress: (done: number, total: number) => void,
+): { bounds: number; outOfTime: boolean } {
+  const total = states.reduce((a, s) => a + s.n, 0);
+  const lastState = states[states.length - 1];
+  const tight = new Map<number, { lower: Float64Array; upper: Float64Array }>();
+  let bounds = 0, done = 0, free = false;
+  for (const s of states) {
+    progress(done, total);
+    done += s.n;
+    if (pastDeadline(opts.deadline)) return { bounds, outOfTime: true };
+    // A slope is free only behind an unstable two-piece unit of an earlier layer.
+    if (free && s.preNode !== -1) {
+      const rows: number[] = [];
+      for (let i = 0; i < s.n; i++) if (s.piece[i]! < 0 && (!opts.auto || undecided(s, i) || s !== lastState)) rows.push(i);
+      if (rows.length > 0) {
+        for (const t of states) tight.set(t.preNode, { lower: t.lower, upper: t.upper });
+        const nb = ibp(net, box, tight);
+        let r: Interval | undefined;
+        if (!withinBudget(ctx, opts.deadline, (bctx) => { r = alphaCrownNode(net, box, nb, s.preNode, Int32Array.from(rows), opts.iterations, bctx); })) return { bounds, outOfTime: true };
+        rows.forEach((i, t) => tighten(s, i, r!.lower[t]!, r!.upper[t]!, r!.mag[t]!, CERT.alpha));
+        bounds += rows.length;
+      }
+    }
+    if (TWO_PIECE.has(s.fn)) for (let i = 0; i < s.n; i++) if (s.piece[i]! < 0) free = true;
+  }
+  return { bounds, outOfTime: false };
+}
+
+const TWO_PIECE: ReadonlySet<string> = new Set(["relu", "leakyrelu", "abs"]);

@@ -8,7 +8,7 @@ import { inputSize, isPiecewiseLinear, Network } from "../../core/network.js";
 import { TOLERANCE } from "../../core/tolerance.js";
 import { Chain, toChain } from "./chain.js";
 import { crownNode } from "./crown.js";
-import { alphaStage } from "./alpha-stage.js";
+import { alphaStage, alphaStageDag } from "./alpha-stage.js";
 import { ibp, NodeBounds } from "./ibp.js";
 import { lpLayer } from "./lp.js";
 import { SPLIT_MAX_INPUTS } from "./split.js";
@@ -160,12 +160,11 @@ export async function stability(net: Network, box: Box, options: StabilityOption
 
   if (rank >= 2 && alphaIterations > 0) {
     t0 = performance.now();
-    if (!chain) stages.push({ stage: "alpha-crown", ms: 0, stable: 0, unstable: 0, undecidedAfter: decidedCounts(states).undecided, note: `skipped: ${chainNote}` });
-    else {
-      const r = alphaStage(chain, cstates, box, states, { iterations: alphaIterations, auto, deadline }, ctx, (d, t) => progress("alpha-crown", d, t));
-      if (r.outOfTime) outOfTime = true;
-      record("alpha-crown", t0, { work: r.bounds, note: `${alphaIterations} iterations per bound${r.outOfTime ? "; stopped at the time limit" : ""}` });
-    }
+    // Chain networks take the dense chain form; residual and max-pool ones crown.ts's graph pass.
+    const aopts = { iterations: alphaIterations, auto, deadline }, aprog = (d: number, t: number): void => progress("alpha-crown", d, t);
+    const r = chain ? alphaStage(chain, cstates, box, states, aopts, ctx, aprog) : alphaStageDag(net, box, states, aopts, ctx, aprog);
+    if (r.outOfTime) outOfTime = true;
+    record("alpha-crown", t0, { work: r.bounds, note: `${alphaIterations} iterations per bound${chain ? "" : ", on the graph (no chain form)"}${r.outOfTime ? "; stopped at the time limit" : ""}` });
   }
 
   if (rank >= 3 && chain) {
