@@ -239,6 +239,22 @@ describe.skipIf(!HAVE_SHARED)("α-CROWN on real networks", () => {
   });
 });
 
+describe.skipIf(!HAVE_SHARED)("alpha-crown stable claims on more ACAS Xu nets are never contradicted by 10,000 domain points", () => {
+  for (const [net, prop] of [["ACASXU_run2a_2_1_batch_2000.onnx", "prop_3.vnnlib"], ["ACASXU_run2a_3_3_batch_2000.onnx", "prop_2.vnnlib"]] as const) {
+    it(`${net} on ${prop}: at least CROWN's stable units, intervals inside CROWN's`, async () => {
+      const n = await loadNetwork(model(`${VNN}/${net}`));
+      const box = parseVnnlib(readTextFile(model(`${VNN}/${prop}`), prop), prop).box;
+      const cr = await stability(n, box, { method: "crown" }), al = await stability(n, box, { method: "alpha-crown" });
+      const stable = (r: typeof cr): number => r.totals.stablyActive + r.totals.stablyInactive;
+      expect(stable(al)).toBeGreaterThanOrEqual(stable(cr));
+      al.layers.forEach((l, k) => expect(notInside(l, cr.layers[k]!)).toBe(0));
+      const check = await contradictions(n, box, al, 10_000, 5);
+      expect(check.stableViolations).toBe(0);
+      expect(check.boundViolations).toBe(0);
+    });
+  }
+});
+
 describe.skipIf(!HAVE_SHARED)("netsize stability --method alpha-crown", () => {
   it("runs the α-CROWN stage with --alpha-iterations and refuses a negative count", async () => {
     const dir = mkdtempSync(path.join(tmpdir(), "netsize-alpha-"));

@@ -95,7 +95,7 @@ export function renderStability(r: StabilityResult, model: string): string {
   let text = `${path.basename(model)} on ${r.domain.source ?? "the box"} (${fmtInt(r.domain.inputs)} inputs), method ${r.method}\n\n`;
   text += formatTable(["layer", "fn", "units", "stably active", "stably inactive", "unstable", "unknown", "certified by"], rows);
   text += "\n";
-  text += formatTable(["stage", "ms", "proved stable", "proved unstable", "undecided after", "points/solves/boxes"],
+  text += formatTable(["stage", "ms", "proved stable", "proved unstable", "undecided after", "points/solves/boxes/bounds"],
     r.stages.map((s) => [s.stage, Math.round(s.ms), s.stable, s.unstable, s.undecidedAfter, s.work ?? 0]));
   const notes = r.stages.filter((s) => s.note?.startsWith("skipped"));
   for (const s of notes) text += `${s.stage}: ${s.note}\n`;

@@ -19,7 +19,7 @@ export interface StageReport {
   unstable: number;
   /** Units neither proven stable nor proven unstable after it. */
   undecidedAfter: number;
-  /** LP/MILP solves, sampled or searched points. */
+  /** LP/MILP solves, sampled or searched points, split sub-boxes, α-CROWN bounds optimised. */
   work?: number;
   note?: string;
 }
