@@ -114,18 +114,19 @@ export function alphaCrownRows(chain: Chain, box: Box, k: number, pre: readonly 
 /**
  * α-CROWN through the whole chain: every unit layer in turn (its unstable units only: a stable unit's
  * relaxation is exact whatever its bounds), each intersected into `pre` before the next layer relaxes
- * on it, then every output of the last layer. `pre` (sound bounds per chain unit layer, e.g. CROWN's)
+ * on it, then every output of the last layer. `pre` (sound bounds per chain unit layer; CROWN's keep it fast: fewer units are unstable)
  * is tightened in place; the output interval is raw, with its term magnitudes.
  */
 export function alphaCrownChain(chain: Chain, box: Box, pre: (PreBounds | undefined)[], iterations: number, ctx?: LensContext): Interval {
   const K = chain.layers.length;
   for (let k = 1; k < K; k++) {
     const L = chain.layers[k]!;
-    if (!L.act || !alphaHasFreedom(chain, k, pre)) continue;
+    if (!L.act) continue;
     const b = pre[k]!, bps = breakpointsOf(L.act.fn, L.act.params);
     const rows: number[] = [];
     for (let i = 0; i < L.outSize; i++) if (stablePiece(bps, b.lower[i]!, b.upper[i]!) < 0) rows.push(i);
-    const r = alphaCrownRows(chain, box, k, pre, Int32Array.from(rows), iterations, ctx);
+    // Without a free slope one evaluation is CROWN itself (still tighter than IBP-only bounds in `pre`).
+    const r = alphaCrownRows(chain, box, k, pre, Int32Array.from(rows), alphaHasFreedom(chain, k, pre) ? iterations : 1, ctx);
     rows.forEach((i, t) => {
       const lo = widenLower(r.lower[t]!, r.mag[t]!), hi = widenUpper(r.upper[t]!, r.mag[t]!);
       if (lo > b.lower[i]!) b.lower[i] = lo;
