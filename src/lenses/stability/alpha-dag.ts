@@ -215,3 +215,17 @@ class DagPass {
     return grads;
   }
 }
+
+/** For tests: the bound of each ±row functional on `target` and its gradient with slopes `alpha` (per layer, functionals × units); no `alpha`: the relaxations only. */
+export function dagBoundGradientForTest(net: Network, box: Box, bounds: NodeBounds, target: number, rows: Int32Array, alpha: (Float64Array | undefined)[]): { value: Float64Array; grads: (Float64Array | undefined)[]; relax: (LayerRelax | undefined)[] } {
+  const relax: (LayerRelax | undefined)[] = [];
+  for (let j = 0; j < target; j++) {
+    const l = net.layers[j]!;
+    relax.push(l.kind === "activation" && l.fn !== "identity" ? relaxUnits({ fn: l.fn, params: l }, nodeInterval(bounds, l.inputs[0]!)) : undefined);
+  }
+  const q = 2 * rows.length, value = new Float64Array(q), mag = new Float64Array(q);
+  if (alpha.length === 0) return { value, grads: [], relax };
+  const pass = new DagPass(net, box, bounds, target, relax, rows);
+  pass.evaluate(alpha, value, mag);
+  return { value, grads: pass.gradient(alpha), relax };
+}
