@@ -6,7 +6,8 @@
 // The gradient is exact and needs no autodiff: a bound is c·N(x*), N the network with every unit
 // replaced by the line its coefficient selected and x* the box corner the concretisation picked, so
 // d bound / d α = (coefficient of the unit's output) × (its pre-activation in N at x*), one forward
-// pass per bound (Danskin: x* and the line choice are locally constant).
+// pass per bound (Danskin: x* and the line choice are locally constant). This file holds the chain form
+// and the optimiser; alpha-dag.ts runs the same on any graph CROWN handles.
 import { ActivationName, ActivationParams } from "../../core/activations.js";
 import { Box } from "../../core/domain.js";
 import { checkAborted, LensContext } from "../../core/lens.js";
@@ -114,8 +115,9 @@ export function alphaCrownRows(chain: Chain, box: Box, k: number, pre: readonly 
 /**
  * α-CROWN through the whole chain: every unit layer in turn (its unstable units only: a stable unit's
  * relaxation is exact whatever its bounds), each intersected into `pre` before the next layer relaxes
- * on it, then every output of the last layer. `pre` (sound bounds per chain unit layer; CROWN's keep it fast: fewer units are unstable)
- * is tightened in place; the output interval is raw, with its term magnitudes.
+ * on it, then every output of the last layer. `pre` (sound bounds per chain unit layer; CROWN's keep
+ * it fast, leaving fewer units unstable) is tightened in place; the output interval is raw, with its
+ * term magnitudes.
  */
 export function alphaCrownChain(chain: Chain, box: Box, pre: (PreBounds | undefined)[], iterations: number, ctx?: LensContext): Interval {
   const K = chain.layers.length;
