@@ -1,9 +1,11 @@
-// Benchmark: output bounds of fully connected nets on a box — netsize's IBP and CROWN (float64, TypeScript)
-// against auto_LiRPA 0.7.1's IBP, CROWN and α-CROWN (CROWN-Optimized) on Debian's torch, float64, one thread
-// each side, interleaved rounds, medians. Prints the time ratio and how the bounds compare (max |difference|
-// against auto_LiRPA's CROWN; mean width against each).
+// Benchmark: output bounds of fully connected nets on a box — netsize's IBP, CROWN and α-CROWN (float64,
+// TypeScript) against auto_LiRPA 0.7.1's IBP, CROWN and α-CROWN (CROWN-Optimized) on Debian's torch, float64,
+// one thread each side, interleaved rounds, medians. Prints the time ratio and how the bounds compare (max
+// |difference| against auto_LiRPA's CROWN; mean width against each). Both α-CROWNs run the same number of
+// iterations per bound (--alpha-iters, default 20: auto_LiRPA's default, Adam at its lr 0.5 on both sides);
+// netsize's time includes its CROWN pass, which α-CROWN starts from (on the units IBP leaves unstable only).
 //
-//   npx tsx bench/bounds.ts --lirpa DIR [--rounds 3]
+//   npx tsx bench/bounds.ts --lirpa DIR [--rounds 3] [--alpha-iters 20]
 //
 // DIR is auto_LiRPA's source folder (the one holding auto_LiRPA/), e.g. the search tool's fetch of
 // Verified-Intelligence/auto_LiRPA extracted with `git archive HEAD auto_LiRPA | tar -x -C DIR`; it needs
@@ -19,6 +21,9 @@ import { Network } from "../src/core/network.js";
 import { loadMnist } from "../src/node/data.js";
 import { loadNetwork, readTextFile } from "../src/node/files.js";
 import { crownNode } from "../src/lenses/stability/crown.js";
+import { alphaCrownChain, PreBounds } from "../src/lenses/stability/alpha-crown.js";
+import { toChain } from "../src/lenses/stability/chain.js";
+import { widenLower, widenUpper } from "../src/lenses/stability/state.js";
 import { ibp, Interval, nodeInterval } from "../src/lenses/stability/ibp.js";
 import { blasLine, loadLine, median, peerBlas, peerEnv } from "./peer.js";
 
@@ -26,23 +31,46 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const MODELS = path.resolve(ROOT, "../shared/models/vnncomp2021");
 const args = process.argv.slice(2);
 const opt = (name: string, d: string): string => { const i = args.indexOf(name); return i >= 0 ? args[i + 1]! : d; };
-const LIRPA = opt("--lirpa", ""), ROUNDS = Number(opt("--rounds", "3"));
+const LIRPA = opt("--lirpa", ""), ROUNDS = Number(opt("--rounds", "3")), ALPHA_ITERS = Number(opt("--alpha-iters", "20"));
 if (!LIRPA) { console.error("bench/bounds.ts: --lirpa DIR (auto_LiRPA's source) is needed"); process.exit(2); }
 
 /** CROWN as auto_LiRPA runs it: every pre-activation layer by CROWN in turn (intersected with IBP), then the output. */
 function crown(net: Network, box: Box): Interval {
+  return crownWithLayers(net, box).out;
+}
+
+/** α-CROWN from CROWN's bounds: every unit layer's unstable units in turn, then the output (alpha-crown.ts). */
+function alphaCrown(net: Network, box: Box): Interval {
+  const { bounds } = crownWithLayers(net, box, true);
+  const chain = toChain(net);
+  const pre: (PreBounds | undefined)[] = chain.layers.map((l) => {
+    if (!l.act) return undefined;
+    const I = nodeInterval(bounds, net.layers[l.act.layer]!.inputs[0]!);
+    return { lower: I.lower.map((v, i) => widenLower(v, I.mag[i]!)), upper: I.upper.map((v, i) => widenUpper(v, I.mag[i]!)) };
+  });
+  return alphaCrownChain(chain, box, pre, ALPHA_ITERS);
+}
+
+/**
+ * Every pre-activation layer by CROWN in turn, then the output. `sparse`: only the units IBP leaves
+ * unstable (a stable unit's relaxation is exact whatever its bounds, so the output bounds are the same).
+ */
+function crownWithLayers(net: Network, box: Box, sparse = false): { out: Interval; bounds: ReturnType<typeof ibp> } {
   const tight = new Map<number, { lower: Float64Array; upper: Float64Array }>();
   let bounds = ibp(net, box);
   const all = (j: number): Int32Array => Int32Array.from({ length: nodeInterval(bounds, j).lower.length }, (_, i) => i);
   net.layers.forEach((layer) => {
     if (layer.kind !== "activation") return;
-    const pre = layer.inputs[0]!;
-    const cb = crownNode(net, box, bounds, pre, all(pre));
-    tight.set(pre, { lower: cb.lower, upper: cb.upper });
+    const pre = layer.inputs[0]!, I = nodeInterval(bounds, pre);
+    const rows = sparse ? Int32Array.from(all(pre).filter((i) => I.lower[i]! <= 0 && I.upper[i]! > 0)) : all(pre);
+    const cb = crownNode(net, box, bounds, pre, rows);
+    const lower = Float64Array.from(I.lower), upper = Float64Array.from(I.upper);
+    rows.forEach((i, r) => { lower[i] = cb.lower[r]!; upper[i] = cb.upper[r]!; });
+    tight.set(pre, { lower, upper });
     bounds = ibp(net, box, tight);
   });
   const out = net.layers.length - 1;
-  return crownNode(net, box, bounds, out, all(out));
+  return { out: crownNode(net, box, bounds, out, all(out)), bounds };
 }
 
 function timeIt(f: () => void, reps: number): number {
@@ -53,7 +81,7 @@ function timeIt(f: () => void, reps: number): number {
 
 interface PeerLine { method: string; median: number; lower: number[]; upper: number[] }
 function peer(model: string, boxFile: string): PeerLine[] {
-  const r = spawnSync("/usr/bin/python3", [path.join(ROOT, "bench/peers/bounds_lirpa.py"), model, boxFile, "--peers", path.resolve(ROOT, "../shared/peers"), "--lirpa", LIRPA, "--threads", "1", "--repeat", "5"], { encoding: "utf8", env: peerEnv(1), maxBuffer: 64 << 20 });
+  const r = spawnSync("/usr/bin/python3", [path.join(ROOT, "bench/peers/bounds_lirpa.py"), model, boxFile, "--peers", path.resolve(ROOT, "../shared/peers"), "--lirpa", LIRPA, "--threads", "1", "--repeat", "5", "--alpha-iters", String(ALPHA_ITERS)], { encoding: "utf8", env: peerEnv(1), maxBuffer: 64 << 20 });
   if (r.status !== 0) throw new Error(`peer failed: ${r.stderr}`);
   return r.stdout.trim().split("\n").map((l) => JSON.parse(l) as PeerLine);
 }
@@ -81,7 +109,7 @@ for (const [name, file, boxOf] of CASES) {
   const box = boxOf();
   const boxFile = path.join(tmpdir(), `netsize-bench-bounds-${process.pid}.json`);
   writeFileSync(boxFile, JSON.stringify({ lower: Array.from(box.lower), upper: Array.from(box.upper) }));
-  const ns = { ibp: [] as number[], crown: [] as number[] };
+  const ns = { ibp: [] as number[], crown: [] as number[], alpha: [] as number[] };
   const pe: Record<string, number[]> = {};
   let last: PeerLine[] = [];
   for (let r = 0; r < ROUNDS; r++) {
@@ -89,14 +117,16 @@ for (const [name, file, boxOf] of CASES) {
     for (const l of last) (pe[l.method] ??= []).push(l.median);
     ns.ibp.push(timeIt(() => ibp(net, box), 50));
     ns.crown.push(timeIt(() => crown(net, box), 5));
+    ns.alpha.push(timeIt(() => alphaCrown(net, box), 2));
   }
   rmSync(boxFile, { force: true });
-  const ib = ibp(net, box).layers.at(-1)!, cr = crown(net, box);
+  const ib = ibp(net, box).layers.at(-1)!, cr = crown(net, box), al = alphaCrown(net, box);
   const p = Object.fromEntries(last.map((l) => [l.method, l]));
   const row = (method: string, t: number | undefined, peerT: number, text: string): void =>
     console.log(`${name.padEnd(32)}${method.padEnd(13)}${(t === undefined ? "—" : `${(t * 1000).toFixed(2)} ms`).padStart(11)}${`${(peerT * 1000).toFixed(2)} ms`.padStart(12)}${(t === undefined ? "" : `${(peerT / t).toFixed(2)}×`).padStart(8)}   ${text}`);
   row("IBP", median(ns.ibp), median(pe.IBP!), `mean width ${width(ib.lower, ib.upper).toPrecision(6)} vs ${width(p.IBP!.lower, p.IBP!.upper).toPrecision(6)}, max |Δ| ${maxDiff(ib.lower, p.IBP!.lower).toExponential(1)}`);
   row("CROWN", median(ns.crown), median(pe.CROWN!), `mean width ${width(cr.lower, cr.upper).toPrecision(6)} vs ${width(p.CROWN!.lower, p.CROWN!.upper).toPrecision(6)}, max |Δ| ${Math.max(maxDiff(cr.lower, p.CROWN!.lower), maxDiff(cr.upper, p.CROWN!.upper)).toExponential(1)}`);
-  row("α-CROWN", undefined, median(pe["alpha-CROWN"]!), `mean width ${width(p["alpha-CROWN"]!.lower, p["alpha-CROWN"]!.upper).toPrecision(6)} (netsize has no α-CROWN yet: its CROWN is ${(width(cr.lower, cr.upper) / width(p["alpha-CROWN"]!.lower, p["alpha-CROWN"]!.upper)).toFixed(3)}× as wide)`);
+  const wa = width(al.lower, al.upper), wpa = width(p["alpha-CROWN"]!.lower, p["alpha-CROWN"]!.upper), wc = width(cr.lower, cr.upper);
+  row("α-CROWN", median(ns.alpha), median(pe["alpha-CROWN"]!), `mean width ${wa.toPrecision(6)} vs ${wpa.toPrecision(6)} (netsize/auto_LiRPA ${(wa / wpa).toFixed(3)}); narrower than netsize's CROWN: netsize ${(wc / wa).toFixed(3)}×, auto_LiRPA ${(wc / wpa).toFixed(3)}×`);
 }
 console.log("ratio = auto_LiRPA time / netsize time (> 1 means netsize is faster)");

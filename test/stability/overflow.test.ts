@@ -136,7 +136,7 @@ describe("bounds that overflow float64 prove nothing", () => {
     const net = overflowNet(), box = uniformBox(1, -1, 1);
     const ref = forwardBatchReference(net, f64([0, 0.5]), 2).preActivations[1]!;
     expect(ref[0]! > 0 && ref[1]! < 0).toBe(true);
-    for (const method of ["ibp", "crown", "lp", "milp", "auto"] as const) {
+    for (const method of ["ibp", "crown", "alpha-crown", "lp", "milp", "auto"] as const) {
       const r = await stability(net, box, { method, timeLimit: 5 });
       const st = r.layers[1]!.state[0];
       expect([method, st === "active" || st === "inactive"]).toEqual([method, false]);
@@ -149,10 +149,10 @@ describe.skipIf(!HAVE_SHARED)("ACAS Xu on huge boxes: every stable claim holds o
   const acas = "vnncomp2021/ACASXU_run2a_1_1_batch_2000.onnx";
   const N = 12_000;
 
-  it("±1e306 (bounds overflow): ibp, crown and auto claim nothing the oracle contradicts", async () => {
+  it("±1e306 (bounds overflow): ibp, crown, alpha-crown and auto claim nothing the oracle contradicts", async () => {
     const net = await loadNetwork(model(acas));
     const box = uniformBox(5, -1e306, 1e306, "--box -1e306:1e306");
-    for (const method of ["ibp", "crown", "auto"] as const) {
+    for (const method of ["ibp", "crown", "alpha-crown", "auto"] as const) {
       const r = await stability(net, box, { method, timeLimit: 4 });
       const c = check(net, box, r, 976, N);
       expect(c.finite).toBe(true);
@@ -166,10 +166,10 @@ describe.skipIf(!HAVE_SHARED)("ACAS Xu on huge boxes: every stable claim holds o
     }
   }, 120_000);
 
-  it("±1e100 (huge but finite bounds): crown and auto claims hold, and the MILP refuses terms beyond its tolerance", async () => {
+  it("±1e100 (huge but finite bounds): crown, alpha-crown and auto claims hold, and the MILP refuses terms beyond its tolerance", async () => {
     const net = await loadNetwork(model(acas));
     const box = makeBox(new Float64Array(5).fill(-1e100), new Float64Array(5).fill(1e100), "±1e100");
-    for (const method of ["crown", "auto"] as const) {
+    for (const method of ["crown", "alpha-crown", "auto"] as const) {
       const r = await stability(net, box, { method, timeLimit: 4 });
       const c = check(net, box, r, 300, N);
       expect(c.finite).toBe(true);

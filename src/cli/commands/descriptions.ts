@@ -8,7 +8,7 @@ export const DESCRIPTIONS = {
   convert: "convert a model between ONNX and netsize JSON (weights kept exactly in JSON and with --float 64)",
   regions: "linear regions: exact on a line (--line) or 2-D slice (--plane) or low-dimensional box (--box); sampled patterns and local complexity in high dimension (--sample)",
   bounds: "theoretical maximum numbers of linear regions (Zaslavsky, Montúfar 2014/2017, Serra 2018) for an architecture",
-  stability: "stable units on a domain: stably active / stably inactive / unstable per layer, certified by IBP, CROWN, LP or MILP",
+  stability: "stable units on a domain: stably active / stably inactive / unstable per layer, certified by IBP, CROWN, α-CROWN, LP or MILP",
   compress: "lossless compression on a domain: delete stably inactive units, fold stably active ones, merge linear layers; checks max |f − f'| before writing",
   simplicity: "how much of the network the data use: prunability ρ*, dead/undead units (observed and certified), representation sparsity/rank/effective rank, GDV per layer",
   condensation: "condensation (Zhou et al.): lines and orientations of the hidden neurons' input weights, the spectrum of their cosine matrix, the merged smaller network; over a run folder, the time course",

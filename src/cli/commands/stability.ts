@@ -19,6 +19,7 @@ export interface StabilityCliOptions extends DomainCliOptions {
   timeLimit?: string;
   unitTimeLimit?: string;
   samples?: string;
+  alphaIterations?: string;
   seed?: string;
   milpBounds?: boolean;
   json?: string;
@@ -40,6 +41,7 @@ export function addStabilityOptions(cmd: Command): Command {
     .option("--time-limit <s>", O.timeLimit.description, lensDefault(O.timeLimit))
     .option("--unit-time-limit <s>", O.unitTimeLimit.description, lensDefault(O.unitTimeLimit))
     .option("--samples <n>", O.samples.description)
+    .option("--alpha-iterations <n>", O.alphaIterations.description)
     .option("--seed <n>", O.seed.description, lensDefault(O.seed))
     .option("--milp-bounds", O.milpBounds.description)
     .option("--quiet", "no progress bar");
@@ -47,7 +49,8 @@ export function addStabilityOptions(cmd: Command): Command {
 
 /** Parse the stability options of a command (every default is the lens's own). */
 export function stabilityOptionsFrom(opts: StabilityCliOptions, domain: CliDomain): StabilityOptions {
-  const method = parseChoice(opts.method, "--method", ["ibp", "crown", "lp", "milp", "auto"] as const);
+  const method = parseChoice(opts.method, "--method", ["ibp", "crown", "alpha-crown", "lp", "milp", "auto"] as const);
+  const alphaIterations = parseIntOption(opts.alphaIterations, "--alpha-iterations", { min: 0 });
   const timeLimit = parseNumberOption(opts.timeLimit, "--time-limit");
   const unitTimeLimit = parseNumberOption(opts.unitTimeLimit, "--unit-time-limit");
   const samples = parseIntOption(opts.samples, "--samples", { min: 0 });
@@ -58,6 +61,7 @@ export function stabilityOptionsFrom(opts: StabilityCliOptions, domain: CliDomai
     ...(timeLimit !== undefined ? { timeLimit } : {}),
     ...(unitTimeLimit !== undefined ? { unitTimeLimit } : {}),
     ...(samples !== undefined ? { samples } : {}),
+    ...(alphaIterations !== undefined ? { alphaIterations } : {}),
     ...(opts.milpBounds ? { milpBounds: true } : {}),
     ...(domain.data ? { data: { x: domain.data.x, n: domain.data.n } } : {}),
   };
@@ -91,7 +95,7 @@ export function renderStability(r: StabilityResult, model: string): string {
   let text = `${path.basename(model)} on ${r.domain.source ?? "the box"} (${fmtInt(r.domain.inputs)} inputs), method ${r.method}\n\n`;
   text += formatTable(["layer", "fn", "units", "stably active", "stably inactive", "unstable", "unknown", "certified by"], rows);
   text += "\n";
-  text += formatTable(["stage", "ms", "proved stable", "proved unstable", "undecided after", "points/solves/boxes"],
+  text += formatTable(["stage", "ms", "proved stable", "proved unstable", "undecided after", "points/solves/boxes/bounds"],
     r.stages.map((s) => [s.stage, Math.round(s.ms), s.stable, s.unstable, s.undecidedAfter, s.work ?? 0]));
   const notes = r.stages.filter((s) => s.note?.startsWith("skipped"));
   for (const s of notes) text += `${s.stage}: ${s.note}\n`;

@@ -19,16 +19,19 @@ export type { EquivalenceOptions, EquivalenceReport } from "./equivalence.js";
 export { ibp } from "./ibp.js";
 export type { Interval, NodeBounds } from "./ibp.js";
 export { crownNode } from "./crown.js";
+export { alphaCrownNode } from "./alpha-dag.js";
+export { alphaCrownChain, alphaCrownRows } from "./alpha-crown.js";
+export type { PreBounds } from "./alpha-crown.js";
 export { toChain } from "./chain.js";
 export type { Chain, ChainLayer } from "./chain.js";
 export { CERTIFIERS } from "./state.js";
 export type { Certifier } from "./state.js";
 
-/** stability: which units never switch on a domain, each claim certified by IBP, CROWN, LP or MILP. */
+/** stability: which units never switch on a domain, each claim certified by IBP, CROWN, α-CROWN, LP or MILP. */
 export const stabilityLens: Lens<Box, StabilityOptions, StabilityResult> = {
   name: "stability",
   schema: "netsize.stability/1",
-  description: "stably active / stably inactive / unstable units on a domain, certified by IBP, CROWN, LP or MILP",
+  description: "stably active / stably inactive / unstable units on a domain, certified by IBP, CROWN, α-CROWN, LP or MILP",
   options: STABILITY_OPTIONS,
   run: (net, box, options, ctx) => stability(net, box, options, ctx),
 };

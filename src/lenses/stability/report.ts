@@ -4,14 +4,14 @@ import { LensResultBase } from "../../core/lens.js";
 import { CERTIFIERS, Certifier, provenUnstable, UnitLayerState } from "./state.js";
 
 /** The methods of the stability lens, weakest first; "auto" is the whole-network mode (sampling, then proofs for the candidates). */
-export type StabilityMethod = "ibp" | "crown" | "lp" | "milp" | "auto";
+export type StabilityMethod = "ibp" | "crown" | "alpha-crown" | "lp" | "milp" | "auto";
 
 /** One unit's state in the report. */
 export type UnitState = "active" | "inactive" | "saturated-low" | "linear" | "saturated-high" | "unstable" | "unknown";
 
 /** Time and effect of one stage. */
 export interface StageReport {
-  stage: "ibp" | "sampling" | "crown" | "lp" | "split" | "milp";
+  stage: "ibp" | "sampling" | "crown" | "alpha-crown" | "lp" | "split" | "milp";
   ms: number;
   /** Units proven stable by this stage. */
   stable: number;
@@ -19,7 +19,7 @@ export interface StageReport {
   unstable: number;
   /** Units neither proven stable nor proven unstable after it. */
   undecidedAfter: number;
-  /** LP/MILP solves, sampled or searched points. */
+  /** LP/MILP solves, sampled or searched points, split sub-boxes, α-CROWN bounds optimised. */
   work?: number;
   note?: string;
 }

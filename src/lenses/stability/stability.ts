@@ -8,6 +8,7 @@ import { inputSize, isPiecewiseLinear, Network } from "../../core/network.js";
 import { TOLERANCE } from "../../core/tolerance.js";
 import { Chain, toChain } from "./chain.js";
 import { crownNode } from "./crown.js";
+import { alphaStage, alphaStageDag } from "./alpha-stage.js";
 import { ibp, NodeBounds } from "./ibp.js";
 import { lpLayer } from "./lp.js";
 import { SPLIT_MAX_INPUTS } from "./split.js";
@@ -35,13 +36,15 @@ export interface StabilityOptions {
   data?: { x: Float64Array; n: number };
   /** MILP solves min and max to optimality instead of deciding the sign (exact intervals; slower). */
   milpBounds?: boolean;
+  /** α-CROWN iterations per bound after CROWN (default 20 with alpha-crown, else 0). */
+  alphaIterations?: number;
   /** Auto mode splits the input box before MILP when it has at most SPLIT_MAX_INPUTS inputs (default true). */
   split?: boolean;
 }
 
 /** The stability lens's options, each default stated once. */
 export const STABILITY_OPTIONS: LensOptions<StabilityOptions> = {
-  method: { default: "auto", description: "ibp | crown | lp | milp | auto (auto: sampling pre-pass, then IBP, CROWN, LP, MILP on the candidates)" },
+  method: { default: "auto", description: "ibp | crown | alpha-crown | lp | milp | auto (alpha-crown: CROWN with optimised slopes; auto: sampling pre-pass, then IBP, CROWN, LP, MILP on the candidates)" },
   timeLimit: { default: 600, description: "wall-clock seconds for the whole stability run (sampling, IBP, CROWN, LP, MILP, split): checked between units and solves, and each HiGHS solve's own limit is capped by what is left; units undecided then are reported unknown, never stable" },
   unitTimeLimit: { default: 60, description: "seconds per MILP decision" },
   samples: { description: "points of the sampling pre-pass (default 2000 with auto, else 0)" },
@@ -49,22 +52,26 @@ export const STABILITY_OPTIONS: LensOptions<StabilityOptions> = {
   seed: { default: 0, description: "seed of the sampling" },
   data: { description: "data points to sample first (those inside the box), n × inputSize" },
   milpBounds: { default: false, description: "solve each MILP to optimality for exact intervals instead of deciding the sign (slower)" },
+  alphaIterations: { description: "iterations of α-CROWN's slope optimisation per unstable unit's bound, after CROWN (default 20 with alpha-crown, else 0: lp, milp and auto run it only when given)" },
   split: { default: true, description: "auto: split the input box before MILP when it has at most 16 inputs" },
 };
 
-const RANK: Record<StabilityMethod, number> = { ibp: 1, crown: 2, lp: 3, milp: 4, auto: 4 };
+// alpha-crown sits between CROWN and LP: it runs the CROWN stage, then its own.
+const RANK: Record<StabilityMethod, number> = { ibp: 1, crown: 2, "alpha-crown": 2.5, lp: 3, milp: 4, auto: 4 };
 
 /** Decide, for every unit of `net` on the box, whether it is stably active, stably inactive or unstable. */
 export async function stability(net: Network, box: Box, options: StabilityOptions = {}, ctx: LensContext = {}): Promise<StabilityResult> {
   checkBoxFits(box, inputSize(net));
   const method = options.method ?? STABILITY_OPTIONS.method.default!;
-  if (!(method in RANK)) fail("BAD_ARGUMENT", `unknown stability method '${method}'; use ibp, crown, lp, milp or auto`);
+  if (!(method in RANK)) fail("BAD_ARGUMENT", `unknown stability method '${method}'; use ibp, crown, alpha-crown, lp, milp or auto`);
   const rank = RANK[method];
   if (rank >= 2 && !isPiecewiseLinear(net)) fail("NOT_PIECEWISE_LINEAR", `method '${method}' needs a piecewise-linear network; use --method ibp for smooth activations`);
   const auto = method === "auto";
   const seed = options.seed ?? STABILITY_OPTIONS.seed.default!;
   const samples = options.samples ?? (auto ? 2000 : 0);
   const search = options.search ?? (auto ? 4 : 0);
+  const alphaIterations = options.alphaIterations ?? (method === "alpha-crown" ? 20 : 0);
+  if (!(Number.isInteger(alphaIterations) && alphaIterations >= 0)) fail("BAD_ARGUMENT", `alphaIterations must be an integer >= 0, got ${alphaIterations}`);
   const timings: Timings = { total: 0 };
   const stages: StageReport[] = [];
   const snaps = new Map<StageReport["stage"], StageBounds[]>();
@@ -151,6 +158,15 @@ export async function stability(net: Network, box: Box, options: StabilityOption
     record("crown", t0, outOfTime ? { note: "stopped at the time limit" } : {});
   }
 
+  if (rank >= 2 && alphaIterations > 0) {
+    t0 = performance.now();
+    // Chain networks take the dense chain form; residual and max-pool ones crown.ts's graph pass.
+    const aopts = { iterations: alphaIterations, auto, deadline }, aprog = (d: number, t: number): void => progress("alpha-crown", d, t);
+    const r = chain ? alphaStage(chain, cstates, box, states, aopts, ctx, aprog) : alphaStageDag(net, box, states, aopts, ctx, aprog);
+    if (r.outOfTime) outOfTime = true;
+    record("alpha-crown", t0, { work: r.bounds, note: `${alphaIterations} iterations per bound${chain ? "" : ", on the graph (no chain form)"}${r.outOfTime ? "; stopped at the time limit" : ""}` });
+  }
+
   if (rank >= 3 && chain) {
     const solver = await loadLpSolver();
     t0 = performance.now();
@@ -194,7 +210,7 @@ export async function stability(net: Network, box: Box, options: StabilityOption
   }
   return {
     schema: "netsize.stability/1",
-    options: { method, timeLimit, unitTimeLimit: options.unitTimeLimit ?? STABILITY_OPTIONS.unitTimeLimit.default!, samples, search, seed, milpBounds: options.milpBounds ?? false, split: options.split ?? true, dataPoints: options.data?.n ?? 0 },
+    options: { method, timeLimit, alphaIterations, unitTimeLimit: options.unitTimeLimit ?? STABILITY_OPTIONS.unitTimeLimit.default!, samples, search, seed, milpBounds: options.milpBounds ?? false, split: options.split ?? true, dataPoints: options.data?.n ?? 0 },
     tolerance: { onPlaneRel: TOLERANCE.onPlaneRel, milpMargin: TOLERANCE.milpMargin },
     timings,
     seed,

@@ -7,10 +7,10 @@ import { NodeBounds, nodeInterval } from "./ibp.js";
 import { breakpointsOf, stablePiece } from "./pieces.js";
 
 /** The methods that can certify a stable unit, weakest first (index = certificate level); "split" is CROWN on a partition of the input box. */
-export const CERTIFIERS = ["none", "ibp", "crown", "lp", "split", "milp"] as const;
+export const CERTIFIERS = ["none", "ibp", "crown", "alpha-crown", "lp", "split", "milp"] as const;
 
 /** CERTIFIERS index of each method, for the `by` arrays. */
-export const CERT = { ibp: 1, crown: 2, lp: 3, split: 4, milp: 5 } as const;
+export const CERT = { ibp: 1, crown: 2, alpha: 3, lp: 4, split: 5, milp: 6 } as const;
 
 /** A method that certified a unit's stability. */
 export type Certifier = (typeof CERTIFIERS)[number];
