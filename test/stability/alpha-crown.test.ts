@@ -49,7 +49,7 @@ const meanWidth = (I: { lower: ArrayLike<number>; upper: ArrayLike<number> }): n
 const tol = (z: number): number => 1e-9 * (1 + Math.abs(z));
 
 /** Violations of the interval by the rows of Z (n × width). */
-function outside(I: { lower: ArrayLike<number>; upper: ArrayLike<number> }, Z: Float64Array, n: number): number {
+function outside(I: { lower: ArrayLike<number>; upper: ArrayLike<number> }, Z: Float64Array | Float32Array, n: number): number {
   const w = I.lower.length;
   let bad = 0;
   for (let s = 0; s < n; s++) for (let i = 0; i < w; i++) { const z = Z[s * w + i]!; if (z < I.lower[i]! - tol(z) || z > I.upper[i]! + tol(z)) bad++; }

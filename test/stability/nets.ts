@@ -60,5 +60,5 @@ export function boxSamples(box: Box, n: number, seed: number): Float64Array {
 /** Pre-activations per activation layer (by layer index) of n samples, from the reference engine. */
 export function preActivations(net: Network, X: Float64Array, n: number): Map<number, Float64Array> {
   const r = forwardBatchReference(net, X, n);
-  return new Map(r.unitLayers.map((li, k) => [li, r.preActivations[k] as Float64Array]));
+  return new Map(r.unitLayers.map((li, k) => [li, r.preActivations[k]!]));
 }

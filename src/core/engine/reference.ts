@@ -72,7 +72,7 @@ export interface BatchOptions {
 }
 
 /** The exact float64 forward pass over a batch X (n × inputSize, row-major). */
-export function forwardBatchReference(net: Network, X: Float64Array, n: number, opts: BatchOptions = {}): BatchResult {
+export function forwardBatchReference(net: Network, X: Float64Array, n: number, opts: BatchOptions = {}): BatchResult & { preActivations: Float64Array[] } {
   const d = inputSize(net), m = outputSize(net);
   if (X.length !== n * d) fail("DOMAIN_MISMATCH", `batch has ${X.length} values, expected ${n} × ${d}`);
   const withUnits = opts.withUnits ?? true;
