@@ -34,9 +34,13 @@ const opt = (name: string, d: string): string => { const i = args.indexOf(name);
 const LIRPA = opt("--lirpa", ""), ROUNDS = Number(opt("--rounds", "3")), ALPHA_ITERS = Number(opt("--alpha-iters", "20"));
 if (!LIRPA) { console.error("bench/bounds.ts: --lirpa DIR (auto_LiRPA's source) is needed"); process.exit(2); }
 
-/** CROWN as auto_LiRPA runs it: every pre-activation layer by CROWN in turn (intersected with IBP), then the output. */
+/**
+ * CROWN as auto_LiRPA runs it: every pre-activation layer by CROWN in turn (intersected with IBP), then
+ * the output — for the units IBP leaves unstable only, as auto_LiRPA's default sparse intermediate
+ * bounds do (the output bounds are identical: a stable unit's relaxation is exact whatever its bounds).
+ */
 function crown(net: Network, box: Box): Interval {
-  return crownWithLayers(net, box).out;
+  return crownWithLayers(net, box, true).out;
 }
 
 /** α-CROWN from CROWN's bounds: every unit layer's unstable units in turn, then the output (alpha-crown.ts). */
