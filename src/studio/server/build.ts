@@ -55,6 +55,11 @@ function complete(dir: string, fp?: string): boolean {
 /** Modules in a build of the page, for the progress bar before the first build has counted them. */
 const EXPECTED_MODULES = 600;
 
+/** Whether Vite can be loaded (a checkout with its devDependencies). */
+async function viteAvailable(): Promise<boolean> {
+  try { await import("vite"); return true; } catch { return false; }
+}
+
 /** Build the page with Vite into `outDir` (replaced); `onProgress` counts the modules transformed. */
 export async function buildStudio(root: string, outDir: string, onProgress?: (p: Progress) => void, expected?: number): Promise<void> {
   let vite: typeof import("vite");
@@ -99,6 +104,9 @@ export async function studioApp(onBuild?: () => void, onProgress?: (p: Progress)
   const hasSrc = existsSync(path.join(root, "src", "studio", "app", "index.html"));
   if (complete(dist, hasSrc ? studioFingerprint(root) : undefined)) return dist;
   if (!hasSrc) return fail("BAD_ARGUMENT", `netsize studio: ${dist} holds no build and there are no sources to build it from; reinstall netsize`);
+  // An installed package: npm pack stamps every file with one fixed time, so the fingerprint of its
+  // sources never matches the build it ships; without Vite to rebuild, the shipped build is the page.
+  if (complete(dist) && !(await viteAvailable())) return dist;
   const fp = studioFingerprint(root);
   const cache = path.join(root, "node_modules", ".cache", "netsize-studio");
   const dir = path.join(cache, fp);
