@@ -5,6 +5,7 @@
 // The signal handlers come first (a small module), so a Ctrl-C during start-up is answered too.
 import { fileURLToPath, pathToFileURL } from "node:url";
 import path from "node:path";
+import { existsSync } from "node:fs";
 import { distCurrent, ensureBuilt, touch } from "../scripts/build.mjs";
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
@@ -16,6 +17,10 @@ else {
   if (built) {
     touch(built);
     cli = path.join(built, "cli");
+  } else if (process.env.NETSIZE_TSX !== "1" && existsSync(path.join(root, "dist", "cli", "main.js"))) {
+    // An installed package: npm pack gives every file one fixed time, so its sources' fingerprint never
+    // matches the dist/ it ships, and without esbuild nothing can rebuild: dist/ is the CLI.
+    cli = path.join(root, "dist", "cli");
   } else {
     const { register } = await import("tsx/esm/api");
     register();
