@@ -90,6 +90,9 @@ export function milpMargin(scale: number): number {
  */
 export const MILP_MAX_MAGNITUDE = 1e6;
 
+/** Models with more binaries than this are solved without HiGHS's (uninterruptible) presolve. */
+export const PRESOLVE_MAX_BINARIES = 256;
+
 const HIGHS_TOL = { mip_feasibility_tolerance: 1e-9, primal_feasibility_tolerance: 1e-9, dual_feasibility_tolerance: 1e-9 };
 
 /** Decide the units of chain layer k still undecided; returns solve counts. */
@@ -113,7 +116,9 @@ export function milpLayer(
   }
   const model: LpModel = solver.model(pm.problem, { what: `MILP stability of layer '${st.name}'` });
   opts.trace?.layer(k, st.name, pm.problem, questions(chain, k, st, todo, pm));
-  model.setHighsOptions(HIGHS_TOL);
+  // HiGHS's presolve cannot be interrupted (14 s on a 512-binary MNIST layer with a 5 s limit); on models
+  // that large, where a MILP seldom finishes within a minute natively either, it is skipped so the deadline holds.
+  model.setHighsOptions(pm.binaries > PRESOLVE_MAX_BINARIES ? { ...HIGHS_TOL, presolve: "off" } : HIGHS_TOL);
   try {
     for (const i of todo) {
       checkAborted(ctx);

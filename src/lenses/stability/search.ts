@@ -19,10 +19,12 @@ import { undecided, UnitLayerState, witnessPiece } from "./state.js";
 export interface GradientSearchOptions {
   /** Seed of the random starts. */
   seed: number;
-  /** Ascent steps per start (default 100). */
+  /** Ascent steps per start (default 30). */
   iterations?: number;
   /** Random starts per unit side (default 3). */
   starts?: number;
+  /** Share of the gradient an inactive ReLU passes back (default LEAK). */
+  leak?: number;
   /** Counts the ascent steps as they are taken (read it after a stop by the deadline too). */
   counter?: { steps: number };
 }
@@ -45,7 +47,7 @@ export function gradientWitnesses(chain: Chain, states: (UnitLayerState | undefi
   if (chain.layers.some((l) => l.act && l.act.fn !== "relu")) return 0;
   const d = chain.inputSize;
   for (let t = 0; t < d; t++) if (!(Number.isFinite(box.lower[t]!) && Number.isFinite(box.upper[t]! - box.lower[t]!))) return 0;
-  const iterations = opts.iterations ?? 100, starts = opts.starts ?? 3;
+  const iterations = opts.iterations ?? 30, starts = opts.starts ?? 3, leak = opts.leak ?? LEAK;
   const rng = createRng(opts.seed);
   const width = Float64Array.from({ length: d }, (_, t) => box.upper[t]! - box.lower[t]!);
   const X = new Float64Array(P * d);
@@ -106,7 +108,7 @@ export function gradientWitnesses(chain: Chain, states: (UnitLayerState | undefi
       }
       for (let j = k - 1; j >= 0; j--) {
         const L = chain.layers[j]!, z = pres[j]!, m = L.outSize, n = L.inSize;
-        for (let u = 0; u < P * m; u++) if (!(z[u]! > 0)) V[u] *= LEAK;
+        for (let u = 0; u < P * m; u++) if (!(z[u]! > 0)) V[u] *= leak;
         const G = grads[j]!;
         G.fill(0);
         for (let u = 0; u < m; u++) {

@@ -59,6 +59,8 @@ export const STABILITY_OPTIONS: LensOptions<StabilityOptions> = {
 
 /** The share of the time left after CROWN that the gradient witness search may use. */
 const SEARCH_SHARE = 0.5;
+/** At most this many search passes (30, 60, 120 steps per start). */
+const SEARCH_PASSES = 3;
 
 /** The share of the time left after the witness search that the LP stage may use when MILP follows. */
 const LP_SHARE = 0.5;
@@ -167,8 +169,15 @@ export async function stability(net: Network, box: Box, options: StabilityOption
   if (auto && chain && search > 0 && !outOfTime && decidedCounts(states).undecided > 0) {
     t0 = performance.now();
     const counter = { steps: 0 };
-    const finished = withinBudget(ctx, t0 + SEARCH_SHARE * Math.max(0, deadline - t0), (bctx) => { gradientWitnesses(chain!, cstates, box, { seed, counter }, bctx); });
-    record("search", t0, { work: counter.steps, note: `gradient ascent from random starts${finished ? "" : "; stopped at its share of the time limit"}` });
+    // Passes with twice the steps each and fresh starts, while units stay open and the share lasts.
+    let passes = 0;
+    const finished = withinBudget(ctx, t0 + SEARCH_SHARE * Math.max(0, deadline - t0), (bctx) => {
+      for (let iterations = 30; passes < SEARCH_PASSES && decidedCounts(states).undecided > 0; iterations *= 2) {
+        passes++;
+        gradientWitnesses(chain!, cstates, box, { seed: seed + 7919 * passes, iterations, counter }, bctx);
+      }
+    });
+    record("search", t0, { work: counter.steps, note: `gradient ascent from random starts, ${passes} pass${passes === 1 ? "" : "es"}${finished ? "" : "; stopped at its share of the time limit"}` });
   }
 
   if (rank >= 3 && chain) {
