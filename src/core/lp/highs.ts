@@ -66,6 +66,8 @@ export interface LpSolution {
   rowDuals?: Float64Array;
   /** Best proven objective bound of a MILP solve of a persistent model (a lower bound when minimising), when HiGHS reports one. */
   dualBound?: number;
+  /** True when the solve was stopped at the caller's wall-clock deadline (LpModel.solve). */
+  interrupted?: boolean;
 }
 
 /**
@@ -73,7 +75,12 @@ export interface LpSolution {
  * the previous basis (much faster than rebuilding for families of related LPs). Call `dispose()`.
  */
 export interface LpModel {
-  solve(): LpSolution;
+  /**
+   * Solve; with `deadline` (a performance.now() reading) HiGHS is interrupted from its simplex and MIP
+   * callbacks once the wall clock reaches it — HiGHS's own time_limit is not checked inside a long root
+   * LP. An interrupted solve ends as "other_limit" with `interrupted` set and no dual bound.
+   */
+  solve(deadline?: number): LpSolution;
   /** Replace the objective (dense, length numVars) and optionally its sense. */
   setObjective(objective: ArrayLike<number>, sense?: "min" | "max"): void;
   /** Set row bounds (omit a side for ±∞). */
@@ -228,10 +235,14 @@ function createModel(highs: Highs, problem: LpProblem, options: LpOptions = {}):
     if (!(Number.isInteger(i) && i >= 0 && i < size)) fail("SOLVER_ERROR", `${what}: ${kind} ${i} is out of range 0..${size - 1}`);
   };
   return {
-    solve: () => wrapErrors(what, () => {
+    solve: (deadline) => wrapErrors(what, () => {
       const t0 = model.getRunTime();
       if (solveLimit !== undefined) model.options.set({ time_limit: t0 + solveLimit } as never);
-      const { modelStatus } = model.run();
+      let stopped = false;
+      const stop = (e: { interrupt(): void }): undefined => { if (performance.now() >= deadline!) { stopped = true; e.interrupt(); } return undefined; };
+      const T = highs.constants.callbackType;
+      const { modelStatus } = deadline === undefined ? model.run() : model.run({ [T.simplexInterrupt]: stop, [T.ipmInterrupt]: stop, [T.mipInterrupt]: stop });
+      const interrupted = stopped && modelStatus === highs.constants.modelStatus.interrupted;
       const status = statusOf(highs, modelStatus, what);
       let x = new Float64Array(n), rowValues = new Float64Array(m), objective = NaN;
       let rowDuals: Float64Array | undefined;
@@ -243,11 +254,12 @@ function createModel(highs: Highs, problem: LpProblem, options: LpOptions = {}):
         if (status === "optimal" && !problem.integers?.length) rowDuals = Float64Array.from(sol.rowDual);
       }
       let dualBound: number | undefined;
-      if (problem.integers?.length) {
+      // A bound read after our interrupt (possibly inside the root LP) is not trusted.
+      if (problem.integers?.length && !interrupted) {
         const v = model.info.get("mip_dual_bound" as never) as unknown;
         if (typeof v === "number" && Number.isFinite(v)) dualBound = v;
       }
-      return { status, objective, x, rowValues, seconds: model.getRunTime() - t0, ...(rowDuals ? { rowDuals } : {}), ...(dualBound !== undefined ? { dualBound } : {}) };
+      return { status, objective, x, rowValues, seconds: model.getRunTime() - t0, ...(rowDuals ? { rowDuals } : {}), ...(dualBound !== undefined ? { dualBound } : {}), ...(interrupted ? { interrupted } : {}) };
     }),
     setObjective: (objective, sense) => wrapErrors(what, () => {
       if (objective.length !== n) fail("SOLVER_ERROR", `${what}: objective has ${objective.length} entries for ${n} variables`);

@@ -6,7 +6,7 @@ import { LensContext } from "../../core/lens.js";
 import { LpSolver } from "../../core/lp/highs.js";
 import { Network } from "../../core/network.js";
 import { Chain } from "./chain.js";
-import { milpLayer } from "./milp.js";
+import { milpLayer, MilpTrace } from "./milp.js";
 import { decidedCounts } from "./report.js";
 import { markChain } from "./sampling.js";
 import { splitLayers } from "./split.js";
@@ -28,6 +28,8 @@ export interface ExactOptions {
   mode: "decide" | "bounds";
   /** Split the input box (low-dimensional inputs). */
   split: boolean;
+  /** Observer of the MILPs (benchmarks). */
+  trace?: MilpTrace;
 }
 
 /** Seconds per unit of the quick MILP pass that precedes splitting. */
@@ -62,7 +64,7 @@ export function exactStage(
       done = layers.slice(0, j + 1).reduce((a, q) => a + chain.layers[q]!.outSize, 0);
       return;
     }
-    const milpOpts = { unitTimeLimit: opts.unitTimeLimit, deadline: opts.deadline, mode: opts.mode };
+    const milpOpts = { unitTimeLimit: opts.unitTimeLimit, deadline: opts.deadline, mode: opts.mode, ...(opts.trace ? { trace: opts.trace } : {}) };
     if (opts.split && opts.mode === "decide") {
       // MILP effort grows exponentially with the binaries (unstable units before layer k): try it first only while they are few.
       const binaries = cstates.slice(0, k).reduce((a, s) => a + (s ? s.piece.filter((p) => p < 0).length : 0), 0);

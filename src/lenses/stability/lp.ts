@@ -120,7 +120,7 @@ export function lpLayer(
         model.setObjective(c, "min");
         // One wasm solve cannot be interrupted: its own limit is what the deadline leaves (a solve cut short proves nothing).
         if (opts.deadline !== undefined) model.setHighsOptions({ time_limit: Math.max(0.01, (opts.deadline - performance.now()) / 1000) });
-        const sol = model.solve();
+        const sol = model.solve(opts.deadline);
         count.solves++;
         if (sol.status !== "optimal" || !sol.rowDuals) continue;
         const sb = safeLowerBound(pm.problem, c, offset, sol.rowDuals);

@@ -11,7 +11,7 @@ export type UnitState = "active" | "inactive" | "saturated-low" | "linear" | "sa
 
 /** Time and effect of one stage. */
 export interface StageReport {
-  stage: "ibp" | "sampling" | "crown" | "alpha-crown" | "lp" | "split" | "milp";
+  stage: "ibp" | "sampling" | "crown" | "search" | "alpha-crown" | "lp" | "split" | "milp";
   ms: number;
   /** Units proven stable by this stage. */
   stable: number;

@@ -11,6 +11,8 @@ import { crownNode } from "./crown.js";
 import { alphaStage, alphaStageDag } from "./alpha-stage.js";
 import { ibp, NodeBounds } from "./ibp.js";
 import { lpLayer } from "./lp.js";
+import { gradientWitnesses } from "./search.js";
+import type { MilpTrace } from "./milp.js";
 import { SPLIT_MAX_INPUTS } from "./split.js";
 import { pastDeadline, withinBudget } from "./budget.js";
 import { exactStage } from "./exact.js";
@@ -40,6 +42,8 @@ export interface StabilityOptions {
   alphaIterations?: number;
   /** Auto mode splits the input box before MILP when it has at most SPLIT_MAX_INPUTS inputs (default true). */
   split?: boolean;
+  /** Observer of every MILP model and solve (benchmarks export them to a native peer); library use only, never a verdict. */
+  milpTrace?: MilpTrace;
 }
 
 /** The stability lens's options, each default stated once. */
@@ -54,7 +58,16 @@ export const STABILITY_OPTIONS: LensOptions<StabilityOptions> = {
   milpBounds: { default: false, description: "solve each MILP to optimality for exact intervals instead of deciding the sign (slower)" },
   alphaIterations: { description: "iterations of α-CROWN's slope optimisation per unstable unit's bound, after CROWN (default 20 with alpha-crown, else 0: lp, milp and auto run it only when given)" },
   split: { default: true, description: "auto: split the input box before MILP when it has at most 16 inputs" },
+  milpTrace: { description: "library only: an observer of every MILP model and solve (benchmarks export them to a native peer)" },
 };
+
+/** The share of the time left after CROWN that the gradient witness search may use. */
+const SEARCH_SHARE = 0.5;
+/** At most this many search passes (30, 60, 120 steps per start). */
+const SEARCH_PASSES = 3;
+
+/** The share of the time left after the witness search that the LP stage may use when MILP follows. */
+const LP_SHARE = 0.5;
 
 // alpha-crown sits between CROWN and LP: it runs the CROWN stage, then its own.
 const RANK: Record<StabilityMethod, number> = { ibp: 1, crown: 2, "alpha-crown": 2.5, lp: 3, milp: 4, auto: 4 };
@@ -158,6 +171,22 @@ export async function stability(net: Network, box: Box, options: StabilityOption
     record("crown", t0, outOfTime ? { note: "stopped at the time limit" } : {});
   }
 
+  // What CROWN left open is searched by gradient ascent before LP and MILP try to prove it: on deep nets
+  // over wide boxes the open units are mostly unstable, shown in milliseconds by a point and never by a MILP.
+  if (auto && chain && search > 0 && !outOfTime && decidedCounts(states).undecided > 0) {
+    t0 = performance.now();
+    const counter = { steps: 0 };
+    // Passes with twice the steps each and fresh starts, while units stay open and the share lasts.
+    let passes = 0;
+    const finished = withinBudget(ctx, t0 + SEARCH_SHARE * Math.max(0, deadline - t0), (bctx) => {
+      for (let iterations = 30; passes < SEARCH_PASSES && decidedCounts(states).undecided > 0; iterations *= 2) {
+        passes++;
+        gradientWitnesses(chain!, cstates, box, { seed: seed + 7919 * passes, iterations, counter }, bctx);
+      }
+    });
+    record("search", t0, { work: counter.steps, note: `gradient ascent from random starts, ${passes} pass${passes === 1 ? "" : "es"}${finished ? "" : "; stopped at its share of the time limit"}` });
+  }
+
   if (rank >= 2 && alphaIterations > 0) {
     t0 = performance.now();
     // Chain networks take the dense chain form; residual and max-pool ones crown.ts's graph pass.
@@ -173,18 +202,22 @@ export async function stability(net: Network, box: Box, options: StabilityOption
     let solves = 0, done = 0;
     const unitLayers = chain.layers.flatMap((l, k) => (l.act && k > 0 ? [k] : []));
     const total = unitLayers.reduce((a, k) => a + chain!.layers[k]!.outSize, 0);
+    // With MILP to follow, LP may use at most half of what is left: on deep nets whose units are nearly all
+    // unstable, tightening every inner unit by LP would otherwise take the whole budget and leave MILP none.
+    const lpDeadline = rank >= 4 ? t0 + LP_SHARE * Math.max(0, deadline - t0) : deadline;
     for (const k of unitLayers) {
       // Past the deadline no layer's model is even built (building one is not free on wide layers).
       if (pastDeadline(deadline)) { outOfTime = true; break; }
+      if (pastDeadline(lpDeadline)) break;
       // Unstable units of inner layers still need tight bounds while a later layer has candidates: they set its relaxations and big-M values.
       const laterOpen = unitLayers.some((q) => q > k && cstates[q]!.piece.some((_p, i) => undecided(cstates[q]!, i)));
-      const c = lpLayer(solver, chain, k, cstates, box, { only: auto && !laterOpen ? "candidates" : "nonstable", deadline }, ctx, () => progress("lp", ++done, total));
+      const c = lpLayer(solver, chain, k, cstates, box, { only: auto && !laterOpen ? "candidates" : "nonstable", deadline: lpDeadline }, ctx, () => progress("lp", ++done, total));
       solves += c.solves;
     }
     record("lp", t0, { work: solves });
     if (rank >= 4) {
       const split = auto && options.split !== false && inputSize(net) <= SPLIT_MAX_INPUTS;
-      const ex = exactStage(solver, net, chain, cstates, states, box, { unitTimeLimit: options.unitTimeLimit ?? STABILITY_OPTIONS.unitTimeLimit.default!, deadline, mode: options.milpBounds ? "bounds" : "decide", split }, ctx);
+      const ex = exactStage(solver, net, chain, cstates, states, box, { unitTimeLimit: options.unitTimeLimit ?? STABILITY_OPTIONS.unitTimeLimit.default!, deadline, mode: options.milpBounds ? "bounds" : "decide", split, ...(options.milpTrace ? { trace: options.milpTrace } : {}) }, ctx);
       const undecidedAfter = decidedCounts(states).undecided;
       for (const [stage, acc] of [["split", ex.split], ["milp", ex.milp]] as const) {
         if (stage === "split" && !split) continue;
