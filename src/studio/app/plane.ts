@@ -60,7 +60,12 @@ export class PlaneView {
 
   /** A legend of the class colours under the canvas (classes 0..k−1). */
   legend(k: number): void {
-    if (!this.legendBox) { this.legendBox = document.createElement("div"); this.legendBox.className = "legend"; this.canvas.after(this.legendBox); }
+    if (!this.legendBox) {
+      this.legendBox = document.createElement("div");
+      this.legendBox.className = "legend";
+      this.legendBox.style.maxWidth = `${this.width}px`; // wraps under the canvas instead of widening the panel
+      this.canvas.after(this.legendBox);
+    }
     this.legendBox.innerHTML = Array.from({ length: k }, (_, c) => `<span><i style="background:${CLASS_COLOURS[c % CLASS_COLOURS.length]}"></i>class ${c}</span>`).join("")
       + `<span><i style="background:#111;height:2px"></i>decision boundary</span>`;
   }
