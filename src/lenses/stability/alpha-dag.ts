@@ -7,7 +7,7 @@ import { conv2dForward, denseForward, padForward, poolForward, scaleForward } fr
 import { LensContext } from "../../core/lens.js";
 import { Network, PoolOp, Shape, sizeOf } from "../../core/network.js";
 import { LayerRelax, optimiseSlopes, relaxUnits } from "./alpha-crown.js";
-import { avgpoolBack, convBack, denseBack, maxpoolBack, Offsets, padBack, scaleBack } from "./crown-ops.js";
+import { avgpoolBack, convBack, denseBack, maxpoolBack, Offsets, padBack, poolRelaxation, PoolRelaxation, scaleBack } from "./crown-ops.js";
 import { Interval, NodeBounds, nodeInterval } from "./ibp.js";
 
 const CHUNK_ENTRIES = 1_500_000;
@@ -52,32 +52,6 @@ export function alphaCrownNode(net: Network, box: Box, bounds: NodeBounds, targe
   return out;
 }
 
-/** The max-pool relaxation crown-ops uses (per output: the best-lower input, whether it is exact, the max upper bound). */
-interface PoolRelax { best: Int32Array; exact: Uint8Array; maxU: Float64Array }
-
-function poolRelax(op: PoolOp, inShape: Shape, outShape: Shape, lo: Float64Array, hi: Float64Array): PoolRelax {
-  const [C, H, W] = inShape as [number, number, number];
-  const [, OH, OW] = outShape as [number, number, number];
-  const [kh, kw] = op.kernel, [sh, sw] = op.stride;
-  const n = C * OH * OW, best = new Int32Array(n), exact = new Uint8Array(n), maxU = new Float64Array(n);
-  for (let c = 0; c < C; c++)
-    for (let oy = 0; oy < OH; oy++)
-      for (let ox = 0; ox < OW; ox++) {
-        let bl = -Infinity, bi = -1, mu = -Infinity, mu2 = -Infinity;
-        for (let ky = 0; ky < kh; ky++)
-          for (let kx = 0; kx < kw; kx++) {
-            const iy = oy * sh - op.pads[0] + ky, ix = ox * sw - op.pads[1] + kx;
-            if (iy < 0 || iy >= H || ix < 0 || ix >= W) continue;
-            const k = (c * H + iy) * W + ix;
-            if (bi < 0 || lo[k]! > bl) { bl = lo[k]!; bi = k; }
-            if (hi[k]! > mu) { mu2 = mu; mu = hi[k]!; } else if (hi[k]! > mu2) mu2 = hi[k]!;
-          }
-        const o = (c * OH + oy) * OW + ox;
-        best[o] = bi; maxU[o] = mu;
-        exact[o] = bl >= (hi[bi]! === mu ? mu2 : mu) ? 1 : 0;
-      }
-  return { best, exact, maxU };
-}
 
 /** One chunk of 2c functionals (±e_row on the target): the backward pass with slopes, and the gradient of its last run. */
 class DagPass {
@@ -85,7 +59,7 @@ class DagPass {
   /** Coefficients on the output of every activation and max-pool layer, from the last evaluation. */
   private readonly post = new Map<number, Float64Array>();
   private xstar: Uint8Array;
-  private readonly pools = new Map<number, PoolRelax>();
+  private readonly pools = new Map<number, PoolRelaxation>();
   private readonly lastFree: number;
 
   constructor(
@@ -191,7 +165,7 @@ class DagPass {
           case "maxpool": {
             // The line the pass chose for this functional: the best-lower input where linear, else the max upper bound.
             let pr = this.pools.get(j);
-            if (!pr) { const b = nodeInterval(this.bounds, src); pr = poolRelax(layer, inShape, layer.shape, b.lower, b.upper); this.pools.set(j, pr); }
+            if (!pr) { const b = nodeInterval(this.bounds, src); pr = poolRelaxation(layer, inShape, layer.shape, b.lower, b.upper); this.pools.set(j, pr); }
             const P = this.post.get(j), n = y.length;
             for (let o = 0; o < n; o++) {
               const a = P ? P[f * n + o]! : 0;

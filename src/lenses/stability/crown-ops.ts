@@ -137,20 +137,19 @@ export function avgpoolBack(op: PoolOp, inShape: Shape, outShape: Shape, A: Floa
   }
 }
 
+/** Max pooling relaxed with the input bounds, per output: the input with the best lower bound, whether the window is exactly that input, and the window's max upper bound. */
+export interface PoolRelaxation { best: Int32Array; exact: Uint8Array; maxU: Float64Array }
+
 /**
- * Max pooling relaxed with the input bounds: a window whose best lower bound beats every other
- * upper bound is exactly that input; otherwise y >= x_j* (j* = argmax lower bound) and y <= max upper bound.
- * `lowerSide` picks the bound this pass is building (lower bound of the functional, or upper).
+ * A window whose best lower bound beats every other upper bound is exactly that input; otherwise
+ * y >= x_j* (j* = argmax lower bound) and y <= max upper bound.
  */
-export function maxpoolBack(
-  op: PoolOp, inShape: Shape, outShape: Shape, A: Float64Array, m: number, Ain: Float64Array, off: Offsets,
-  inLower: Float64Array, inUpper: Float64Array, lowerSide: boolean,
-): void {
+export function poolRelaxation(op: PoolOp, inShape: Shape, outShape: Shape, inLower: Float64Array, inUpper: Float64Array): PoolRelaxation {
   const [C, H, W] = inShape as [number, number, number];
   const [, OH, OW] = outShape as [number, number, number];
   const [kh, kw] = op.kernel, [sh, sw] = op.stride;
   const pt = op.pads[0], pl = op.pads[1];
-  const outSize = C * OH * OW, inSize = C * H * W;
+  const outSize = C * OH * OW;
   const best = new Int32Array(outSize), exact = new Uint8Array(outSize), maxU = new Float64Array(outSize);
   for (let c = 0; c < C; c++)
     for (let oy = 0; oy < OH; oy++)
@@ -171,6 +170,21 @@ export function maxpoolBack(
         const otherMax = inUpper[bi]! === mu ? mu2 : mu;
         exact[o] = bl >= otherMax ? 1 : 0;
       }
+  return { best, exact, maxU };
+}
+
+/**
+ * Max pooling's backward step through poolRelaxation. `lowerSide` picks the bound this pass is
+ * building (lower bound of the functional, or upper).
+ */
+export function maxpoolBack(
+  op: PoolOp, inShape: Shape, outShape: Shape, A: Float64Array, m: number, Ain: Float64Array, off: Offsets,
+  inLower: Float64Array, inUpper: Float64Array, lowerSide: boolean,
+): void {
+  const [C, H, W] = inShape as [number, number, number];
+  const [, OH, OW] = outShape as [number, number, number];
+  const outSize = C * OH * OW, inSize = C * H * W;
+  const { best, exact, maxU } = poolRelaxation(op, inShape, outShape, inLower, inUpper);
   for (let r = 0; r < m; r++) {
     for (let o = 0; o < outSize; o++) {
       const a = A[r * outSize + o]!;
