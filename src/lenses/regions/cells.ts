@@ -130,3 +130,29 @@ export function splitCell(k: number, v: Float64Array, off: number, n: number, va
   out.n = pStart + 2 * (np + nn);
   return np * 65536 + nn;
 }
+
+/** One generation: its cells' parents and patterns, and the current cell's stored maps. */
+export interface Gen {
+  n: number;
+  parent: I32Buf;
+  pattern: U8Buf;
+  /** Maps of the current cell (the one on the depth-first path), by layer. */
+  maps: Map<number, Float64Array>;
+}
+
+export function newGen(): Gen {
+  // Small to start (they grow): one generation per unit layer, and a network may have 10⁵ of them.
+  return { n: 0, parent: new I32Buf(16), pattern: new U8Buf(16), maps: new Map() };
+}
+
+/** ancestor[s][i]: the row of generation s+1 that final cell i (a row of generation U) descends from. */
+export function ancestors(gens: readonly Gen[], U: number, N: number): Int32Array[] {
+  const out: Int32Array[] = [];
+  for (let s = 0; s < U; s++) out.push(new Int32Array(N));
+  // Final cells are the last generation's cells in order; walk up the parents.
+  for (let i = 0; i < N; i++) {
+    let a = i;
+    for (let g = U; g > 0; g--) { out[g - 1]![i] = a; a = gens[g]!.parent.a[a]!; }
+  }
+  return out;
+}

@@ -23,26 +23,13 @@ import { unitLayerIndices } from "../../core/summary.js";
 import { TOLERANCE } from "../../core/tolerance.js";
 import { activationMap, denseMap, densePacked, linearLayerMap, maxpoolMap, nonzeroIndices, packActivation, packMap, PieceTable, pieceTable, poolWindows } from "./affine.js";
 import { groupCandidates, lineCandidates } from "./candidates.js";
-import { cellMeasure, F64Buf, I32Buf, U8Buf } from "./cells.js";
+import { ancestors, cellMeasure, F64Buf, Gen, I32Buf, newGen } from "./cells.js";
 import { SegmentResponse } from "./response.js";
 import { Splitter } from "./split.js";
+import { pushColumnDelta, pushResponseDelta } from "./deltas.js";
 import type { Partition, PartitionLimits, PartitionSpec } from "./partition-types.js";
 
 export type { PartitionSpec, PartitionLimits, Partition } from "./partition-types.js";
-
-/** One generation: its cells' parents and patterns, and the current cell's stored maps. */
-interface Gen {
-  n: number;
-  parent: I32Buf;
-  pattern: U8Buf;
-  /** Maps of the current cell (the one on the depth-first path), by layer. */
-  maps: Map<number, Float64Array>;
-}
-
-function newGen(): Gen {
-  // Small to start (they grow): one generation per unit layer, and a network may have 10⁵ of them.
-  return { n: 0, parent: new I32Buf(16), pattern: new U8Buf(16), maps: new Map() };
-}
 
 /** Progress callback granularity (cells between reports). */
 const REPORT_EVERY = 256;
@@ -364,61 +351,14 @@ class Engine {
       const ds = table.slope[bp + 1]! - table.slope[bp]!, dof = table.offset[bp + 1]! - table.offset[bp]!;
       for (let c = 0; c < K; c++) dz[c] = ds * z[c * nu + i]!;
       dz[K - 1]! += dof;
-      if (column) {
-        // The delta is dz ⊗ column i of the weight. Where no entry of it is zero it is stored dense
-        // (the whole payload, channel-major, length marked -1); otherwise sparse, its zeros left out
-        // as SegmentResponse leaves them out (adding a zero could turn a -0 into +0).
-        const { weight, inSize, outSize } = column;
-        sp.deltaStart.push(sp.deltaIdx.n);
-        sp.deltaIdx.reserve(K * outSize); sp.deltaVal.reserve(K * outSize);
-        const di = sp.deltaIdx.a, dv = sp.deltaVal.a;
-        let at = sp.deltaIdx.n, dense = true;
-        for (let c = 0; c < K && dense; c++) {
-          const d = dz[c]!, o0 = at + c * outSize;
-          for (let o = 0; o < outSize; o++) {
-            const val = d * weight[o * inSize + i]!;
-            if (val === 0) { dense = false; break; }
-            dv[o0 + o] = val;
-          }
-        }
-        if (dense) {
-          at += K * outSize;
-          sp.deltaIdx.n = at; sp.deltaVal.n = at;
-          sp.deltaLen.push(-1);
-          continue;
-        }
-        for (let o = 0; o < outSize; o++) {
-          const r = weight[o * inSize + i]!;
-          if (r === 0) continue;
-          for (let c = 0; c < K; c++) {
-            const val = dz[c]! * r;
-            if (val === 0) continue;
-            di[at] = c * outSize + o; dv[at] = val; at++;
-          }
-        }
-        sp.deltaIdx.n = at; sp.deltaVal.n = at;
-        sp.deltaLen.push(at - sp.deltaStart.a[q]!);
-        continue;
-      }
+      if (column) { pushColumnDelta(sp, dz, K, column.weight, column.inSize, column.outSize, i); continue; }
       if (i !== lastUnit) {
         // One response per unit (a hard-tanh unit has two lines with the same response).
         this.respT.n = 0; this.respE.n = 0; this.respVal.n = 0;
         response.run(i, (t, e, r) => { this.respT.push(t); this.respE.push(e); this.respVal.reserve(1); this.respVal.a[this.respVal.n++] = r; });
         lastUnit = i;
       }
-      sp.deltaStart.push(sp.deltaIdx.n);
-      sp.deltaIdx.reserve(K * this.respE.n); sp.deltaVal.reserve(K * this.respE.n);
-      for (let e = 0; e < this.respE.n; e++) {
-        const t = this.respT.a[e]!, el = this.respE.a[e]!, r = this.respVal.a[e]!;
-        const sz = this.size[carried[t]!]!, o0 = payOff[t]!;
-        for (let c = 0; c < K; c++) {
-          const val = dz[c]! * r;
-          if (val === 0) continue;
-          sp.deltaIdx.a[sp.deltaIdx.n++] = o0 + c * sz + el;
-          sp.deltaVal.a[sp.deltaVal.n++] = val;
-        }
-      }
-      sp.deltaLen.push(sp.deltaIdx.n - sp.deltaStart.a[q]!);
+      pushResponseDelta(sp, dz, K, this.respT, this.respE, this.respVal, carried, this.size, payOff);
     }
   }
 
@@ -440,13 +380,7 @@ class Engine {
     const N = this.count;
     const L = this.net.layers.length;
     const m = this.size[L - 1]!;
-    const ancestor: Int32Array[] = [];
-    for (let s = 0; s < U; s++) ancestor.push(new Int32Array(N));
-    // Final cells are the last generation's cells in order; walk up the parents.
-    for (let i = 0; i < N; i++) {
-      let a = i;
-      for (let g = U; g > 0; g--) { ancestor[g - 1]![i] = a; a = this.gens[g]!.parent.a[a]!; }
-    }
+    const ancestor = ancestors(this.gens, U, N);
     const f = this.final;
     return {
       k: this.k,
