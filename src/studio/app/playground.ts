@@ -4,15 +4,16 @@
 // the region count, knots on a drawn line and units stable on the window, and a chart of regions
 // against steps. Networks save as netsize JSON or ONNX and load back; the whole state is in the URL.
 import {
-  mlp, networkFromBytes, networkToJson, networkToOnnx, parseCsv, syntheticDataset, SYNTHETIC,
+  networkFromBytes, networkToJson, networkToOnnx, parseCsv, syntheticDataset, SYNTHETIC,
   type ActivationName, type Dataset, type Network,
 } from "../../index.js";
 import { LiveTrainer, INIT_SCHEMES, OPTIMIZERS, trainActivations, type InitScheme, type OptimizerName } from "../../train/browser.js";
 import { StepChart } from "./chart.js";
+import { benchRedraw, type RedrawTimes } from "./redraw-bench.js";
 import { exactFrame, inputPlane, knotsOn, sampledHeat, whyNotExact, type ExactFrame } from "./exact.js";
 import { PlaneView } from "./plane.js";
-import { DEFAULT_STATE, formatState, parseState, type PlaygroundState } from "./state.js";
-import { button, download, el, esc, fmt, input, nextFrame, row, select } from "./ui.js";
+import { flatWeights, formatState, mlpFromFlat, parseState, type PlaygroundState } from "./state.js";
+import { button, download, el, fmt, input, nextFrame, row, select } from "./ui.js";
 
 const SETS = ["moons", "circles", "spiral", "xor", "gaussians"] as const;
 
@@ -168,7 +169,7 @@ export class Playground {
       for (const l of this.data.labels!) this.classes = Math.max(this.classes, l + 1);
       this.trainer?.dispose();
       const s = this.state;
-      const start = weights ? this.networkFromFlat(weights) : undefined;
+      const start = weights ? mlpFromFlat(this.arch().split("-").map(Number), weights, this.state.activation as ActivationName) : undefined;
       this.trainer = new LiveTrainer({
         arch: this.arch(), activation: s.activation as ActivationName, init: s.init as InitScheme, gamma: s.gamma, l1: s.l1, l2: s.l2,
         optimizer: s.optimizer as OptimizerName, lr: s.lr, batch: s.batch, seed: s.seed,
@@ -200,30 +201,6 @@ export class Playground {
     if (!Number.isFinite(x0)) { x0 = -1; y0 = -1; x1 = 1; y1 = 1; }
     this.plane.fit(x0, y0, x1, y1);
     this.state.view = { ...this.plane.view };
-  }
-
-  private networkFromFlat(w: Float64Array): Network {
-    const widths = this.arch().split("-").map(Number);
-    let at = 0;
-    const layers: { weight: Float64Array; bias: Float64Array }[] = [];
-    for (let l = 0; l + 1 < widths.length; l++) {
-      const nw = widths[l]! * widths[l + 1]!, nb = widths[l + 1]!;
-      if (at + nw + nb > w.length) throw new Error(`the link's weights do not fit the architecture ${this.arch()}`);
-      layers.push({ weight: w.slice(at, at + nw), bias: w.slice(at + nw, at + nw + nb) });
-      at += nw + nb;
-    }
-    if (at !== w.length) throw new Error(`the link's weights do not fit the architecture ${this.arch()}`);
-    return mlp(widths, layers, this.state.activation as ActivationName);
-  }
-
-  /** Every weight and bias of a network in layer order. */
-  private flat(net: Network): Float64Array {
-    const parts: Float64Array[] = [];
-    for (const l of net.layers) if (l.kind === "dense") parts.push(l.weight, l.bias);
-    const out = new Float64Array(parts.reduce((a, p) => a + p.length, 0));
-    let at = 0;
-    for (const p of parts) { out.set(p, at); at += p.length; }
-    return out;
   }
 
   /** Read the network and draw its exact picture of the window. */
@@ -354,7 +331,7 @@ export class Playground {
       this.controls.hidden!.value = widths.slice(1, -1).join(",");
       this.controls.activation!.value = act;
       this.readState();
-      await this.reset(this.flat(net), typeof net.meta.step === "number" ? net.meta.step : 0);
+      await this.reset(flatWeights(net), typeof net.meta.step === "number" ? net.meta.step : 0);
       this.say(`loaded ${f.name}`);
     } catch (e) {
       this.say((e as Error).message, true);
@@ -371,7 +348,7 @@ export class Playground {
 
   /** The URL of this session (weights included). */
   link(): string {
-    const s: PlaygroundState = { ...this.state, ...(this.net ? { weights: this.flat(this.net) } : {}) };
+    const s: PlaygroundState = { ...this.state, ...(this.net ? { weights: flatWeights(this.net) } : {}) };
     if (!this.state.data.startsWith("csv")) delete s.points;
     return `${location.origin}${location.pathname}#${formatState(s)}`;
   }
@@ -387,37 +364,11 @@ export class Playground {
     history.replaceState(null, "", `#${formatState({ ...this.state, weights: undefined, ...(this.state.data.startsWith("csv") ? {} : { points: undefined }) })}`);
   }
 
-  /**
-   * The benchmark's measure: median milliseconds of `reps` full exact redraws (read the network from
-   * TensorFlow.js, partition the window, draw) against as many Playground-style redraws (a 100 × 100
-   * sampled heatmap of the same network, drawn).
-   */
-  benchRedraw(reps: number): { exactMs: number; sampledMs: number; regions: number; partitionMs: number; drawMs: number } {
-    const med = (xs: number[]): number => { const a = [...xs].sort((p, q) => p - q); return a[Math.floor(a.length / 2)]!; };
-    const ex: number[] = [], sa: number[] = [], pa: number[] = [], dr: number[] = [];
-    let regions = 0;
-    for (let r = 0; r < reps; r++) {
-      let t = performance.now();
-      this.net = this.trainer!.network();
-      const f = exactFrame(this.net, inputPlane(), this.plane.window());
-      regions = f.result.count;
-      pa.push(f.result.timings.partition ?? 0);
-      this.plane.heat = undefined;
-      this.plane.picture = f.picture;
-      const td = performance.now();
-      this.plane.draw();
-      dr.push(performance.now() - td);
-      ex.push(performance.now() - t);
-      t = performance.now();
-      const net = this.trainer!.network();
-      const w = this.plane.window();
-      this.plane.picture = undefined;
-      this.plane.heat = { image: sampledHeat(net, inputPlane(), w, 100), window: w };
-      this.plane.draw();
-      sa.push(performance.now() - t);
-    }
+  /** The benchmark's measure (see redraw-bench.ts); the normal picture is redrawn afterwards. */
+  benchRedraw(reps: number): RedrawTimes {
+    const r = benchRedraw(() => (this.net = this.trainer!.network()), this.plane, reps);
     this.redraw();
-    return { exactMs: med(ex), sampledMs: med(sa), regions, partitionMs: med(pa), drawMs: med(dr) };
+    return r;
   }
 
   /** What the tests read: the network as netsize JSON, the window, the count shown. */
@@ -426,4 +377,3 @@ export class Playground {
   }
 }
 
-export { DEFAULT_STATE, esc };

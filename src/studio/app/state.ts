@@ -2,7 +2,7 @@
 // data set, the network's architecture and training choices, the steps trained, the view, the drawn
 // line and the weights themselves (float32 when every value is a float32 — a network trained by
 // TensorFlow.js always is — so the exact regions of the link are those of the session).
-import { decodeBase64, encodeBase64 } from "../../index.js";
+import { decodeBase64, encodeBase64, mlp, type ActivationName, type Network } from "../../index.js";
 import type { View } from "./plane.js";
 
 export interface PlaygroundState {
@@ -108,4 +108,29 @@ export function formatState(s: PlaygroundState): string {
     q.set("pl", Array.from(s.points.labels, (l) => l.toString(36)).join(""));
   }
   return q.toString();
+}
+
+/** Every weight and bias of a network's dense layers in layer order (what the link carries). */
+export function flatWeights(net: Network): Float64Array {
+  const parts: Float64Array[] = [];
+  for (const l of net.layers) if (l.kind === "dense") parts.push(l.weight, l.bias);
+  const out = new Float64Array(parts.reduce((a, p) => a + p.length, 0));
+  let at = 0;
+  for (const p of parts) { out.set(p, at); at += p.length; }
+  return out;
+}
+
+/** The MLP of `widths` whose weights are `w` (flatWeights' order); an error when they do not fit. */
+export function mlpFromFlat(widths: readonly number[], w: Float64Array, act: ActivationName): Network {
+  const misfit = (): Error => new Error(`the link's weights do not fit the architecture ${widths.join("-")}`);
+  let at = 0;
+  const layers: { weight: Float64Array; bias: Float64Array }[] = [];
+  for (let l = 0; l + 1 < widths.length; l++) {
+    const nw = widths[l]! * widths[l + 1]!, nb = widths[l + 1]!;
+    if (at + nw + nb > w.length) throw misfit();
+    layers.push({ weight: w.slice(at, at + nw), bias: w.slice(at + nw, at + nw + nb) });
+    at += nw + nb;
+  }
+  if (at !== w.length) throw misfit();
+  return mlp(widths, layers, act);
 }
