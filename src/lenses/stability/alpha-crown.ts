@@ -101,13 +101,7 @@ export function alphaCrownRows(chain: Chain, box: Box, k: number, pre: readonly 
     const c = Math.min(chunk, m - s);
     // 2c functionals: the lower bound of z_row (sign +1) and the lower bound of −z_row (minus the upper bound).
     const best = optimise(chain, box, k, relax, rows.subarray(s, s + c), Math.max(1, iterations), ctx);
-    for (let r = 0; r < c; r++) {
-      out.lower[s + r] = best.value[r]!;
-      out.upper[s + r] = -best.value[c + r]!;
-      // One magnitude widens both sides: the larger finite one (a side that found no finite bound is ∓∞ anyway).
-      const ml = best.mag[r]!, mu = best.mag[c + r]!;
-      out.mag[s + r] = Math.max(Number.isFinite(ml) ? ml : 0, Number.isFinite(mu) ? mu : 0);
-    }
+    storeBest(best, c, out, s);
   }
   return out;
 }
@@ -141,6 +135,19 @@ export function alphaCrownChain(chain: Chain, box: Box, pre: (PreBounds | undefi
 
 /** The best bound of each functional and the magnitude of its terms. */
 export interface Best { value: Float64Array; mag: Float64Array }
+
+/**
+ * Rows s..s+c of `out` from the best of 2c functionals (the lower bounds of z_row, then of −z_row):
+ * one magnitude widens both sides, the larger finite one (a side that found no finite bound is ∓∞ anyway).
+ */
+export function storeBest(best: Best, c: number, out: { lower: Float64Array; upper: Float64Array; mag: Float64Array }, s: number): void {
+  for (let r = 0; r < c; r++) {
+    out.lower[s + r] = best.value[r]!;
+    out.upper[s + r] = -best.value[c + r]!;
+    const ml = best.mag[r]!, mu = best.mag[c + r]!;
+    out.mag[s + r] = Math.max(Number.isFinite(ml) ? ml : 0, Number.isFinite(mu) ? mu : 0);
+  }
+}
 
 /** What the slope optimiser needs of a network form: q functionals, the relaxation per parameter layer, a bound pass and its gradient. */
 export interface SlopeProblem {

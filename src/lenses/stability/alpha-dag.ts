@@ -6,7 +6,7 @@ import { Box } from "../../core/domain.js";
 import { conv2dForward, denseForward, padForward, poolForward, scaleForward } from "../../core/engine/kernels.js";
 import { LensContext } from "../../core/lens.js";
 import { Network, PoolOp, Shape, sizeOf } from "../../core/network.js";
-import { LayerRelax, optimiseSlopes, relaxUnits } from "./alpha-crown.js";
+import { LayerRelax, optimiseSlopes, relaxUnits, storeBest } from "./alpha-crown.js";
 import { avgpoolBack, convBack, denseBack, maxpoolBack, Offsets, padBack, poolRelaxation, PoolRelaxation, scaleBack } from "./crown-ops.js";
 import { Interval, NodeBounds, nodeInterval } from "./ibp.js";
 
@@ -42,12 +42,7 @@ export function alphaCrownNode(net: Network, box: Box, bounds: NodeBounds, targe
     const c = Math.min(chunk, m - s), q = 2 * c, part = rows.subarray(s, s + c);
     const pass = new DagPass(net, box, bounds, target, relax, part);
     const best = optimiseSlopes({ q, relax, evaluate: (a, v, g) => pass.evaluate(a, v, g), gradient: (a) => pass.gradient(a) }, Math.max(1, iterations), ctx);
-    for (let r = 0; r < c; r++) {
-      out.lower[s + r] = best.value[r]!;
-      out.upper[s + r] = -best.value[c + r]!;
-      const ml = best.mag[r]!, mu = best.mag[c + r]!;
-      out.mag[s + r] = Math.max(Number.isFinite(ml) ? ml : 0, Number.isFinite(mu) ? mu : 0);
-    }
+    storeBest(best, c, out, s);
   }
   return out;
 }
