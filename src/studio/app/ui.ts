@@ -46,10 +46,8 @@ export function fmt(n: number): string {
   return n.toLocaleString("en-US");
 }
 
-/** Escape text for HTML. */
-export function esc(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
-}
+/** Escape text for HTML (the report's escaping). */
+export { esc } from "../../report/html.js";
 
 /** The next animation frame (so the page paints between training bursts). */
 export function nextFrame(): Promise<void> {
