@@ -71,7 +71,7 @@ function crownWithLayers(net: Network, box: Box, sparse = false): { out: Interva
     const lower = Float64Array.from(I.lower), upper = Float64Array.from(I.upper);
     rows.forEach((i, r) => { lower[i] = cb.lower[r]!; upper[i] = cb.upper[r]!; });
     tight.set(pre, { lower, upper });
-    bounds = ibp(net, box, tight);
+    bounds = ibp(net, box, tight, { prev: bounds, from: pre });
   });
   const out = net.layers.length - 1;
   return { out: crownNode(net, box, bounds, out, all(out)), bounds };

@@ -2,7 +2,7 @@
 // produce the coefficients on its input and the constant they contribute. Rows are m independent
 // linear functionals stored row-major (m × size); zero coefficients are skipped, so a row that starts
 // as one unit of a conv net costs only its receptive field.
-import { Conv2dOp, DenseOp, PadOp, PoolOp, ScaleOp, Shape } from "../../core/network.js";
+import { Conv2dOp, PadOp, PoolOp, ScaleOp, Shape } from "../../core/network.js";
 
 /** The constant part of m linear functionals, with the magnitude of the terms that formed it (for the rounding slack). */
 export interface Offsets {
@@ -10,23 +10,7 @@ export interface Offsets {
   mag: Float64Array;
 }
 
-/** Dense: Ain[r] += Σ_o A[r,o]·W[o,:]; d[r] += A[r,:]·b. */
-export function denseBack(op: DenseOp, A: Float64Array, m: number, Ain: Float64Array, off: Offsets): void {
-  const { inSize, outSize, weight: W, bias: b } = op;
-  for (let r = 0; r < m; r++) {
-    const ar = r * outSize, ir = r * inSize;
-    let d = 0, dm = 0;
-    for (let o = 0; o < outSize; o++) {
-      const a = A[ar + o]!;
-      if (a === 0) continue;
-      const t = a * b[o]!;
-      d += t; dm += Math.abs(t);
-      const wr = o * inSize;
-      for (let i = 0; i < inSize; i++) Ain[ir + i] += a * W[wr + i]!;
-    }
-    off.d[r] += d; off.mag[r] += dm;
-  }
-}
+export { denseBack } from "./crown-dense.js";
 
 /** Conv2d transposed, by scattering each non-zero output coefficient over its receptive field. */
 export function convBack(op: Conv2dOp, inShape: Shape, outShape: Shape, A: Float64Array, m: number, Ain: Float64Array, off: Offsets): void {

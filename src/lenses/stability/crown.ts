@@ -5,7 +5,8 @@ import { Box } from "../../core/domain.js";
 import { fail } from "../../core/errors.js";
 import { checkAborted, LensContext } from "../../core/lens.js";
 import { Network, sizeOf } from "../../core/network.js";
-import { avgpoolBack, convBack, denseBack, maxpoolBack, Offsets, padBack, scaleBack } from "./crown-ops.js";
+import { avgpoolBack, convBack, maxpoolBack, Offsets, padBack, scaleBack } from "./crown-ops.js";
+import { denseBackPair } from "./crown-dense.js";
 import { Interval, NodeBounds, nodeInterval } from "./ibp.js";
 import { relaxation } from "./pieces.js";
 
@@ -92,7 +93,7 @@ function backward(net: Network, bounds: NodeBounds, target: number, rows: Int32A
       }
       case "dense": {
         const t = into(src);
-        denseBack(layer, A.L, m, t.L, offL); denseBack(layer, A.U, m, t.U, offU);
+        denseBackPair(layer, A.L, A.U, m, t.L, t.U, offL, offU);
         break;
       }
       case "conv2d": {

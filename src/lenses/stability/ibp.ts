@@ -110,14 +110,24 @@ export function boxInterval(box: Box): Interval {
 }
 
 /**
+ * Bounds already computed on the same box that ibp may keep: every node before `from` (and the input).
+ * Sound only when nothing feeding those nodes changed since `prev`, i.e. every tightening added since
+ * is on node `from` or later (layers are in topological order, so no earlier node reads a later one).
+ */
+export interface Reuse {
+  prev: NodeBounds;
+  from: number;
+}
+
+/**
  * Interval bounds of every layer on the box. Dense and conv layers use centre/radius form
  * (c' = Wc + b, r' = |W|r). `tighter` bounds, where given, are intersected into their node before
- * propagating further (how CROWN/LP results feed later layers).
+ * propagating further (how CROWN/LP results feed later layers); `reuse` keeps the nodes before reuse.from.
  */
-export function ibp(net: Network, box: Box, tighter?: Tightening): NodeBounds {
+export function ibp(net: Network, box: Box, tighter?: Tightening, reuse?: Reuse): NodeBounds {
   checkBoxFits(box, inputSize(net));
-  const input = boxInterval(box);
-  const layers: Interval[] = [];
+  const input = reuse ? reuse.prev.input : boxInterval(box);
+  const layers: Interval[] = reuse ? reuse.prev.layers.slice(0, reuse.from) : [];
   const absCache = new Map<number, Float64Array>();
   const absW = (i: number, w: Float64Array): Float64Array => {
     let a = absCache.get(i);
@@ -125,6 +135,7 @@ export function ibp(net: Network, box: Box, tighter?: Tightening): NodeBounds {
     return a;
   };
   net.layers.forEach((layer, li) => {
+    if (li < layers.length) return;
     const ins = layer.inputs.map((j) => (j === -1 ? input : layers[j]!));
     const x = ins[0]!;
     const inShape = layer.inputs[0] === -1 ? net.inputShape : net.layers[layer.inputs[0]!]!.shape;

@@ -61,7 +61,7 @@ function localBounds(net: Network, box: Box, states: UnitLayerState[], deepest: 
         });
       }
       tight.set(s.preNode, { lower, upper });
-      bounds = ibp(net, box, tight);
+      bounds = ibp(net, box, tight, { prev: bounds, from: s.preNode });
     }
     out.push({ lower, upper });
   });

@@ -166,7 +166,7 @@ export async function stability(net: Network, box: Box, options: StabilityOption
       if (!withinBudget(ctx, deadline, (bctx) => { cb = crownNode(net, box, bounds, s.preNode, Int32Array.from(rows), bctx); })) { outOfTime = true; break; }
       rows.forEach((i, r) => tighten(s, i, cb!.lower[r]!, cb!.upper[r]!, cb!.mag[r]!, CERT.crown));
       tightMap.set(s.preNode, { lower: s.lower, upper: s.upper });
-      bounds = ibp(net, box, tightMap);
+      bounds = ibp(net, box, tightMap, { prev: bounds, from: s.preNode });
     }
     record("crown", t0, outOfTime ? { note: "stopped at the time limit" } : {});
   }
