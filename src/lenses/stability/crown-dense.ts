@@ -9,7 +9,12 @@
 // shortcut U·W = L·W + (U − L)·W adds one rounding of U − L (≤ 2⁻⁵³|U − L|) per entry it uses, of the
 // same order as the product's own and far inside that slack.
 import { DenseOp } from "../../core/network.js";
-import type { Offsets } from "./crown-ops.js";
+
+/** The constant part of m linear functionals, with the magnitude of the terms that formed it (for the rounding slack). */
+export interface Offsets {
+  d: Float64Array;
+  mag: Float64Array;
+}
 
 /** Below this fraction of non-zero entries in the packed rows, the zero-skipping scatter is cheaper. */
 const SPARSE = 0.2;

@@ -3,14 +3,10 @@
 // linear functionals stored row-major (m × size); zero coefficients are skipped, so a row that starts
 // as one unit of a conv net costs only its receptive field.
 import { Conv2dOp, PadOp, PoolOp, ScaleOp, Shape } from "../../core/network.js";
-
-/** The constant part of m linear functionals, with the magnitude of the terms that formed it (for the rounding slack). */
-export interface Offsets {
-  d: Float64Array;
-  mag: Float64Array;
-}
+import type { Offsets } from "./crown-dense.js";
 
 export { denseBack } from "./crown-dense.js";
+export type { Offsets } from "./crown-dense.js";
 
 /** Conv2d transposed, by scattering each non-zero output coefficient over its receptive field. */
 export function convBack(op: Conv2dOp, inShape: Shape, outShape: Shape, A: Float64Array, m: number, Ain: Float64Array, off: Offsets): void {
