@@ -104,6 +104,21 @@ describe("batched onnxruntime engine", () => {
     expect([empty.n, empty.outputs.length, empty.patterns[0]!.length]).toEqual([0, 0, 0]);
     await whole.dispose();
     await small.dispose();
+    // float32: onnxruntime writes the pre-activations straight into the result's chunks (pre-allocated outputs).
+    const w32 = await createBatchedEngine(net, { float: 32, chunkSize: 1000 });
+    const s32 = await createBatchedEngine(net, { float: 32, chunkSize: 7 });
+    const a32 = await w32.run(X, n), b32 = await s32.run(X, n);
+    expect(b32.preActivations.every((p) => p instanceof Float32Array)).toBe(true);
+    expect(b32.preActivations).toEqual(a32.preActivations);
+    expect(b32.patterns).toEqual(a32.patterns);
+    expect(b32.outputs).toEqual(a32.outputs);
+    // Each chunk's pre-activations are its own samples': sample 100 (the last chunk) alone gives the same numbers.
+    const one = await s32.run(X.subarray(100 * 10, 101 * 10), 1);
+    expect(Array.from(one.preActivations[2]!)).toEqual(Array.from(b32.preActivations[2]!.subarray(100 * 16, 101 * 16)));
+    expect(maxRelDiff(b32.outputs, a.outputs, 3)).toBeLessThan(1e-5);
+    expect(b32.patterns.flatMap((p, j) => Array.from(p).filter((v, i) => v !== a.patterns[j]![i] && Math.abs(a.preActivations[j]![i]!) > 1e-4)).length).toBe(0);
+    await w32.dispose();
+    await s32.dispose();
   });
 
   it("rejects bad batches, cancelled runs and use after dispose with stable codes", async () => {

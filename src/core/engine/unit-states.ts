@@ -14,12 +14,7 @@ export function unitStates(net: Network, li: number, input: Float64Array | Float
   if (layer.kind === "activation") {
     if (input.length !== k * units) fail("SHAPE_MISMATCH", `unit output of layer ${li} has ${input.length} values, expected ${k} × ${units}`, { node: layer.name });
     pre.set(input);
-    if (layer.fn === "relu") {
-      if (input instanceof Float32Array) reluPattern32(input, pattern, k * units);
-      else reluPattern64(input, pattern, k * units);
-    } else {
-      for (let i = 0; i < k * units; i++) pattern[i] = pieceIndex(layer.fn, input[i]!, layer);
-    }
+    unitPatterns(net, li, input, k, pattern);
     return;
   }
   if (layer.kind !== "maxpool") fail("BAD_ARGUMENT", `layer ${li} (${layer.kind}) is not a unit layer`, { node: layer.name });
@@ -31,6 +26,20 @@ export function unitStates(net: Network, li: number, input: Float64Array | Float
     x.set(input.subarray(s * d, (s + 1) * d));
     poolForward(layer, inShape, layer.shape, x, y, pattern.subarray(s * units, (s + 1) * units));
     pre.set(y, s * units);
+  }
+}
+
+/** Patterns of activation layer `li` for k samples whose pre-activations are `pre` (k × units). */
+export function unitPatterns(net: Network, li: number, pre: Float64Array | Float32Array, k: number, pattern: Uint8Array): void {
+  const layer = net.layers[li]!;
+  if (layer.kind !== "activation") fail("BAD_ARGUMENT", `layer ${li} (${layer.kind}) is not an activation layer`, { node: layer.name });
+  const n = k * sizeOf(layer.shape);
+  if (pre.length !== n || pattern.length < n) fail("SHAPE_MISMATCH", `pre-activations of layer ${li} have ${pre.length} values, expected ${k} × ${sizeOf(layer.shape)}`, { node: layer.name });
+  if (layer.fn === "relu") {
+    if (pre instanceof Float32Array) reluPattern32(pre, pattern, n);
+    else reluPattern64(pre, pattern, n);
+  } else {
+    for (let i = 0; i < n; i++) pattern[i] = pieceIndex(layer.fn, pre[i]!, layer);
   }
 }
 

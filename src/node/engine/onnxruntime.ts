@@ -12,7 +12,7 @@ import { lowerForOrtFloat64 } from "./ort-lowering.js";
 import { probeShapes } from "./ort-shapes.js";
 import type { BatchResult } from "../../core/engine/reference.js";
 import { openOnnx } from "./onnx-runner.js";
-import { unitStates } from "../../core/engine/unit-states.js";
+import { unitPatterns, unitStates } from "../../core/engine/unit-states.js";
 
 const { onnx } = onnxProto;
 
@@ -119,12 +119,25 @@ export async function createBatchedEngine(net: Network, opts: BatchedEngineOptio
     const outputs = new Float64Array(n * m);
     const preActivations = withUnits ? unitSizes.map((s) => (float === 32 ? new Float32Array(n * s) : new Float64Array(n * s))) : [];
     const patterns = withUnits ? unitSizes.map((s) => new Uint8Array(n * s)) : [];
-    const fetches = withUnits ? [c.output, ...unitLayers.map(unitOutputName)] : [c.output];
+    const names = withUnits ? unitLayers.map(unitOutputName) : [];
+    // Activation layers' pre-activations are written by onnxruntime straight into the result (pre-allocated
+    // outputs: no per-chunk output buffer, no copy; 100,000 × 1,536 float32 is 614 MB); max-pool windows go
+    // through unitStates. Inputs are converted into one reused float32 buffer.
+    const inPlace = unitLayers.map((li) => net.layers[li]!.kind === "activation");
+    const in32 = float === 32 ? new Float32Array(Math.min(chunk, n) * d) : undefined;
     for (let s0 = 0; s0 < n; s0 += chunk) {
       checkAborted(ropts);
       const k = Math.min(chunk, n - s0);
       const xs = X.subarray(s0 * d, (s0 + k) * d);
-      const feed = float === 64 ? new ort.Tensor("float64", xs, [k, ...net.inputShape]) : new ort.Tensor("float32", Float32Array.from(xs), [k, ...net.inputShape]);
+      let feed: ort.Tensor;
+      if (in32) { const v = in32.subarray(0, k * d); v.set(xs); feed = new ort.Tensor("float32", v, [k, ...net.inputShape]); }
+      else feed = new ort.Tensor("float64", xs, [k, ...net.inputShape]);
+      const fetches: Record<string, ort.Tensor | null> = { [c.output]: null };
+      unitLayers.forEach((li, j) => {
+        if (!withUnits) return;
+        const view = preActivations[j]!.subarray(s0 * unitSizes[j]!, (s0 + k) * unitSizes[j]!);
+        fetches[names[j]!] = inPlace[j] ? (float === 32 ? new ort.Tensor("float32", view as Float32Array, [k, ...net.layers[li]!.shape]) : new ort.Tensor("float64", view as Float64Array, [k, ...net.layers[li]!.shape])) : null;
+      });
       let res: ort.InferenceSession.ReturnType;
       try {
         res = await c.session.run({ [c.input]: feed }, fetches);
@@ -134,10 +147,12 @@ export async function createBatchedEngine(net: Network, opts: BatchedEngineOptio
       }
       outputs.set(res[c.output]!.data as Float64Array | Float32Array, s0 * m);
       if (withUnits) unitLayers.forEach((li, j) => {
-        const pre = res[unitOutputName(li)]!.data as Float64Array | Float32Array;
-        unitStates(net, li, pre, k, preActivations[j]!.subarray(s0 * unitSizes[j]!), patterns[j]!.subarray(s0 * unitSizes[j]!));
+        const size = unitSizes[j]!;
+        const pattern = patterns[j]!.subarray(s0 * size, (s0 + k) * size);
+        if (inPlace[j]) unitPatterns(net, li, preActivations[j]!.subarray(s0 * size, (s0 + k) * size), k, pattern);
+        else unitStates(net, li, res[names[j]!]!.data as Float64Array | Float32Array, k, preActivations[j]!.subarray(s0 * size), pattern);
       });
-      for (const t of Object.values(res)) t.dispose();
+      for (const [name, t] of Object.entries(res)) if (!(name in fetches) || fetches[name] === null) t.dispose();
       ropts.onProgress?.({ done: s0 + k, total: n, stage: "forward" });
     }
     return { n, outputs, unitLayers: [...unitLayers], preActivations, patterns };
