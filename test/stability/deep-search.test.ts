@@ -52,6 +52,26 @@ describe("gradient witness search", () => {
     expect(counter.steps).toBeLessThanOrEqual(3 * 30);
   });
 
+  it("the Adam rule (best-of-random start, leak 0.01) finds the corner too, within its step budget", () => {
+    const net = cornerNet();
+    const box = uniformBox(50, 0, 1);
+    const chain = toChain(net);
+    const states = initialStates(net, ibp(net, box));
+    const cs = chainStates(chain, states);
+    searchWitnesses(chain, cs, box, samplePoints(box, { count: 2000, seed: 0 }), 4);
+    expect(cs[1]!.seen[0]).toBe(1);
+    const counter = { steps: 0 };
+    gradientWitnesses(chain, cs, box, { seed: 3, rule: "adam", iterations: 300, starts: 1, counter }, undefined);
+    expect(provenUnstable(cs[1]!, 0)).toBe(true);
+    expect(counter.steps).toBeGreaterThan(0);
+    expect(counter.steps).toBeLessThanOrEqual(300);
+    // With no step at all nothing is found: the witness comes from the ascent, not from the start.
+    const cs2 = chainStates(chain, initialStates(net, ibp(net, box)));
+    searchWitnesses(chain, cs2, box, samplePoints(box, { count: 2000, seed: 0 }), 4);
+    gradientWitnesses(chain, cs2, box, { seed: 3, rule: "adam", iterations: 1, starts: 1 }, undefined);
+    expect(provenUnstable(cs2[1]!, 0)).toBe(false);
+  });
+
   it("in the whole pipeline the corner units are proven unstable by the search stage, not left to MILP", async () => {
     const net = cornerNet();
     const r = await stability(net, uniformBox(50, 0, 1), { method: "auto", timeLimit: 600 });

@@ -1,10 +1,16 @@
 // Witness search by projected gradient ascent, for units the sampling pre-pass and its short local
 // search left open. On deep nets over wide boxes (MNIST nets on [0,1]^784) most such units are
 // unstable, but active only on a thin part of the box that uniform samples miss; proving each of
-// them by MILP is hopeless (one MILP per unit does not finish in a minute, natively either). From
-// random starts, each unit's pre-activation is pushed toward its unseen side along the sign of a
-// surrogate gradient: inactive ReLUs pass a fraction LEAK of the gradient, so the ascent can leave a
-// region where the target does not depend on the input. The search only guides: a unit is marked
+// them by MILP is hopeless (one MILP per unit does not finish in a minute, natively either). Each unit's
+// pre-activation is pushed toward its unseen side along a surrogate gradient: inactive ReLUs pass a
+// fraction `leak` of it, so the ascent can leave a region where the target does not depend on the input.
+// Two rules, as the nets need them (measured over [0,1]^784, see the SEARCH_* comments in stability.ts):
+// - "sign": long sign steps (10 % of the box's width, shrinking) from random starts, leak 0.1 — finds
+//   most units of mnist-net_256x4 in 30–120 steps;
+// - "adam": Adam steps of 2 % of the width from the best of CANDIDATES random points, leak 0.01 — on
+//   mnist_relu_9_200 it switches on units never active on 10,000 digits nor 5,000 uniform points after
+//   100–3,000 steps, where the sign rule found none of them.
+// The search only guides: a unit is marked
 // unstable only by markChain's exact float64 forward pass of the point found, so nothing is claimed
 // that an evaluated point does not show.
 import { Box } from "../../core/domain.js";
@@ -21,16 +27,24 @@ export interface GradientSearchOptions {
   seed: number;
   /** Ascent steps per start (default 30). */
   iterations?: number;
-  /** Random starts per unit side (default 3). */
+  /** Starts per unit side (default 3). */
   starts?: number;
-  /** Share of the gradient an inactive ReLU passes back (default LEAK). */
+  /** The step rule (default "sign"; see the head of this file). */
+  rule?: "sign" | "adam";
+  /** Share of the gradient an inactive ReLU passes back (default LEAK[rule]). */
   leak?: number;
   /** Counts the ascent steps as they are taken (read it after a stop by the deadline too). */
   counter?: { steps: number };
 }
 
-/** Share of the gradient an inactive ReLU passes back (the surrogate; the forward pass stays exact). */
-const LEAK = 0.1;
+/** Share of the gradient an inactive ReLU passes back, per rule (the surrogate; the forward pass stays exact). */
+const LEAK = { sign: 0.1, adam: 0.01 };
+
+/** Adam's step (a share of the box's width per coordinate) and moment decays. */
+const LR = 0.02, BETA1 = 0.9, BETA2 = 0.999;
+
+/** Random points of which the best for the target starts a unit side's first Adam ascent. */
+const CANDIDATES = 16;
 
 /** Points searched side by side: affineBatch's unrolling, and each weight row read once for all of them. */
 const P = 4;
@@ -47,13 +61,17 @@ export function gradientWitnesses(chain: Chain, states: (UnitLayerState | undefi
   if (chain.layers.some((l) => l.act && l.act.fn !== "relu")) return 0;
   const d = chain.inputSize;
   for (let t = 0; t < d; t++) if (!(Number.isFinite(box.lower[t]!) && Number.isFinite(box.upper[t]! - box.lower[t]!))) return 0;
-  const iterations = opts.iterations ?? 30, starts = opts.starts ?? 3, leak = opts.leak ?? LEAK;
+  const rule = opts.rule ?? "sign";
+  const iterations = opts.iterations ?? 30, starts = opts.starts ?? 3, leak = opts.leak ?? LEAK[rule];
   const rng = createRng(opts.seed);
   const width = Float64Array.from({ length: d }, (_, t) => box.upper[t]! - box.lower[t]!);
   const X = new Float64Array(P * d);
   const pres = chain.layers.map((l) => new Float64Array(P * l.outSize));
   const acts = chain.layers.map((l) => new Float64Array(P * l.outSize));
   const grads = chain.layers.map((l) => new Float64Array(P * l.inSize));
+  const M1 = new Float64Array(P * d), M2 = new Float64Array(P * d);
+  const C = new Float64Array(CANDIDATES * d);
+  const cpres = chain.layers.map((l) => new Float64Array(CANDIDATES * l.outSize));
   let steps = 0;
   chain.layers.forEach((Lk, k) => {
     const st = states[k];
@@ -65,7 +83,25 @@ export function gradientWitnesses(chain: Chain, states: (UnitLayerState | undefi
     const slots: (Slot | undefined)[] = new Array(P).fill(undefined);
     const begin = (p: number, slot: Slot): void => {
       slots[p] = slot;
-      for (let t = 0; t < d; t++) X[p * d + t] = box.lower[t]! + rng.next() * width[t]!;
+      M1.fill(0, p * d, (p + 1) * d);
+      M2.fill(0, p * d, (p + 1) * d);
+      if (rule === "sign" || slot.start > 0) {
+        for (let t = 0; t < d; t++) X[p * d + t] = box.lower[t]! + rng.next() * width[t]!;
+        return;
+      }
+      // The first start: the random point whose target is furthest toward the unseen side.
+      for (let t = 0; t < C.length; t++) C[t] = box.lower[t % d]! + rng.next() * width[t % d]!;
+      let h: Float64Array = C;
+      for (let j = 0; j <= k; j++) {
+        affineBatch(chain.layers[j]!, h, CANDIDATES, cpres[j]!);
+        if (j < k) { h = new Float64Array(cpres[j]!); for (let u = 0; u < h.length; u++) if (!(h[u]! > 0)) h[u] = 0; }
+      }
+      let best = 0, top = -Infinity;
+      for (let c = 0; c < CANDIDATES; c++) {
+        const z = slot.dir * cpres[k]![c * Lk.outSize + slot.i]!;
+        if (z > top) { top = z; best = c; }
+      }
+      X.set(C.subarray(best * d, (best + 1) * d), p * d);
     };
     // The next start of slot p's side, or the next open side; the slot stays empty when none is left.
     const refill = (p: number): void => {
@@ -111,13 +147,15 @@ export function gradientWitnesses(chain: Chain, states: (UnitLayerState | undefi
         for (let u = 0; u < P * m; u++) if (!(z[u]! > 0)) V[u] *= leak;
         const G = grads[j]!;
         G.fill(0);
+        // Each weight row read once for the four slots (P = 4); every G entry sums in the same order as one slot alone.
+        const W = L.weight, n1 = n, n2 = 2 * n, n3 = 3 * n;
         for (let u = 0; u < m; u++) {
+          const a0 = V[u]!, a1 = V[m + u]!, a2 = V[2 * m + u]!, a3 = V[3 * m + u]!;
+          if (a0 === 0 && a1 === 0 && a2 === 0 && a3 === 0) continue;
           const row = u * n;
-          for (let p = 0; p < P; p++) {
-            const a = V[p * m + u]!;
-            if (a === 0) continue;
-            const g = p * n;
-            for (let t = 0; t < n; t++) G[g + t] += a * L.weight[row + t]!;
+          for (let t = 0; t < n; t++) {
+            const w = W[row + t]!;
+            G[t] += a0 * w; G[n1 + t] += a1 * w; G[n2 + t] += a2 * w; G[n3 + t] += a3 * w;
           }
         }
         V = G;
@@ -125,10 +163,22 @@ export function gradientWitnesses(chain: Chain, states: (UnitLayerState | undefi
       for (let p = 0; p < P; p++) {
         const s = slots[p];
         if (!s || done.includes(p)) continue;
-        const step = 0.1 * (1 - s.it / iterations) + 0.005;
+        if (rule === "sign") {
+          const step = 0.1 * (1 - s.it / iterations) + 0.005;
+          for (let t = 0; t < d; t++) {
+            const sg = Math.sign(s.dir * V[p * d + t]!);
+            X[p * d + t] = Math.min(box.upper[t]!, Math.max(box.lower[t]!, X[p * d + t]! + sg * step * width[t]!));
+          }
+          continue;
+        }
+        // Adam, bias-corrected (s.it steps taken so far, this one included), projected onto the box.
+        const c1 = 1 / (1 - BETA1 ** s.it), c2 = 1 / (1 - BETA2 ** s.it);
         for (let t = 0; t < d; t++) {
-          const sg = Math.sign(s.dir * V[p * d + t]!);
-          X[p * d + t] = Math.min(box.upper[t]!, Math.max(box.lower[t]!, X[p * d + t]! + sg * step * width[t]!));
+          const q = p * d + t, g = s.dir * V[q]!;
+          const m1 = (M1[q] = BETA1 * M1[q]! + (1 - BETA1) * g), m2 = (M2[q] = BETA2 * M2[q]! + (1 - BETA2) * g * g);
+          const den = Math.sqrt(m2 * c2);
+          if (!(den > 0)) continue;
+          X[q] = Math.min(box.upper[t]!, Math.max(box.lower[t]!, X[q]! + (LR * width[t]! * m1 * c1) / den));
         }
       }
       // The exact pass decides what a finished point shows, for its unit and every other.
