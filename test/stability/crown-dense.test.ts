@@ -6,7 +6,7 @@ import { makeBox } from "../../src/core/domain.js";
 import { DenseOp } from "../../src/core/network.js";
 import { denseBack, denseBackPair } from "../../src/lenses/stability/crown-dense.js";
 import { crownNode } from "../../src/lenses/stability/crown.js";
-import { ibp } from "../../src/lenses/stability/ibp.js";
+import { ibp, ibpTightened, ibpUpTo } from "../../src/lenses/stability/ibp.js";
 import { loadNetwork } from "../../src/node/files.js";
 import { HAVE_SHARED, model } from "../helpers/shared.js";
 
@@ -79,10 +79,17 @@ describe("ibp reuse", () => {
     const c = Float64Array.from({ length: 784 }, () => r() + 0.5);
     const box = makeBox(c.map((v) => Math.max(0, v - 0.01)), c.map((v) => Math.min(1, v + 0.01)));
     let full = ibp(net, box), part = full;
+    // Layer by layer as the CROWN stage runs it: each node once (ibpUpTo to the next layer, ibpTightened after).
+    let lazy = ibp(net, box, undefined, undefined, 1);
+    expect(lazy.layers.length).toBe(2);
     const tight = new Map<number, { lower: Float64Array; upper: Float64Array }>();
     net.layers.forEach((layer) => {
       if (layer.kind !== "activation") return;
       const pre = layer.inputs[0]!, I = full.layers[pre]!;
+      lazy = ibpUpTo(net, box, tight, lazy, pre);
+      expect(lazy.layers.length).toBe(pre + 1);
+      expect(lazy.layers[pre]!.lower).toEqual(I.lower);
+      expect(lazy.layers[pre]!.upper).toEqual(I.upper);
       const rowsIdx = Int32Array.from(Array.from(I.lower.keys()).filter((i) => I.lower[i]! <= 0 && I.upper[i]! > 0));
       const cb = crownNode(net, box, full, pre, rowsIdx);
       const lower = Float64Array.from(I.lower), upper = Float64Array.from(I.upper);
@@ -91,7 +98,14 @@ describe("ibp reuse", () => {
       full = ibp(net, box, tight);
       part = ibp(net, box, tight, { prev: part, from: pre });
       full.layers.forEach((l, j) => { expect(part.layers[j]!.lower).toEqual(l.lower); expect(part.layers[j]!.upper).toEqual(l.upper); expect(part.layers[j]!.mag).toEqual(l.mag); });
+      lazy = ibpTightened(net, box, tight, lazy, pre);
+      expect(lazy.layers.length).toBe(pre + 1);
+      expect(lazy.layers[pre]!.lower).toEqual(full.layers[pre]!.lower);
+      expect(lazy.layers[pre]!.upper).toEqual(full.layers[pre]!.upper);
+      expect(lazy.layers[pre]!.mag).toEqual(full.layers[pre]!.mag);
     });
+    lazy = ibpUpTo(net, box, tight, lazy);
+    full.layers.forEach((l, j) => { expect(lazy.layers[j]!.lower).toEqual(l.lower); expect(lazy.layers[j]!.upper).toEqual(l.upper); expect(lazy.layers[j]!.mag).toEqual(l.mag); });
     // CROWN tightened something, so the check above compared changed bounds, not only IBP's.
     expect(full.layers.at(-1)!.upper.some((v, i) => v < ibp(net, box).layers.at(-1)!.upper[i]!)).toBe(true);
   });

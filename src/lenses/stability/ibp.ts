@@ -1,6 +1,7 @@
 // Interval bound propagation (IBP): a box in, a box per layer out. The weakest and cheapest bound;
 // every other method starts from it. Works on every op of the network model (DAG included).
 import { Box, checkBoxFits } from "../../core/domain.js";
+import { fail } from "../../core/errors.js";
 import { conv2dForward, padForward, poolForward } from "../../core/engine/kernels.js";
 import { Conv2dOp, Network, inputSize, sizeOf } from "../../core/network.js";
 import { activationRange } from "./pieces.js";
@@ -117,17 +118,33 @@ export function boxInterval(box: Box): Interval {
 export interface Reuse {
   prev: NodeBounds;
   from: number;
+  /**
+   * Node `from` itself was only tightened since `prev` (its inputs are unchanged): its interval is prev's
+   * intersected with the tightening, not recomputed — the same numbers, since IBP is deterministic.
+   */
+  keep?: boolean;
 }
 
 /**
  * Interval bounds of every layer on the box. Dense and conv layers use centre/radius form
  * (c' = Wc + b, r' = |W|r). `tighter` bounds, where given, are intersected into their node before
  * propagating further (how CROWN/LP results feed later layers); `reuse` keeps the nodes before reuse.from.
+ * With `until`, only the nodes up to it are computed (layers.length = until + 1): a layer-by-layer
+ * tightening (CROWN, then IBP to the next unit layer) computes each node once; complete such bounds with
+ * another call reusing them before anything reads a later node.
  */
-export function ibp(net: Network, box: Box, tighter?: Tightening, reuse?: Reuse): NodeBounds {
+export function ibp(net: Network, box: Box, tighter?: Tightening, reuse?: Reuse, until?: number): NodeBounds {
   checkBoxFits(box, inputSize(net));
   const input = reuse ? reuse.prev.input : boxInterval(box);
   const layers: Interval[] = reuse ? reuse.prev.layers.slice(0, reuse.from) : [];
+  if (reuse?.keep) {
+    const old = reuse.prev.layers[reuse.from];
+    if (!old) fail("BAD_ARGUMENT", `ibp: node ${reuse.from} to keep is not in the previous bounds`);
+    const lower = Float64Array.from(old.lower), upper = Float64Array.from(old.upper);
+    intersectInto(lower, upper, tighter?.get(reuse.from));
+    layers.push({ lower, upper, mag: old.mag });
+  }
+  const last = until ?? net.layers.length - 1;
   const absCache = new Map<number, Float64Array>();
   const absW = (i: number, w: Float64Array): Float64Array => {
     let a = absCache.get(i);
@@ -135,7 +152,7 @@ export function ibp(net: Network, box: Box, tighter?: Tightening, reuse?: Reuse)
     return a;
   };
   net.layers.forEach((layer, li) => {
-    if (li < layers.length) return;
+    if (li < layers.length || li > last) return;
     const ins = layer.inputs.map((j) => (j === -1 ? input : layers[j]!));
     const x = ins[0]!;
     const inShape = layer.inputs[0] === -1 ? net.inputShape : net.layers[layer.inputs[0]!]!.shape;
@@ -204,14 +221,31 @@ export function ibp(net: Network, box: Box, tighter?: Tightening, reuse?: Reuse)
       }
     }
     failClosed(lower, upper, mag);
-    const t = tighter?.get(li);
-    if (t) {
-      for (let i = 0; i < n; i++) {
-        if (t.lower[i]! > lower[i]!) lower[i] = t.lower[i]!;
-        if (t.upper[i]! < upper[i]!) upper[i] = t.upper[i]!;
-      }
-    }
+    intersectInto(lower, upper, tighter?.get(li));
     layers.push({ lower, upper, mag });
   });
   return { input, layers };
+}
+
+/**
+ * Layer-by-layer tightening: after node `node` got tighter bounds (in `tighter`), the bounds up to it with
+ * its interval intersected and the later nodes, now stale, dropped; extend them with ibpUpTo.
+ */
+export function ibpTightened(net: Network, box: Box, tighter: Tightening, bounds: NodeBounds, node: number): NodeBounds {
+  return ibp(net, box, tighter, { prev: bounds, from: node, keep: true }, node);
+}
+
+/** `bounds` extended to hold node `upto` (every node when omitted), computing only the nodes it lacks. */
+export function ibpUpTo(net: Network, box: Box, tighter: Tightening | undefined, bounds: NodeBounds, upto?: number): NodeBounds {
+  const need = upto ?? net.layers.length - 1;
+  return bounds.layers.length > need ? bounds : ibp(net, box, tighter, { prev: bounds, from: bounds.layers.length }, need);
+}
+
+/** lower/upper ∩ t, in place (t absent: unchanged). */
+function intersectInto(lower: Float64Array, upper: Float64Array, t: { lower: Float64Array; upper: Float64Array } | undefined): void {
+  if (!t) return;
+  for (let i = 0; i < lower.length; i++) {
+    if (t.lower[i]! > lower[i]!) lower[i] = t.lower[i]!;
+    if (t.upper[i]! < upper[i]!) upper[i] = t.upper[i]!;
+  }
 }

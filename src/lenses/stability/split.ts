@@ -6,7 +6,7 @@ import { Box } from "../../core/domain.js";
 import { checkAborted, LensContext } from "../../core/lens.js";
 import { Network, sizeOf } from "../../core/network.js";
 import { crownNode } from "./crown.js";
-import { ibp, NodeBounds } from "./ibp.js";
+import { ibp, ibpTightened, ibpUpTo, NodeBounds } from "./ibp.js";
 import { stablePiece } from "./pieces.js";
 import { markNetwork, midpoint } from "./sampling.js";
 import { CERT, provenUnstable, undecided, UnitLayerState, widenLower, widenUpper } from "./state.js";
@@ -36,11 +36,13 @@ interface Item {
 
 /** Local pre-activation bounds of every unit layer on a sub-box (IBP, then CROWN where a unit straddles). */
 function localBounds(net: Network, box: Box, states: UnitLayerState[], deepest: number, open: Int32Array[], sens: Float64Array): { lower: Float64Array; upper: Float64Array }[] {
-  let bounds: NodeBounds = ibp(net, box);
+  // Each node's IBP once: up to the layer CROWN tightens next, then on from it (ibpUpTo / ibpTightened).
+  let bounds: NodeBounds = ibp(net, box, undefined, undefined, states[0]?.preNode);
   const tight = new Map<number, { lower: Float64Array; upper: Float64Array }>();
   const out: { lower: Float64Array; upper: Float64Array }[] = [];
   states.forEach((s, k) => {
     if (k > deepest) return;
+    if (s.preNode !== -1) bounds = ibpUpTo(net, box, tight, bounds, s.preNode);
     const pre = s.preNode === -1 ? bounds.input : bounds.layers[s.preNode]!;
     const lower = new Float64Array(s.n), upper = new Float64Array(s.n);
     // The domain-wide bounds hold on every sub-box too, so intersecting them is sound.
@@ -61,7 +63,7 @@ function localBounds(net: Network, box: Box, states: UnitLayerState[], deepest: 
         });
       }
       tight.set(s.preNode, { lower, upper });
-      bounds = ibp(net, box, tight, { prev: bounds, from: s.preNode });
+      bounds = ibpTightened(net, box, tight, bounds, s.preNode);
     }
     out.push({ lower, upper });
   });

@@ -9,7 +9,7 @@ import { TOLERANCE } from "../../core/tolerance.js";
 import { Chain, toChain } from "./chain.js";
 import { crownNode } from "./crown.js";
 import { alphaStage, alphaStageDag } from "./alpha-stage.js";
-import { ibp, NodeBounds } from "./ibp.js";
+import { ibp, ibpTightened, ibpUpTo, NodeBounds } from "./ibp.js";
 import { lpLayer } from "./lp.js";
 import { gradientWitnesses } from "./search.js";
 import type { MilpTrace } from "./milp.js";
@@ -172,11 +172,14 @@ export async function stability(net: Network, box: Box, options: StabilityOption
       if (rows.length === 0) continue;
       // A layer the deadline interrupts keeps its earlier bounds: nothing is tightened from a partial pass.
       let cb: ReturnType<typeof crownNode> | undefined;
+      bounds = ibpUpTo(net, box, tightMap, bounds, s.preNode);
       if (!withinBudget(ctx, deadline, (bctx) => { cb = crownNode(net, box, bounds, s.preNode, Int32Array.from(rows), bctx); })) { outOfTime = true; break; }
       rows.forEach((i, r) => tighten(s, i, cb!.lower[r]!, cb!.upper[r]!, cb!.mag[r]!, CERT.crown));
       tightMap.set(s.preNode, { lower: s.lower, upper: s.upper });
-      bounds = ibp(net, box, tightMap, { prev: bounds, from: s.preNode });
+      // Each node's IBP is computed once: this one intersected, the later ones when the next layer needs them.
+      bounds = ibpTightened(net, box, tightMap, bounds, s.preNode);
     }
+    bounds = ibpUpTo(net, box, tightMap, bounds);
     record("crown", t0, outOfTime ? { note: "stopped at the time limit" } : {});
   }
 
