@@ -34,14 +34,18 @@ function cornerNet() {
 }
 
 describe("gradient witness search", () => {
-  it("finds the corner where a deep unit switches on, which 2,000 samples and their local search miss", () => {
+  /** The corner net's chain and unit states after 2,000 samples and their short local search. */
+  function afterSampling() {
     const net = cornerNet();
     const box = uniformBox(50, 0, 1);
     const chain = toChain(net);
-    const states = initialStates(net, ibp(net, box));
-    const cs = chainStates(chain, states);
-    const pts = samplePoints(box, { count: 2000, seed: 0 });
-    searchWitnesses(chain, cs, box, pts, 4);
+    const cs = chainStates(chain, initialStates(net, ibp(net, box)));
+    searchWitnesses(chain, cs, box, samplePoints(box, { count: 2000, seed: 0 }), 4);
+    return { box, chain, cs };
+  }
+
+  it("finds the corner where a deep unit switches on, which 2,000 samples and their local search miss", () => {
+    const { box, chain, cs } = afterSampling();
     expect(provenUnstable(cs[0]!, 0) && provenUnstable(cs[0]!, 1)).toBe(true);
     // The deeper unit was only ever seen inactive.
     expect(cs[1]!.seen[0]).toBe(1);
@@ -53,23 +57,17 @@ describe("gradient witness search", () => {
   });
 
   it("the Adam rule (best-of-random start, leak 0.01) finds the corner too, within its step budget", () => {
-    const net = cornerNet();
-    const box = uniformBox(50, 0, 1);
-    const chain = toChain(net);
-    const states = initialStates(net, ibp(net, box));
-    const cs = chainStates(chain, states);
-    searchWitnesses(chain, cs, box, samplePoints(box, { count: 2000, seed: 0 }), 4);
+    const { box, chain, cs } = afterSampling();
     expect(cs[1]!.seen[0]).toBe(1);
     const counter = { steps: 0 };
     gradientWitnesses(chain, cs, box, { seed: 3, rule: "adam", iterations: 300, starts: 1, counter }, undefined);
     expect(provenUnstable(cs[1]!, 0)).toBe(true);
     expect(counter.steps).toBeGreaterThan(0);
     expect(counter.steps).toBeLessThanOrEqual(300);
-    // With no step at all nothing is found: the witness comes from the ascent, not from the start.
-    const cs2 = chainStates(chain, initialStates(net, ibp(net, box)));
-    searchWitnesses(chain, cs2, box, samplePoints(box, { count: 2000, seed: 0 }), 4);
-    gradientWitnesses(chain, cs2, box, { seed: 3, rule: "adam", iterations: 1, starts: 1 }, undefined);
-    expect(provenUnstable(cs2[1]!, 0)).toBe(false);
+    // With one step only nothing is found: the witness comes from the ascent, not from the start.
+    const again = afterSampling();
+    gradientWitnesses(again.chain, again.cs, again.box, { seed: 3, rule: "adam", iterations: 1, starts: 1 }, undefined);
+    expect(provenUnstable(again.cs[1]!, 0)).toBe(false);
   });
 
   it("in the whole pipeline the corner units are proven unstable by the search stage, not left to MILP", async () => {
