@@ -12,7 +12,7 @@ import { planeThrough } from "../../src/lenses/regions/anchors.js";
 import { Partition, partition, partitionPlain } from "../../src/lenses/regions/partition.js";
 import { patternString, patternStrings } from "../../src/lenses/regions/verify.js";
 import { decisionBoundary } from "../../src/lenses/regions/boundary.js";
-import { gridPatterns, isChainMlp } from "../../src/lenses/regions/grid-patterns.js";
+import { gridPatterns, isChainMlp, planeGridPatterns } from "../../src/lenses/regions/grid-patterns.js";
 import { forwardBatchReference } from "../../src/core/engine/reference.js";
 import { HAVE_SHARED, model } from "../helpers/shared.js";
 
@@ -126,6 +126,34 @@ describe("partition fast paths equal the straightforward kernels", () => {
         expect(fast.length).toBe(ref.length);
         fast.forEach((p, k) => expect(bits(p).equals(bits(ref[k]!))).toBe(true));
       }
+    }
+  });
+
+  it("the estimate's plane patterns (first layer in the plane's affine form) are the reference's wherever a unit is not within 1e-9 of its breakpoint", () => {
+    const rng = createRng(4);
+    for (const [widths, activation] of [[[30, 16, 16, 4], "relu"], [[12, 9, 9, 2], "hardtanh"], [[8, 5, 3], "leakyrelu"]] as const) {
+      const net = randomMlp(widths as unknown as number[], { seed: 5, biasStd: 0.5, activation });
+      const d = widths[0];
+      const origin = Float64Array.from({ length: d }, () => rng.normal());
+      const basis: [Float64Array, Float64Array] = [Float64Array.from({ length: d }, () => rng.normal()), Float64Array.from({ length: d }, () => rng.normal())];
+      const n = 200, uv = Float64Array.from({ length: 2 * n }, () => 3 * rng.normal());
+      const X = new Float64Array(n * d);
+      for (let s = 0; s < n; s++) for (let i = 0; i < d; i++) X[s * d + i] = origin[i]! + uv[2 * s]! * basis[0][i]! + uv[2 * s + 1]! * basis[1][i]!;
+      const got = planeGridPatterns(net, origin, basis, uv, n), ref = forwardBatchReference(net, X, n);
+      expect(got.length).toBe(ref.patterns.length);
+      let compared = 0, switching = 0;
+      got.forEach((p, k) => {
+        const z = ref.preActivations[k]!, bps = activation === "hardtanh" ? [-1, 1] : [0];
+        for (let i = 0; i < p.length; i++) {
+          if (bps.some((b) => Math.abs(z[i]! - b) <= 1e-9 * (1 + Math.abs(z[i]!)))) continue;
+          compared++;
+          if (p[i] !== ref.patterns[k]![i]) switching++;
+        }
+        // Both pieces occur, so a wrong piece would show.
+        expect(new Set(p).size).toBeGreaterThan(1);
+      });
+      expect(compared).toBeGreaterThan(n * (widths.length - 2) * 3);
+      expect(switching).toBe(0);
     }
   });
 

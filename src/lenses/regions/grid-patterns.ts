@@ -46,9 +46,47 @@ function denseBatch(op: DenseOp, X: Float64Array, n: number, Y: Float64Array): v
 /** Per unit layer, n × units piece indices of the batch X (n × inputSize), as forwardBatchReference gives them. */
 export function gridPatterns(net: Network, X: Float64Array, n: number): Uint8Array[] {
   if (!isChainMlp(net)) return forwardBatchReference(net, X, n).patterns;
+  return chainPatterns(net, 0, X, n) ?? forwardBatchReference(net, X, n).patterns;
+}
+
+/**
+ * Patterns of n points (u, v) of a plane (uv: n × 2), for a coarse look at a slice (slice-estimate.ts).
+ * The first dense layer is taken in the plane's affine form — W(o + u·b₁ + v·b₂) + b = z₀ + u·g₁ + v·g₂
+ * with z₀, g₁, g₂ computed once — so a point costs 2 multiply-adds per unit there instead of a product
+ * with the whole input (on 784-input nets most of the work). The rounding differs from a forward pass
+ * of the point (planePoint then gridPatterns) in the last bits, so a unit within ~1e-12 of its
+ * breakpoint may take the other piece: fine for an estimate, not for a verdict.
+ */
+export function planeGridPatterns(net: Network, origin: Float64Array, basis: readonly [Float64Array, Float64Array], uv: Float64Array, n: number): Uint8Array[] {
+  const f = net.layers.findIndex((l) => l.kind !== "flatten" && l.kind !== "reshape");
+  const first = net.layers[f];
+  if (!isChainMlp(net) || !first || first.kind !== "dense") return gridPatterns(net, planeBatch(origin, basis, uv, n), n);
+  const m = first.outSize, z0 = new Float64Array(m), g1 = new Float64Array(m), g2 = new Float64Array(m);
+  denseBatch(first, origin, 1, z0);
+  denseBatch({ ...first, bias: new Float64Array(m) }, basis[0], 1, g1);
+  denseBatch({ ...first, bias: new Float64Array(m) }, basis[1], 1, g2);
+  const Z = new Float64Array(n * m);
+  for (let s = 0; s < n; s++) {
+    const u = uv[2 * s]!, v = uv[2 * s + 1]!;
+    for (let o = 0; o < m; o++) Z[s * m + o] = z0[o]! + u * g1[o]! + v * g2[o]!;
+  }
+  return chainPatterns(net, f + 1, Z, n) ?? gridPatterns(net, planeBatch(origin, basis, uv, n), n);
+}
+
+/** The input points o + u·b₁ + v·b₂ of the plane points uv (n × 2), n × inputs (planePoint's arithmetic). */
+function planeBatch(origin: Float64Array, basis: readonly [Float64Array, Float64Array], uv: Float64Array, n: number): Float64Array {
+  const d = origin.length, X = new Float64Array(n * d);
+  for (let s = 0; s < n; s++) {
+    const u = uv[2 * s]!, v = uv[2 * s + 1]!;
+    for (let i = 0; i < d; i++) X[s * d + i] = origin[i]! + u * basis[0][i]! + v * basis[1][i]!;
+  }
+  return X;
+}
+
+/** The patterns of a chain MLP's layers from `start` on, given the batch `cur` entering it; undefined when a unit layer is not covered. */
+function chainPatterns(net: Network, start: number, cur: Float64Array, n: number): Uint8Array[] | undefined {
   const out: Uint8Array[] = [];
-  let cur = X;
-  for (const layer of net.layers) {
+  for (const layer of net.layers.slice(start)) {
     const w = sizeOf(layer.shape);
     if (layer.kind === "dense") {
       const Y = new Float64Array(n * w);
@@ -62,6 +100,6 @@ export function gridPatterns(net: Network, X: Float64Array, n: number): Uint8Arr
       cur = Y;
     }
   }
-  if (out.length !== unitLayerIndices(net).length) return forwardBatchReference(net, X, n).patterns;
+  if (out.length !== unitLayerIndices(net).length) return undefined;
   return out;
 }

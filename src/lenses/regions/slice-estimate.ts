@@ -5,10 +5,10 @@
 // limit, the slice is refused up front (in seconds, not after minutes of partitioning).
 import { fail } from "../../core/errors.js";
 import { checkAborted, LensContext } from "../../core/lens.js";
-import { inputSize, Network, sizeOf } from "../../core/network.js";
+import { Network, sizeOf } from "../../core/network.js";
 import { unitLayerIndices } from "../../core/summary.js";
-import { Plane, planePoint } from "./anchors.js";
-import { gridPatterns } from "./grid-patterns.js";
+import { Plane } from "./anchors.js";
+import { planeGridPatterns } from "./grid-patterns.js";
 
 /** The coarse pass's findings (in the slice result as `estimate`). */
 export interface SliceEstimate {
@@ -47,28 +47,27 @@ function inside(poly: Float64Array, u: number, v: number): boolean {
   return !(pos && neg);
 }
 
+const LATIN1 = new TextDecoder("latin1");
+
 /** Distinct patterns among the grid points of a window [u0,u1]×[v0,v1] that lie in the domain. */
 function distinctIn(net: Network, plane: Plane, domain: Float64Array, w: [number, number, number, number], G: number, ctx: LensContext): { points: number; distinct: number } {
-  const d = inputSize(net);
   const pts: [number, number][] = [];
   for (let a = 0; a < G; a++) for (let b = 0; b < G; b++) {
     const u = w[0] + ((a + 0.5) / G) * (w[1] - w[0]), v = w[2] + ((b + 0.5) / G) * (w[3] - w[2]);
     if (inside(domain, u, v)) pts.push([u, v]);
   }
   const seen = new Set<string>();
-  const chunk = 256, x = new Float64Array(d);
+  const chunk = 256;
   for (let s = 0; s < pts.length; s += chunk) {
     checkAborted(ctx);
     const n = Math.min(chunk, pts.length - s);
-    const X = new Float64Array(n * d);
-    for (let r = 0; r < n; r++) X.set(planePoint(plane, pts[s + r]![0], pts[s + r]![1], x), r * d);
-    const patterns = gridPatterns(net, X, n);
+    const uv = new Float64Array(2 * n);
+    for (let r = 0; r < n; r++) { uv[2 * r] = pts[s + r]![0]; uv[2 * r + 1] = pts[s + r]![1]; }
+    const patterns = planeGridPatterns(net, plane.origin, plane.basis, uv, n);
     for (let r = 0; r < n; r++) {
+      // Piece indices as characters (fixed widths per layer, so the concatenation identifies the pattern).
       let key = "";
-      for (const p of patterns) {
-        const wd = p.length / n;
-        key += String.fromCharCode(...p.subarray(r * wd, (r + 1) * wd).map((c) => c + 48)) + "|";
-      }
+      for (const p of patterns) { const wd = p.length / n; key += LATIN1.decode(p.subarray(r * wd, (r + 1) * wd)); }
       seen.add(key);
     }
     ctx.onProgress?.({ done: s + n, total: pts.length, stage: "estimating the slice's size" });
