@@ -133,8 +133,7 @@ export async function createBatchedEngine(net: Network, opts: BatchedEngineOptio
       if (in32) { const v = in32.subarray(0, k * d); v.set(xs); feed = new ort.Tensor("float32", v, [k, ...net.inputShape]); }
       else feed = new ort.Tensor("float64", xs, [k, ...net.inputShape]);
       const fetches: Record<string, ort.Tensor | null> = { [c.output]: null };
-      unitLayers.forEach((li, j) => {
-        if (!withUnits) return;
+      if (withUnits) unitLayers.forEach((li, j) => {
         const view = preActivations[j]!.subarray(s0 * unitSizes[j]!, (s0 + k) * unitSizes[j]!);
         fetches[names[j]!] = inPlace[j] ? (float === 32 ? new ort.Tensor("float32", view as Float32Array, [k, ...net.layers[li]!.shape]) : new ort.Tensor("float64", view as Float64Array, [k, ...net.layers[li]!.shape])) : null;
       });
