@@ -9,6 +9,7 @@
 // shortcut U·W = L·W + (U − L)·W adds one rounding of U − L (≤ 2⁻⁵³|U − L|) per entry it uses, of the
 // same order as the product's own and far inside that slack.
 import { DenseOp } from "../../core/network.js";
+import { gemmNTSimd } from "../../core/linalg/simd-gemm.js";
 
 /** The constant part of m linear functionals, with the magnitude of the terms that formed it (for the rounding slack). */
 export interface Offsets {
@@ -113,7 +114,10 @@ function scatter(op: DenseOp, M: number, K: number, A: Float64Array, idx: Int32A
 /** Ain += P·W[idx, :] for packed rows P (m × K), choosing scatter or blocked product by density. */
 function product(op: DenseOp, m: number, idx: Int32Array, P: Float64Array, nnz: number, Ain: Float64Array, bt: () => Float64Array): void {
   if (nnz < SPARSE * m * idx.length) scatter(op, m, idx.length, P, idx, Ain);
-  else gemmNT(m, op.inSize, idx.length, P, bt(), Ain);
+  else {
+    const BT = bt();
+    if (!gemmNTSimd(m, op.inSize, idx.length, P, BT, Ain)) gemmNT(m, op.inSize, idx.length, P, BT, Ain);
+  }
 }
 
 /** d[r] += A[r,:]·b and its magnitude, over the used columns. */
