@@ -56,7 +56,13 @@ export function gemmNTSimd(M: number, N: number, K: number, A: Float64Array, BT:
   const M2 = even(M), N2 = even(N), K2 = even(K);
   const aOff = 0, btOff = aOff + M2 * K2, cOff = btOff + N2 * K2, end = cOff + M2 * N2;
   const need = end * 8 - k.mem.buffer.byteLength;
-  if (need > 0) k.mem.grow(Math.ceil(need / 65536));
+  if (need > 0) {
+    try {
+      k.mem.grow(Math.ceil(need / 65536));
+    } catch {
+      return false; // the module's memory cannot grow that far: the caller's loop does the product
+    }
+  }
   const f = new Float64Array(k.mem.buffer, 0, end);
   if (K2 === K) {
     f.set(A.subarray(0, M * K), aOff);
