@@ -4,7 +4,7 @@ import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { gemmNTSimd, simdGemmAvailable } from "../../src/core/linalg/simd-gemm.js";
+import { gemmNTSimd, ibpDenseSimd, simdGemmAvailable } from "../../src/core/linalg/simd-gemm.js";
 import { createRng } from "../../src/core/random.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -42,6 +42,29 @@ describe("wasm SIMD gemm", () => {
     const A = new Float64Array(M * K).fill(0.5), BT = new Float64Array(N * K).fill(2), big = new Float64Array(M * N);
     expect(gemmNTSimd(M, N, K, A, BT, big)).toBe(true);
     expect(big.every((v) => v === K)).toBe(true);
+  });
+
+  it("IBP's dense step: Σ w·c, Σ |w|·r, Σ |w|·xm per row to 1e-12 of their magnitude, odd and even widths, W cached per array", () => {
+    const rng = createRng(12);
+    for (const [n, K] of [[256, 784], [33, 255], [17, 257]] as const) {
+      const W = Float64Array.from({ length: n * K }, () => rng.normal());
+      const c = Float64Array.from({ length: K }, () => rng.normal()), r = Float64Array.from({ length: K }, () => Math.abs(rng.normal()));
+      const xm = c.map((v, i) => Math.abs(v) + r[i]!);
+      for (let round = 0; round < 2; round++) { // the second call reuses the instance that holds W
+        const out = new Float64Array(3 * n);
+        expect(ibpDenseSimd(W, n, K, c, r, xm, out)).toBe(true);
+        let worst = 0;
+        for (let o = 0; o < n; o++) {
+          let sc = 0, sr = 0, sm = 0;
+          for (let i = 0; i < K; i++) { const w = W[o * K + i]!; sc += w * c[i]!; sr += Math.abs(w) * r[i]!; sm += Math.abs(w) * xm[i]!; }
+          worst = Math.max(worst, Math.abs(out[3 * o]! - sc) / sm, Math.abs(out[3 * o + 1]! - sr) / sm, Math.abs(out[3 * o + 2]! - sm) / sm);
+        }
+        expect(worst).toBeLessThan(1e-12);
+        c.reverse(); // other inputs, same W
+        r.reverse(); xm.reverse();
+      }
+    }
+    expect(ibpDenseSimd(new Float64Array(4), 2, 2, new Float64Array(2), new Float64Array(2), new Float64Array(2), new Float64Array(6))).toBe(false);
   });
 
   it("the committed module is gemm.wat assembled (scripts/wasm.mjs --check)", () => {

@@ -1,7 +1,7 @@
 ;; netsize's f64x2 SIMD kernel: C[r*N+i] += Σ_k A[r*K+k]·BT[i*K+k] for r < M, i < N (row-major float64,
 ;; byte offsets a, bt, c into the exported memory). 2×2 blocks of C; each entry's sum is kept in two
 ;; lanes (even and odd k) added at the end, so it is the JS loop's terms in another order.
-;; M, N and K must be even (callers pad with zeros). Assemble: `node scripts/wasm.mjs` (wabt, a dev dependency)
+;; M, N and K must be even (callers pad with zeros). A second function, ibp, is IBP's dense step (below). Assemble: `node scripts/wasm.mjs` (wabt, a dev dependency)
 ;; writes src/core/linalg/gemm-wasm.ts.
 (module
   (memory (export "mem") 1)
@@ -45,5 +45,33 @@
         (br $il)))
       (local.set $r (i32.add (local.get $r) (i32.const 2)))
       (br $rl)))
+  )
+  ;; IBP's dense step: for each row o < n of W (n × K, row-major, K even), out[3o..3o+2] =
+  ;; (Σ w·c, Σ |w|·r, Σ |w|·xm), each sum in two lanes (even and odd k) added at the end.
+  (func (export "ibp") (param $n i32) (param $K i32) (param $w i32) (param $c i32) (param $r i32) (param $m i32) (param $out i32)
+    (local $o i32) (local $k i32) (local $kb i32) (local $row i32)
+    (local $sc v128) (local $sr v128) (local $sm v128) (local $x v128) (local $a v128)
+    (local.set $kb (i32.shl (local.get $K) (i32.const 3)))
+    (local.set $o (i32.const 0))
+    (block $od (loop $ol
+      (br_if $od (i32.ge_s (local.get $o) (local.get $n)))
+      (local.set $row (i32.add (local.get $w) (i32.mul (local.get $o) (local.get $kb))))
+      (local.set $sc (v128.const f64x2 0 0)) (local.set $sr (v128.const f64x2 0 0)) (local.set $sm (v128.const f64x2 0 0))
+      (local.set $k (i32.const 0))
+      (block $kd (loop $kl
+        (br_if $kd (i32.ge_s (local.get $k) (local.get $kb)))
+        (local.set $x (v128.load (i32.add (local.get $row) (local.get $k))))
+        (local.set $a (f64x2.abs (local.get $x)))
+        (local.set $sc (f64x2.add (local.get $sc) (f64x2.mul (local.get $x) (v128.load (i32.add (local.get $c) (local.get $k))))))
+        (local.set $sr (f64x2.add (local.get $sr) (f64x2.mul (local.get $a) (v128.load (i32.add (local.get $r) (local.get $k))))))
+        (local.set $sm (f64x2.add (local.get $sm) (f64x2.mul (local.get $a) (v128.load (i32.add (local.get $m) (local.get $k))))))
+        (local.set $k (i32.add (local.get $k) (i32.const 16)))
+        (br $kl)))
+      (local.set $row (i32.add (local.get $out) (i32.mul (local.get $o) (i32.const 24))))
+      (f64.store (local.get $row) (f64.add (f64x2.extract_lane 0 (local.get $sc)) (f64x2.extract_lane 1 (local.get $sc))))
+      (f64.store offset=8 (local.get $row) (f64.add (f64x2.extract_lane 0 (local.get $sr)) (f64x2.extract_lane 1 (local.get $sr))))
+      (f64.store offset=16 (local.get $row) (f64.add (f64x2.extract_lane 0 (local.get $sm)) (f64x2.extract_lane 1 (local.get $sm))))
+      (local.set $o (i32.add (local.get $o) (i32.const 1)))
+      (br $ol)))
   )
 )

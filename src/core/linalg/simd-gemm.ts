@@ -17,22 +17,44 @@ interface WasmApi {
 
 interface Kernel {
   gemm: (M: number, N: number, K: number, a: number, bt: number, c: number) => void;
+  ibp: (n: number, K: number, w: number, c: number, r: number, m: number, out: number) => void;
   mem: WasmMemory;
 }
 
+let compiled: { wasm: WasmApi; module: object } | null | undefined;
 let kernel: Kernel | null | undefined;
 
-function load(): Kernel | null {
-  if (kernel !== undefined) return kernel;
+/** A new instance of the module (its own memory), or null where WebAssembly (SIMD) is unavailable. */
+function instantiate(): Kernel | null {
   try {
-    const bytes = decodeBase64(GEMM_WASM), wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
-    if (!bytes || !wasm) return (kernel = null);
-    const inst = new wasm.Instance(new wasm.Module(bytes), {});
-    kernel = { gemm: inst.exports.gemm as Kernel["gemm"], mem: inst.exports.mem as WasmMemory };
+    if (compiled === undefined) {
+      const bytes = decodeBase64(GEMM_WASM), wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+      compiled = bytes && wasm ? { wasm, module: new wasm.Module(bytes) } : null;
+    }
+    if (!compiled) return null;
+    const e = new compiled.wasm.Instance(compiled.module, {}).exports;
+    return { gemm: e.gemm as Kernel["gemm"], ibp: e.ibp as Kernel["ibp"], mem: e.mem as WasmMemory };
   } catch {
-    kernel = null;
+    compiled = null;
+    return null;
   }
+}
+
+function load(): Kernel | null {
+  if (kernel === undefined) kernel = instantiate();
   return kernel;
+}
+
+/** Grow a module's memory to hold `bytes`; false where it cannot. */
+function fit(mem: WasmMemory, bytes: number): boolean {
+  const need = bytes - mem.buffer.byteLength;
+  if (need <= 0) return true;
+  try {
+    mem.grow(Math.ceil(need / 65536));
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Whether the SIMD kernel runs here. */
@@ -55,14 +77,7 @@ export function gemmNTSimd(M: number, N: number, K: number, A: Float64Array, BT:
   if (!k) return false;
   const M2 = even(M), N2 = even(N), K2 = even(K);
   const aOff = 0, btOff = aOff + M2 * K2, cOff = btOff + N2 * K2, end = cOff + M2 * N2;
-  const need = end * 8 - k.mem.buffer.byteLength;
-  if (need > 0) {
-    try {
-      k.mem.grow(Math.ceil(need / 65536));
-    } catch {
-      return false; // the module's memory cannot grow that far: the caller's loop does the product
-    }
-  }
+  if (!fit(k.mem, end * 8)) return false; // the caller's loop does the product
   const f = new Float64Array(k.mem.buffer, 0, end);
   if (K2 === K) {
     f.set(A.subarray(0, M * K), aOff);
@@ -79,5 +94,44 @@ export function gemmNTSimd(M: number, N: number, K: number, A: Float64Array, BT:
     const src = cOff + r * N2, dst = r * N;
     for (let i = 0; i < N; i++) C[dst + i] += f[src + i]!;
   }
+  return true;
+}
+
+/**
+ * IBP's dense layers: one module instance per weight matrix, W copied into its memory once and freed with
+ * W. Like crown-dense's and affine.ts's transposes, this assumes a network's weight arrays are not written
+ * after it is built (netsize builds new arrays for every new network: compression, training snapshots).
+ */
+interface IbpLayer { k: Kernel; n: number; K: number; K2: number; cOff: number; rOff: number; mOff: number; outOff: number }
+const ibpLayers = new WeakMap<Float64Array, IbpLayer | null>();
+
+function ibpLayer(W: Float64Array, n: number, K: number): IbpLayer | null {
+  let l = ibpLayers.get(W);
+  if (l !== undefined && (l === null || (l.n === n && l.K === K))) return l;
+  l = null;
+  const k = instantiate();
+  const K2 = even(K), cOff = n * K2, rOff = cOff + K2, mOff = rOff + K2, outOff = mOff + K2, end = outOff + 3 * n;
+  if (k && fit(k.mem, end * 8)) {
+    const f = new Float64Array(k.mem.buffer, 0, end);
+    for (let o = 0; o < n; o++) f.set(W.subarray(o * K, (o + 1) * K), o * K2); // padding stays 0 (fresh memory)
+    l = { k, n, K, K2, cOff, rOff, mOff, outOff };
+  }
+  ibpLayers.set(W, l);
+  return l;
+}
+
+/**
+ * IBP's dense step on wasm SIMD: for each row o, sc = Σ w·c, sr = Σ |w|·r, sm = Σ |w|·xm (the terms of
+ * ibp.ts's loop, in another order: inside the tolerance's slack like any reordering), written to
+ * out[3o], out[3o+1], out[3o+2]. False (out untouched) where the kernel is unavailable or the layer too small.
+ */
+export function ibpDenseSimd(W: Float64Array, n: number, K: number, c: Float64Array, r: Float64Array, xm: Float64Array, out: Float64Array): boolean {
+  if (n * K < MIN_WORK) return false;
+  const l = ibpLayer(W, n, K);
+  if (!l) return false;
+  const f = new Float64Array(l.k.mem.buffer, 0, l.outOff + 3 * n);
+  f.set(c.subarray(0, K), l.cOff); f.set(r.subarray(0, K), l.rOff); f.set(xm.subarray(0, K), l.mOff);
+  l.k.ibp(n, l.K2, 0, l.cOff * 8, l.rOff * 8, l.mOff * 8, l.outOff * 8);
+  out.set(f.subarray(l.outOff, l.outOff + 3 * n));
   return true;
 }

@@ -2,6 +2,7 @@
 // every other method starts from it. Works on every op of the network model (DAG included).
 import { Box, checkBoxFits } from "../../core/domain.js";
 import { fail } from "../../core/errors.js";
+import { ibpDenseSimd } from "../../core/linalg/simd-gemm.js";
 import { conv2dForward, padForward, poolForward } from "../../core/engine/kernels.js";
 import { Conv2dOp, Network, inputSize, sizeOf } from "../../core/network.js";
 import { activationRange } from "./pieces.js";
@@ -88,6 +89,17 @@ function denseFinite(W: Float64Array, b: Float64Array, inSize: number, n: number
   }
 }
 
+/** denseFinite on the wasm SIMD kernel (the same terms, bias added last); false where it does not run. */
+function denseSimd(W: Float64Array, b: Float64Array, inSize: number, n: number, c: Float64Array, r: Float64Array, xm: Float64Array, lower: Float64Array, upper: Float64Array, mag: Float64Array): boolean {
+  const out = new Float64Array(3 * n);
+  if (!ibpDenseSimd(W, n, inSize, c, r, xm, out)) return false;
+  for (let o = 0; o < n; o++) {
+    const sc = b[o]! + out[3 * o]!, sr = out[3 * o + 1]!;
+    lower[o] = sc - sr; upper[o] = sc + sr; mag[o] = Math.abs(b[o]!) + out[3 * o + 2]!;
+  }
+  return true;
+}
+
 /** The same where an input's bounds overflowed: a zero weight is skipped (0·∞ would be NaN). */
 function denseGuarded(W: Float64Array, b: Float64Array, inSize: number, n: number, c: Float64Array, r: Float64Array, xm: Float64Array, lower: Float64Array, upper: Float64Array, mag: Float64Array): void {
   for (let o = 0; o < n; o++) {
@@ -163,7 +175,9 @@ export function ibp(net: Network, box: Box, tighter?: Tightening, reuse?: Reuse,
       case "dense": {
         const c = new Float64Array(m), r = new Float64Array(m);
         centreRadius(x, c, r);
-        if (allFinite(c) && allFinite(r) && allFinite(x.mag)) denseFinite(layer.weight, layer.bias, layer.inSize, n, c, r, x.mag, lower, upper, mag);
+        if (allFinite(c) && allFinite(r) && allFinite(x.mag)) {
+          if (!denseSimd(layer.weight, layer.bias, layer.inSize, n, c, r, x.mag, lower, upper, mag)) denseFinite(layer.weight, layer.bias, layer.inSize, n, c, r, x.mag, lower, upper, mag);
+        }
         else denseGuarded(layer.weight, layer.bias, layer.inSize, n, c, r, x.mag, lower, upper, mag);
         break;
       }
