@@ -1,4 +1,5 @@
-// C += A·Bᵀ on wasm SIMD (f64x2), for the dense products of CROWN's backward pass. Measured on this
+// Dense products on wasm SIMD (f64x2): C += A·Bᵀ for CROWN's backward pass, and IBP's dense step
+// (ibpDenseSimd, below). Measured on this
 // project's machine (72 × 784 × 240, the first-layer step of mnist-net_256x4): 18 GFLOP/s against
 // 4 GFLOP/s for the best JS loop (2×2 blocks, the same as crown-dense's). The operands are copied into
 // the module's memory, padded with zeros to even sizes; each entry of C gets the same terms as the JS
