@@ -72,6 +72,7 @@ export function gradientWitnesses(chain: Chain, states: (UnitLayerState | undefi
   const M1 = new Float64Array(P * d), M2 = new Float64Array(P * d);
   const C = new Float64Array(CANDIDATES * d);
   const cpres = chain.layers.map((l) => new Float64Array(CANDIDATES * l.outSize));
+  const cacts = chain.layers.map((l) => new Float64Array(CANDIDATES * l.outSize));
   let steps = 0;
   chain.layers.forEach((Lk, k) => {
     const st = states[k];
@@ -91,11 +92,7 @@ export function gradientWitnesses(chain: Chain, states: (UnitLayerState | undefi
       }
       // The first start: the random point whose target is furthest toward the unseen side.
       for (let t = 0; t < C.length; t++) C[t] = box.lower[t % d]! + rng.next() * width[t % d]!;
-      let h: Float64Array = C;
-      for (let j = 0; j <= k; j++) {
-        affineBatch(chain.layers[j]!, h, CANDIDATES, cpres[j]!);
-        if (j < k) { h = new Float64Array(cpres[j]!); for (let u = 0; u < h.length; u++) if (!(h[u]! > 0)) h[u] = 0; }
-      }
+      forwardTo(chain, k, C, CANDIDATES, cpres, cacts);
       let best = 0, top = -Infinity;
       for (let c = 0; c < CANDIDATES; c++) {
         const z = slot.dir * cpres[k]![c * Lk.outSize + slot.i]!;
@@ -121,13 +118,7 @@ export function gradientWitnesses(chain: Chain, states: (UnitLayerState | undefi
       steps++;
       if (opts.counter) opts.counter.steps++;
       // Forward the P points (an empty slot's point is evaluated too; its result is unused).
-      let h: Float64Array = X;
-      for (let j = 0; j <= k; j++) {
-        affineBatch(chain.layers[j]!, h, P, pres[j]!);
-        const a = acts[j]!, z = pres[j]!;
-        for (let u = 0; u < a.length; u++) a[u] = z[u]! > 0 ? z[u]! : 0;
-        h = a;
-      }
+      forwardTo(chain, k, X, P, pres, acts);
       const done: number[] = [];
       for (let p = 0; p < P; p++) {
         const s = slots[p];
@@ -191,6 +182,17 @@ export function gradientWitnesses(chain: Chain, states: (UnitLayerState | undefi
     }
   });
   return steps;
+}
+
+/** Pre-activations (pres) and ReLU outputs (acts) of layers 0..k for n points X, in the given buffers. */
+function forwardTo(chain: Chain, k: number, X: Float64Array, n: number, pres: Float64Array[], acts: Float64Array[]): void {
+  let h = X;
+  for (let j = 0; j <= k; j++) {
+    affineBatch(chain.layers[j]!, h, n, pres[j]!);
+    const a = acts[j]!, z = pres[j]!;
+    for (let u = 0; u < a.length; u++) a[u] = z[u]! > 0 ? z[u]! : 0;
+    h = a;
+  }
 }
 
 /** Whether unit i still needs a witness on side dir. */
