@@ -77,5 +77,25 @@ describe("netsize regions: too large is LIMIT_EXCEEDED, the summary is printed, 
     expect(readFileSync(f("fine.svg"), "utf8")).toMatch(/^<svg/);
     expect(readFileSync(f("fine.png")).subarray(1, 4).toString()).toBe("PNG");
     expect(readdirSync(dir).filter((n) => n.endsWith(".tmp"))).toEqual([]);
+    expect((j.regions[0] as { pattern?: string }).pattern).toMatch(/^[01]{40}\|[01]{40}$/);
+  });
+
+  it("the region list is built only for --json/--svg/--png and counted in --max-memory-mb; --no-patterns leaves the patterns out", async () => {
+    const base = ["regions", f("net.json"), "--plane", PLANE, "--half-width", "5"];
+    const [summary, json, noPat] = await netsizeAll([
+      [...base, "--max-memory-mb", "1"],
+      [...base, "--max-memory-mb", "1", "--json", f("mem.json")],
+      [...base, "--no-patterns", "--json", f("nopat.json")],
+    ]);
+    // The partition alone fits in 1 MiB; with its list (~1.4 KB a region, 2,000+ regions) it does not.
+    expect(summary!.code).toBe(0);
+    expect(summary!.stdout).toMatch(/^slice through point 0, point 1, point 2 \(half-width 5\): 2,\d{3} regions/);
+    expect(json!.code).toBe(3);
+    expect(json!.stderr).toMatch(/^netsize: LIMIT_EXCEEDED: the partition and its region list \(~1,\d{3} bytes a region\) need more than 1 MiB .*--no-patterns.*--max-memory-mb\)\nnetsize: partial result: \{"regionsAtLeast":\d+,/);
+    expect(existsSync(f("mem.json"))).toBe(false);
+    expect(noPat!.code).toBe(0);
+    const j = JSON.parse(readFileSync(f("nopat.json"), "utf8")) as { count: number; regions: { pattern?: string; polygon: unknown[] }[] };
+    expect(j.regions.length).toBe(j.count);
+    expect(j.regions.every((r) => r.pattern === undefined && r.polygon.length >= 3)).toBe(true);
   });
 });

@@ -55,6 +55,14 @@ function verifyLine(v: Verification | undefined): string {
   return `; checked ${fmtInt(v.checked)} at interior points: ${fmtInt(v.mismatches)} pattern mismatches, ${fmtInt(v.ambiguous)} ambiguous units, max output error ${v.maxOutputError.toExponential(1)}`;
 }
 
+/** --max-memory-mb as the lenses' maxBytes (absent: the lens's default). */
+function maxMemory(opts: RegionsCliOptions): { maxBytes?: number } {
+  const mb = parseNumberOption(opts.maxMemoryMb, "--max-memory-mb");
+  if (mb === undefined) return {};
+  if (!(mb > 0)) fail("BAD_ARGUMENT", `--max-memory-mb must be positive, got ${mb}`);
+  return { maxBytes: Math.round(mb * 2 ** 20) };
+}
+
 /** An SVG is built as one JavaScript string (at most ~512 MiB): larger pictures are refused whatever --max-output-mb says. */
 export const MAX_SVG_BYTES = 400 * 2 ** 20;
 
@@ -116,7 +124,7 @@ export async function runLine(model: string, opts: RegionsCliOptions, files: Com
   const maxRegions = parseIntOption(opts.maxRegions, "--max-regions", { min: 1 });
   const net = await files.loadNetwork(model);
   const { path, labels } = parseLineSpec(opts.line!, inputSize(net), dataLoader(opts));
-  const r: LineResult = await withProgress("regions", { quiet: opts.quiet ?? false }, (onProgress) => runLens("regions.line", net, path, { ...(maxRegions !== undefined ? { maxRegions } : {}), verify: opts.verify ?? false }, { onProgress }));
+  const r: LineResult = await withProgress("regions", { quiet: opts.quiet ?? false }, (onProgress) => runLens("regions.line", net, path, { ...(maxRegions !== undefined ? { maxRegions } : {}), ...maxMemory(opts), verify: opts.verify ?? false, patterns: opts.patterns !== false }, { onProgress }));
   const summary = `line through ${labels.join(", ")}: ${fmtInt(r.count)} regions, ${fmtInt(r.breakpoints.length)} breakpoints, ${fmtInt(r.knots.length)} knots (${fmtInt(r.pieces)} linear pieces) in ${(r.timings.total / 1000).toFixed(2)} s${verifyLine(r.verification)}\n`;
   await emit(opts, r, { render: () => renderLineSvg(r), estimate: () => estimateLineSvgBytes(r) }, summary);
 }
@@ -145,7 +153,10 @@ export async function runPlane(model: string, opts: RegionsCliOptions, files: Co
   const mode = parseChoice(opts.planeMode, "--plane-mode", ["points", "dirs"] as const) ?? "points";
   const net = await files.loadNetwork(model);
   const { plane, labels } = parsePlaneSpec(opts.plane!, inputSize(net), dataLoader(opts), mode);
-  const r: SliceResult = await withProgress("regions", { quiet: opts.quiet ?? false }, (onProgress) => runLens("regions.slice", net, plane, { halfWidth, ...(maxRegions !== undefined ? { maxRegions } : {}), verify: opts.verify ?? false }, { onProgress }));
+  // The region list (most of the memory on a large slice) only for the outputs that read it; patterns only for the JSON.
+  const json = opts.json !== undefined && opts.json !== false, details = json || opts.svg !== undefined || opts.png !== undefined;
+  const lensOpts = { halfWidth, ...(maxRegions !== undefined ? { maxRegions } : {}), ...maxMemory(opts), verify: opts.verify ?? false, details, patterns: json && opts.patterns !== false };
+  const r: SliceResult = await withProgress("regions", { quiet: opts.quiet ?? false }, (onProgress) => runLens("regions.slice", net, plane, lensOpts, { onProgress }));
   const summary = `slice through ${labels.join(", ")} (half-width ${halfWidth}): ${fmtInt(r.count)} regions (${r.perLayer.map((p) => fmtInt(p.regions)).join(" → ")} after each unit layer), area ${r.areaSum.toPrecision(12)} of ${r.domain.area}, decision boundary ${r.decisionBoundary.length.toFixed(3)} long in ${fmtInt(r.decisionBoundary.segments.length)} segments, ${(r.timings.total / 1000).toFixed(2)} s${verifyLine(r.verification)}\n`;
   await emit(opts, r, { render: async () => renderSliceSvg(r, { colorBy, anchorLabels: labels }), estimate: () => estimateSliceSvgBytes(r) }, summary);
 }

@@ -10,6 +10,9 @@ export interface RegionsCliOptions extends DataCliOptions {
   halfWidth?: string;
   maxRegions?: string;
   maxOutputMb?: string;
+  maxMemoryMb?: string;
+  /** False with --no-patterns. */
+  patterns?: boolean;
   maxDims?: string;
   radius?: string;
   count?: string;

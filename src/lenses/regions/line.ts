@@ -4,7 +4,9 @@
  * affine output, and the knots — breakpoints where the output's slope actually changes.
  */
 import { LensContext, LensOptions, LensResultBase, since, Timings } from "../../core/lens.js";
-import { inputSize, Network, outputSize } from "../../core/network.js";
+import { inputSize, Network, outputSize, sizeOf } from "../../core/network.js";
+import { unitLayerIndices } from "../../core/summary.js";
+import { lineIntervalBytes, listLimit, patternChars } from "./list-bytes.js";
 import { TOLERANCE } from "../../core/tolerance.js";
 import { LinePath, pathSegments } from "./anchors.js";
 import { partition, Partition } from "./partition.js";
@@ -14,6 +16,8 @@ import { patternStrings, Verification, verifyPartition } from "./verify.js";
 export interface LineOptions {
   /** Stop with LIMIT_EXCEEDED above this many intervals per segment (default 1,000,000). */
   maxRegions?: number;
+  /** Stop with LIMIT_EXCEEDED when a segment's storage (partition, intervals, breakpoints) would exceed this many bytes (default 1 GiB). */
+  maxBytes?: number;
   /** Confirm every interval's pattern and output with the reference forward pass at its midpoint and near both ends (default false). */
   verify?: boolean;
   /** Include the interval list (default true). */
@@ -25,6 +29,7 @@ export interface LineOptions {
 /** The line lens's options, each default stated once. */
 export const LINE_OPTIONS: LensOptions<LineOptions> = {
   maxRegions: { default: 1_000_000, description: "stop with LIMIT_EXCEEDED above this many intervals per segment" },
+  maxBytes: { default: 2 ** 30, description: "stop with LIMIT_EXCEEDED when a segment's storage (partition, intervals, breakpoints) would exceed this many bytes" },
   verify: { default: false, description: "confirm every interval's pattern and output with the reference forward pass at an interior point" },
   details: { default: true, description: "include the interval list" },
   patterns: { default: true, description: "include each interval's pattern string" },
@@ -90,10 +95,14 @@ export function lineRegions(net: Network, path: LinePath, opts: LineOptions = {}
   const d = inputSize(net), m = outputSize(net);
   const segs = pathSegments(path, d);
   const parts: { P: Partition; order: number[]; shift: number }[] = [];
+  // The interval and breakpoint lists are counted in the partition's byte limit as cells are found.
+  const chars = patternChars(unitLayerIndices(net).map((i) => sizeOf(net.layers[i]!.shape)));
+  const extraBytes = listLimit(lineIntervalBytes(m, chars, opts.details !== false, opts.patterns !== false), "its interval list",
+    "leave out the pattern strings (patterns: false; --no-patterns) or the intervals (details: false), or raise the limit (maxBytes; --max-memory-mb)");
   const timings: Timings = { total: 0 };
   let verification: Verification | undefined;
   for (const seg of segs) {
-    const P = partition(net, { origin: seg.origin, basis: [seg.direction], domain: Float64Array.from([seg.t0, seg.t1]) }, { maxRegions: opts.maxRegions ?? LINE_OPTIONS.maxRegions.default! }, ctx);
+    const P = partition(net, { origin: seg.origin, basis: [seg.direction], domain: Float64Array.from([seg.t0, seg.t1]) }, { maxRegions: opts.maxRegions ?? LINE_OPTIONS.maxRegions.default!, maxBytes: opts.maxBytes ?? LINE_OPTIONS.maxBytes.default!, extraBytes }, ctx);
     const order = Array.from({ length: P.count }, (_, i) => i).sort((a, b) => P.verts[P.cellOff[a]!]! - P.verts[P.cellOff[b]!]!);
     parts.push({ P, order, shift: seg.shift });
     if (opts.verify) {

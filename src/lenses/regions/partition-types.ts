@@ -14,6 +14,12 @@ export interface PartitionLimits {
   maxRegions?: number;
   /** Stop with LIMIT_EXCEEDED when the per-cell storage would exceed this many bytes (default 1 GiB). */
   maxBytes?: number;
+  /**
+   * Storage the caller builds per final cell (a lens's region list: JavaScript objects and strings),
+   * counted in maxBytes as cells are found, so the limit bounds what the caller ends up holding;
+   * LIMIT_EXCEEDED names it ("the partition and {name} need more than …") and says what leaves it out (remedy).
+   */
+  extraBytes?: { perCell: number; perVertex: number; name: string; remedy: string };
 }
 
 /** The final cells with their output maps and, per unit layer, their patterns. */

@@ -78,6 +78,7 @@ class Engine {
   private readonly range: Float64Array;
   private readonly maxRegions: number;
   private readonly maxBytes: number;
+  private readonly extra: PartitionLimits["extraBytes"];
   private bytes = 0;
   private readonly stats = { zeroRows: 0 };
   private readonly measure: number;
@@ -99,6 +100,7 @@ class Engine {
     this.K = k + 1;
     this.maxRegions = limits.maxRegions ?? 1_000_000;
     this.maxBytes = limits.maxBytes ?? 2 ** 30;
+    this.extra = limits.extraBytes;
     const L = net.layers.length;
     this.units = unitLayerIndices(net);
     this.stageOf = new Int32Array(L).fill(-1);
@@ -223,7 +225,7 @@ class Engine {
     f.outMap.a.set(out, f.outMap.n);
     f.outMap.n += out.length;
     this.count++;
-    this.bytes += 8 * (k * n + out.length) + 8;
+    this.bytes += 8 * (k * n + out.length) + 8 + (this.extra ? this.extra.perCell + this.extra.perVertex * n : 0);
     if (this.count > this.maxRegions || this.bytes > this.maxBytes) this.limit();
     // Progress: the share of the domain already covered by final cells (per mille).
     this.covered += Math.abs(cellMeasure(k, v, off, n));
@@ -370,7 +372,7 @@ class Engine {
   private limit(): never {
     const partial = { regionsAtLeast: this.count, unitLayers: this.units.length, complete: false };
     if (this.bytes > this.maxBytes) {
-      throw new NetsizeError("LIMIT_EXCEEDED", `the partition needs more than ${Math.round(this.maxBytes / 2 ** 20)} MiB (at least ${this.count} regions so far); use a smaller domain (--half-width)`, {}, partial);
+      throw new NetsizeError("LIMIT_EXCEEDED", `the partition${this.extra ? ` and ${this.extra.name}` : ""} need${this.extra ? "" : "s"} more than ${Math.round(this.maxBytes / 2 ** 20)} MiB (at least ${this.count.toLocaleString("en-US")} regions so far); use a smaller domain (--half-width)${this.extra ? `, ${this.extra.remedy}` : ""}`, {}, partial);
     }
     throw new NetsizeError("LIMIT_EXCEEDED", `more than ${this.maxRegions} regions; raise --max-regions or use a smaller domain`, {}, partial);
   }

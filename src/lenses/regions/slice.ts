@@ -4,13 +4,15 @@
  * decision boundary.
  */
 import { LensContext, LensOptions, LensResultBase, since, Timings } from "../../core/lens.js";
-import { inputSize, Network, outputSize } from "../../core/network.js";
+import { inputSize, Network, outputSize, sizeOf } from "../../core/network.js";
 import { TOLERANCE } from "../../core/tolerance.js";
 import { convexPolygon, Plane, planePoint, squareDomain } from "./anchors.js";
 import { Boundary, decisionBoundary } from "./boundary.js";
 import { cellCentroid, cellMeasure } from "./cells.js";
 import { partition, Partition } from "./partition.js";
 import { estimateNeeded, estimateSlice, SliceEstimate } from "./slice-estimate.js";
+import { listLimit, patternChars, sliceRegionBytes } from "./list-bytes.js";
+import { unitLayerIndices } from "../../core/summary.js";
 import { patternStrings, Verification, verifyPartition } from "./verify.js";
 
 /** Options of sliceRegions. */
@@ -21,7 +23,7 @@ export interface SliceOptions {
   polygon?: [number, number][];
   /** Stop with LIMIT_EXCEEDED above this many regions (default 1,000,000). */
   maxRegions?: number;
-  /** Stop with LIMIT_EXCEEDED when per-region storage would exceed this many bytes (default 1 GiB). */
+  /** Stop with LIMIT_EXCEEDED when per-region storage (the partition's and the region list's) would exceed this many bytes (default 1 GiB). */
   maxBytes?: number;
   /** Confirm every region's pattern and output with the reference forward pass at its centroid and near each vertex (default false). */
   verify?: boolean;
@@ -36,7 +38,7 @@ export const SLICE_OPTIONS: LensOptions<SliceOptions> = {
   halfWidth: { default: 10, description: "half-width of the square domain [−h, h]² in slice coordinates" },
   polygon: { description: "a convex polygon in slice coordinates as the domain instead of the square" },
   maxRegions: { default: 1_000_000, description: "stop with LIMIT_EXCEEDED above this many regions" },
-  maxBytes: { default: 2 ** 30, description: "stop with LIMIT_EXCEEDED when per-region storage would exceed this many bytes" },
+  maxBytes: { default: 2 ** 30, description: "stop with LIMIT_EXCEEDED when per-region storage (partition and region list) would exceed this many bytes" },
   verify: { default: false, description: "confirm every region's pattern and output with the reference forward pass at an interior point" },
   details: { default: true, description: "include the per-region list (false keeps only counts and the boundary)" },
   patterns: { default: true, description: "include each region's pattern string in the list" },
@@ -98,7 +100,12 @@ export function sliceCompute(net: Network, plane: Plane, opts: SliceOptions = {}
   // The cost before paying it: a coarse grid's distinct patterns bound the regions from below (refused up front when even that is too much).
   const estimate = estimateNeeded(net, limits) ? estimateSlice(net, plane, domain, limits, ctx) : undefined;
   const tEstimate = since(t0);
-  const P = partition(net, { origin: plane.origin, basis: plane.basis, domain }, limits, ctx);
+  // The region list is counted in the byte limit as the partition finds cells (it is most of the memory).
+  const chars = patternChars(unitLayerIndices(net).map((i) => sizeOf(net.layers[i]!.shape)));
+  const extraBytes = opts.details === false ? undefined
+    : listLimit(sliceRegionBytes(outputSize(net), chars, opts.patterns !== false), "its region list",
+      "leave out its pattern strings (patterns: false; --no-patterns) or the whole list (details: false; the command line builds it only for --json, --svg and --png), or raise the limit (maxBytes; --max-memory-mb)");
+  const P = partition(net, { origin: plane.origin, basis: plane.basis, domain }, { ...limits, ...(extraBytes ? { extraBytes } : {}) }, ctx);
   const timings: Timings = { total: 0, estimate: tEstimate, partition: since(t0) - tEstimate };
   let t = performance.now();
   const boundary = decisionBoundary(P);
