@@ -4,7 +4,8 @@ import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { gemmNTSimd, ibpDenseSimd, simdGemmAvailable } from "../../src/core/linalg/simd-gemm.js";
+import { densePackedSimd, gemmNTSimd, ibpDenseSimd, simdGemmAvailable } from "../../src/core/linalg/simd-gemm.js";
+import { denseMap, packMap } from "../../src/lenses/regions/affine.js";
 import { createRng } from "../../src/core/random.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -65,6 +66,27 @@ describe("wasm SIMD gemm", () => {
       }
     }
     expect(ibpDenseSimd(new Float64Array(4), 2, 2, new Float64Array(2), new Float64Array(2), new Float64Array(2), new Float64Array(6))).toBe(false);
+  });
+
+  it("the partition's packed dense step: denseMap's bits exactly, odd and even widths (tail of 2 or 0 outputs), W cached per array", () => {
+    const rng = createRng(12);
+    const bits = (a: Float64Array): Buffer => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+    for (const [inSize, outSize] of [[784, 256], [200, 200], [13, 7], [9, 5], [40, 10]] as const) {
+      const W = Float64Array.from({ length: outSize * inSize }, () => rng.normal() / 7);
+      const b = Float64Array.from({ length: outSize }, () => rng.normal());
+      for (const density of [1, 0.2, 0.02]) {
+        // A map with some units zero in every channel (off ReLUs), a -0 among them.
+        const x = new Float64Array(3 * inSize);
+        for (let i = 0; i < inSize; i++) if (rng.next() < density) for (let c = 0; c < 3; c++) x[c * inSize + i] = rng.normal() * 10 ** (3 * rng.next());
+        x[inSize - 1] = -0;
+        const active = new Int32Array(inSize), xa = new Float64Array(3 * inSize);
+        const m = packMap(x, inSize, 3, active, xa);
+        const want = new Float64Array(3 * outSize), got = new Float64Array(3 * outSize).fill(NaN);
+        denseMap(W, b, inSize, outSize, 3, x, active, m, want);
+        expect(densePackedSimd(W, b, inSize, outSize, active, xa, m, got)).toBe(true);
+        expect(bits(got).equals(bits(want)), `${inSize}×${outSize} density ${density}`).toBe(true);
+      }
+    }
   });
 
   it("the committed module is gemm.wat assembled (scripts/wasm.mjs --check)", () => {

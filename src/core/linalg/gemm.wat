@@ -1,7 +1,8 @@
 ;; netsize's f64x2 SIMD kernel: C[r*N+i] += Σ_k A[r*K+k]·BT[i*K+k] for r < M, i < N (row-major float64,
 ;; byte offsets a, bt, c into the exported memory). 2×2 blocks of C; each entry's sum is kept in two
 ;; lanes (even and odd k) added at the end, so it is the JS loop's terms in another order.
-;; M, N and K must be even (callers pad with zeros). A second function, ibp, is IBP's dense step (below). Assemble: `node scripts/wasm.mjs` (wabt, a dev dependency)
+;; M, N and K must be even (callers pad with zeros). A second function, ibp, is IBP's dense step, a third,
+;; dense3, the exact partition's packed dense product (below). Assemble: `node scripts/wasm.mjs` (wabt, a dev dependency)
 ;; writes src/core/linalg/gemm-wasm.ts.
 (module
   (memory (export "mem") 1)
@@ -73,5 +74,69 @@
       (f64.store offset=16 (local.get $row) (f64.add (f64x2.extract_lane 0 (local.get $sm)) (f64x2.extract_lane 1 (local.get $sm))))
       (local.set $o (i32.add (local.get $o) (i32.const 1)))
       (br $ol)))
+  )
+;; The partition's dense step on a packed input (regions/affine.ts densePacked): for o < n2 (even),
+  ;; y[c·n2 + o] = init_c + Σ_q wt[act[q]·n2 + o]·xa[3q + c] for the channels c = 0, 1, 2, with init 0, 0
+  ;; and bias[o]; wt is the transposed weight (in × n2, row-major), act int32 indices, xa 3 float64 a unit.
+  ;; Each output is one lane: the same products added in the same order as the JS loop, separately
+  ;; rounded (wasm never fuses a multiply-add), so the same bits. Four outputs (two vectors) at a time.
+  (func (export "dense3") (param $m i32) (param $n2 i32) (param $wt i32) (param $xa i32) (param $act i32) (param $bias i32) (param $y i32)
+    (local $o i32) (local $q i32) (local $rb i32) (local $r i32) (local $p i32) (local $yp i32)
+    (local $a00 v128) (local $a01 v128) (local $a10 v128) (local $a11 v128) (local $a20 v128) (local $a21 v128)
+    (local $w0 v128) (local $w1 v128) (local $x v128)
+    (local.set $rb (i32.shl (local.get $n2) (i32.const 3)))
+    (local.set $o (i32.const 0))
+    (block $od (loop $ol
+      (br_if $od (i32.gt_s (i32.add (local.get $o) (i32.const 4)) (local.get $n2)))
+      (local.set $a00 (v128.const f64x2 0 0)) (local.set $a01 (v128.const f64x2 0 0))
+      (local.set $a10 (v128.const f64x2 0 0)) (local.set $a11 (v128.const f64x2 0 0))
+      (local.set $a20 (v128.load (i32.add (local.get $bias) (i32.shl (local.get $o) (i32.const 3)))))
+      (local.set $a21 (v128.load offset=16 (i32.add (local.get $bias) (i32.shl (local.get $o) (i32.const 3)))))
+      (local.set $q (i32.const 0))
+      (block $qd (loop $ql
+        (br_if $qd (i32.ge_s (local.get $q) (local.get $m)))
+        (local.set $r (i32.add (i32.add (local.get $wt) (i32.mul (i32.load (i32.add (local.get $act) (i32.shl (local.get $q) (i32.const 2)))) (local.get $rb))) (i32.shl (local.get $o) (i32.const 3))))
+        (local.set $w0 (v128.load (local.get $r)))
+        (local.set $w1 (v128.load offset=16 (local.get $r)))
+        (local.set $p (i32.add (local.get $xa) (i32.mul (local.get $q) (i32.const 24))))
+        (local.set $x (v128.load64_splat (local.get $p)))
+        (local.set $a00 (f64x2.add (local.get $a00) (f64x2.mul (local.get $w0) (local.get $x))))
+        (local.set $a01 (f64x2.add (local.get $a01) (f64x2.mul (local.get $w1) (local.get $x))))
+        (local.set $x (v128.load64_splat offset=8 (local.get $p)))
+        (local.set $a10 (f64x2.add (local.get $a10) (f64x2.mul (local.get $w0) (local.get $x))))
+        (local.set $a11 (f64x2.add (local.get $a11) (f64x2.mul (local.get $w1) (local.get $x))))
+        (local.set $x (v128.load64_splat offset=16 (local.get $p)))
+        (local.set $a20 (f64x2.add (local.get $a20) (f64x2.mul (local.get $w0) (local.get $x))))
+        (local.set $a21 (f64x2.add (local.get $a21) (f64x2.mul (local.get $w1) (local.get $x))))
+        (local.set $q (i32.add (local.get $q) (i32.const 1)))
+        (br $ql)))
+      (local.set $yp (i32.add (local.get $y) (i32.shl (local.get $o) (i32.const 3))))
+      (v128.store (local.get $yp) (local.get $a00)) (v128.store offset=16 (local.get $yp) (local.get $a01))
+      (local.set $yp (i32.add (local.get $yp) (local.get $rb)))
+      (v128.store (local.get $yp) (local.get $a10)) (v128.store offset=16 (local.get $yp) (local.get $a11))
+      (local.set $yp (i32.add (local.get $yp) (local.get $rb)))
+      (v128.store (local.get $yp) (local.get $a20)) (v128.store offset=16 (local.get $yp) (local.get $a21))
+      (local.set $o (i32.add (local.get $o) (i32.const 4)))
+      (br $ol)))
+    ;; The last two outputs when n2 is not a multiple of 4.
+    (if (i32.lt_s (local.get $o) (local.get $n2)) (then
+      (local.set $a00 (v128.const f64x2 0 0)) (local.set $a10 (v128.const f64x2 0 0))
+      (local.set $a20 (v128.load (i32.add (local.get $bias) (i32.shl (local.get $o) (i32.const 3)))))
+      (local.set $q (i32.const 0))
+      (block $qd2 (loop $ql2
+        (br_if $qd2 (i32.ge_s (local.get $q) (local.get $m)))
+        (local.set $w0 (v128.load (i32.add (i32.add (local.get $wt) (i32.mul (i32.load (i32.add (local.get $act) (i32.shl (local.get $q) (i32.const 2)))) (local.get $rb))) (i32.shl (local.get $o) (i32.const 3)))))
+        (local.set $p (i32.add (local.get $xa) (i32.mul (local.get $q) (i32.const 24))))
+        (local.set $a00 (f64x2.add (local.get $a00) (f64x2.mul (local.get $w0) (v128.load64_splat (local.get $p)))))
+        (local.set $a10 (f64x2.add (local.get $a10) (f64x2.mul (local.get $w0) (v128.load64_splat offset=8 (local.get $p)))))
+        (local.set $a20 (f64x2.add (local.get $a20) (f64x2.mul (local.get $w0) (v128.load64_splat offset=16 (local.get $p)))))
+        (local.set $q (i32.add (local.get $q) (i32.const 1)))
+        (br $ql2)))
+      (local.set $yp (i32.add (local.get $y) (i32.shl (local.get $o) (i32.const 3))))
+      (v128.store (local.get $yp) (local.get $a00))
+      (local.set $yp (i32.add (local.get $yp) (local.get $rb)))
+      (v128.store (local.get $yp) (local.get $a10))
+      (local.set $yp (i32.add (local.get $yp) (local.get $rb)))
+      (v128.store (local.get $yp) (local.get $a20))))
   )
 )

@@ -19,6 +19,7 @@ interface WasmApi {
 interface Kernel {
   gemm: (M: number, N: number, K: number, a: number, bt: number, c: number) => void;
   ibp: (n: number, K: number, w: number, c: number, r: number, m: number, out: number) => void;
+  dense3: (m: number, n2: number, wt: number, xa: number, act: number, bias: number, y: number) => void;
   mem: WasmMemory;
 }
 
@@ -34,7 +35,7 @@ function instantiate(): Kernel | null {
     }
     if (!compiled) return null;
     const e = new compiled.wasm.Instance(compiled.module, {}).exports;
-    return { gemm: e.gemm as Kernel["gemm"], ibp: e.ibp as Kernel["ibp"], mem: e.mem as WasmMemory };
+    return { gemm: e.gemm as Kernel["gemm"], ibp: e.ibp as Kernel["ibp"], dense3: e.dense3 as Kernel["dense3"], mem: e.mem as WasmMemory };
   } catch {
     compiled = null;
     return null;
@@ -134,5 +135,47 @@ export function ibpDenseSimd(W: Float64Array, n: number, K: number, c: Float64Ar
   f.set(c.subarray(0, K), l.cOff); f.set(r.subarray(0, K), l.rOff); f.set(xm.subarray(0, K), l.mOff);
   l.k.ibp(n, l.K2, 0, l.cOff * 8, l.rOff * 8, l.mOff * 8, l.outOff * 8);
   out.set(f.subarray(l.outOff, l.outOff + 3 * n));
+  return true;
+}
+
+/**
+ * The exact partition's dense layers (regions/affine.ts densePacked): one module instance per weight
+ * matrix holds its transpose (in × n2, n2 = outSize rounded up to even, padding 0) and bias, copied
+ * once, with views made after the memory's one growth. Same immutability assumption as above.
+ */
+interface DenseLayer { k: Kernel; bias: Float64Array; outSize: number; n2: number; f: Float64Array; i32: Int32Array; biasOff: number; yOff: number; xaOff: number; actOff: number }
+const denseLayers = new WeakMap<Float64Array, DenseLayer | null>();
+
+function denseLayer(weight: Float64Array, bias: Float64Array, inSize: number, outSize: number): DenseLayer | null {
+  let l = denseLayers.get(weight);
+  if (l !== undefined && (l === null || (l.bias === bias && l.outSize === outSize))) return l;
+  l = null;
+  const k = instantiate();
+  const n2 = even(outSize), biasOff = inSize * n2, yOff = biasOff + n2, xaOff = yOff + 3 * n2, actOff = xaOff + 3 * inSize, end = actOff + Math.ceil(inSize / 2);
+  if (k && fit(k.mem, end * 8)) {
+    const f = new Float64Array(k.mem.buffer, 0, end);
+    for (let o = 0; o < outSize; o++) for (let i = 0; i < inSize; i++) f[i * n2 + o] = weight[o * inSize + i]!;
+    f.set(bias.subarray(0, outSize), biasOff);
+    l = { k, bias, outSize, n2, f, i32: new Int32Array(k.mem.buffer, 0, 2 * end), biasOff, yOff, xaOff, actOff };
+  }
+  denseLayers.set(weight, l);
+  return l;
+}
+
+/**
+ * densePacked's K = 3 product on wasm SIMD: y[c·outSize + o] = (c = 2 ? bias[o] : 0) + Σ_q W[o, active[q]]·xa[3q + c],
+ * each sum's terms added in q order, so the same bits as the JS loop. False (y untouched) where the
+ * kernel is unavailable.
+ */
+export function densePackedSimd(weight: Float64Array, bias: Float64Array, inSize: number, outSize: number, active: Int32Array, xa: Float64Array, m: number, y: Float64Array): boolean {
+  const l = denseLayer(weight, bias, inSize, outSize);
+  if (!l) return false;
+  const { f, n2, yOff } = l;
+  f.set(xa.subarray(0, 3 * m), l.xaOff);
+  l.i32.set(active.subarray(0, m), 2 * l.actOff);
+  l.k.dense3(m, n2, 0, l.xaOff * 8, l.actOff * 8, l.biasOff * 8, yOff * 8);
+  y.set(f.subarray(yOff, yOff + outSize), 0);
+  y.set(f.subarray(yOff + n2, yOff + n2 + outSize), outSize);
+  y.set(f.subarray(yOff + 2 * n2, yOff + 2 * n2 + outSize), 2 * outSize);
   return true;
 }

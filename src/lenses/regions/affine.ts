@@ -9,6 +9,7 @@
 import { activations, ActivationName, ActivationParams } from "../../core/activations.js";
 import { Conv2dOp, Layer, Network, PadOp, PoolOp, ScaleOp, Shape, sizeOf } from "../../core/network.js";
 import { padForward, poolForward, scaleForward } from "../../core/engine/kernels.js";
+import { densePackedSimd } from "../../core/linalg/simd-gemm.js";
 
 /** Slope and offset of each affine piece of a piecewise-linear activation (piece s lies between breakpoints s-1 and s). */
 export interface PieceTable {
@@ -262,6 +263,17 @@ export function convMap(op: Conv2dOp, inShape: Shape, outShape: Shape, K: number
 export function packActivation(table: PieceTable, n: number, K: number, z: Float64Array, pattern: Uint8Array, pOff: number, active: Int32Array, xa: Float64Array): number {
   const { slope, offset } = table;
   let m = 0;
+  if (K === 3 && slope.length === 2 && slope[0] === 0 && offset[0] === 0 && slope[1] === 1 && offset[1] === 0) {
+    // ReLU: an off unit is 0·z + 0 = ±0 in every channel, skipped; an on unit 1·z = z, and z + 0 on the
+    // constant channel (as activationMap: -0 becomes +0) — the same values without the table.
+    for (let i = 0; i < n; i++) {
+      if (pattern[pOff + i] === 0) continue;
+      const x0 = z[i]!, x1 = z[n + i]!, x2 = z[2 * n + i]! + 0;
+      if (x0 === 0 && x1 === 0 && x2 === 0) continue;
+      active[m] = i; xa[3 * m] = x0; xa[3 * m + 1] = x1; xa[3 * m + 2] = x2; m++;
+    }
+    return m;
+  }
   if (K === 3) {
     for (let i = 0; i < n; i++) {
       const s = pattern[pOff + i]!;
@@ -300,6 +312,9 @@ export function packMap(x: Float64Array, n: number, K: number, active: Int32Arra
 
 const transposedDense = new WeakMap<Float64Array, Float64Array>();
 
+/** Products below this many weights (active inputs × outputs) stay in JS: the call and copies cost more. */
+const SIMD_MIN = 64;
+
 /** A dense weight (outSize × inSize, row-major) transposed to inSize × outSize (cached per weight). */
 function transposedWeight(weight: Float64Array, inSize: number, outSize: number): Float64Array {
   let t = transposedDense.get(weight);
@@ -313,7 +328,8 @@ function transposedWeight(weight: Float64Array, inSize: number, outSize: number)
 
 /**
  * y = W x (+ b on the constant channel) from a packed input (see packActivation): the same sums in
- * the same order as denseMap, so the same bits. Four outputs at a time share each input's loads.
+ * the same order as denseMap, so the same bits. On wasm SIMD where it runs (densePackedSimd: the same
+ * sums lane by lane); here four outputs at a time share each input's loads.
  */
 export function densePacked(
   weight: Float64Array, bias: Float64Array, inSize: number, outSize: number, K: number,
@@ -330,6 +346,7 @@ export function densePacked(
     }
     return;
   }
+  if (m * outSize >= SIMD_MIN && densePackedSimd(weight, bias, inSize, outSize, active, xa, m, y)) return;
   // Over the transposed weight: the four weights of a block for one input share a cache line
   // (row-major they are four lines apart), which matters most when few inputs are active.
   const wt = transposedWeight(weight, inSize, outSize);
