@@ -1,4 +1,6 @@
-// The contract of the exact partition (partition.ts): where it runs, its limits, and what it returns.
+// The contract of the exact partition (partition.ts): where it runs, its limits (and what passing one
+// says), and what it returns.
+import { NetsizeError } from "../../core/errors.js";
 
 /** Where to partition: x(u) = origin + Σ_c u_c·basis[c] over the cell `domain` (k coordinates per vertex). */
 export interface PartitionSpec {
@@ -47,4 +49,14 @@ export interface Partition {
   zeroRows: number;
   /** Measure (length or area) of the domain. */
   measure: number;
+}
+
+/** LIMIT_EXCEEDED for a partition stopped after `count` cells (its partial result): by bytes or by count. */
+export function limitExceeded(count: number, unitLayers: number, byBytes: boolean, limits: Required<Pick<PartitionLimits, "maxRegions" | "maxBytes">> & Pick<PartitionLimits, "extraBytes">): never {
+  const partial = { regionsAtLeast: count, unitLayers, complete: false };
+  const x = limits.extraBytes;
+  if (byBytes) {
+    throw new NetsizeError("LIMIT_EXCEEDED", `the partition${x ? ` and ${x.name}` : ""} need${x ? "" : "s"} more than ${Math.round(limits.maxBytes / 2 ** 20)} MiB (at least ${count.toLocaleString("en-US")} regions so far); use a smaller domain (--half-width)${x ? `, ${x.remedy}` : ""}`, {}, partial);
+  }
+  throw new NetsizeError("LIMIT_EXCEEDED", `more than ${limits.maxRegions} regions; raise --max-regions or use a smaller domain`, {}, partial);
 }

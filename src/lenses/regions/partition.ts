@@ -16,7 +16,7 @@
  * payload that each "unit on" decision updates by that unit's sparse response (see response.ts).
  */
 import { activations } from "../../core/activations.js";
-import { fail, NetsizeError } from "../../core/errors.js";
+import { fail } from "../../core/errors.js";
 import { checkAborted, LensContext } from "../../core/lens.js";
 import { isPiecewiseLinear, Network, sizeOf } from "../../core/network.js";
 import { unitLayerIndices } from "../../core/summary.js";
@@ -27,7 +27,7 @@ import { ancestors, cellMeasure, F64Buf, Gen, I32Buf, newGen } from "./cells.js"
 import { SegmentResponse } from "./response.js";
 import { Splitter } from "./split.js";
 import { pushColumnDelta, pushResponseDelta } from "./deltas.js";
-import type { Partition, PartitionLimits, PartitionSpec } from "./partition-types.js";
+import { limitExceeded, type Partition, type PartitionLimits, type PartitionSpec } from "./partition-types.js";
 
 export type { PartitionSpec, PartitionLimits, Partition } from "./partition-types.js";
 
@@ -226,7 +226,7 @@ class Engine {
     f.outMap.n += out.length;
     this.count++;
     this.bytes += 8 * (k * n + out.length) + 8 + (this.extra ? this.extra.perCell + this.extra.perVertex * n : 0);
-    if (this.count > this.maxRegions || this.bytes > this.maxBytes) this.limit();
+    if (this.count > this.maxRegions || this.bytes > this.maxBytes) limitExceeded(this.count, this.units.length, this.bytes > this.maxBytes, { maxRegions: this.maxRegions, maxBytes: this.maxBytes, extraBytes: this.extra });
     // Progress: the share of the domain already covered by final cells (per mille).
     this.covered += Math.abs(cellMeasure(k, v, off, n));
     if (this.count % REPORT_EVERY === 0) {
@@ -368,14 +368,6 @@ class Engine {
   private readonly respT = new I32Buf(1024);
   private readonly respE = new I32Buf(1024);
   private readonly respVal = new F64Buf(1024);
-
-  private limit(): never {
-    const partial = { regionsAtLeast: this.count, unitLayers: this.units.length, complete: false };
-    if (this.bytes > this.maxBytes) {
-      throw new NetsizeError("LIMIT_EXCEEDED", `the partition${this.extra ? ` and ${this.extra.name}` : ""} need${this.extra ? "" : "s"} more than ${Math.round(this.maxBytes / 2 ** 20)} MiB (at least ${this.count.toLocaleString("en-US")} regions so far); use a smaller domain (--half-width)${this.extra ? `, ${this.extra.remedy}` : ""}`, {}, partial);
-    }
-    throw new NetsizeError("LIMIT_EXCEEDED", `more than ${this.maxRegions} regions; raise --max-regions or use a smaller domain`, {}, partial);
-  }
 
   private finish(): Partition {
     const U = this.units.length;
