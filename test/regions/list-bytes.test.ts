@@ -6,9 +6,8 @@ import { setFlagsFromString } from "node:v8";
 import { describe, expect, it } from "vitest";
 import { randomMlp } from "../../src/core/build.js";
 import { isNetsizeError } from "../../src/core/errors.js";
-import { inputSize, Network, outputSize, sizeOf } from "../../src/core/network.js";
+import { inputSize, Network, outputSize } from "../../src/core/network.js";
 import { createRng } from "../../src/core/random.js";
-import { unitLayerIndices } from "../../src/core/summary.js";
 import { lineRegions, planeThrough, sliceCompute, sliceRegions } from "../../src/lenses/regions/index.js";
 import { lineIntervalBytes, patternChars, sliceRegionBytes } from "../../src/lenses/regions/list-bytes.js";
 import { patternString, patternStrings } from "../../src/lenses/regions/verify.js";
@@ -28,7 +27,7 @@ function heapOf<T>(f: () => T): { value: T; bytes: number } {
   return { value, bytes: process.memoryUsage().heapUsed - before };
 }
 
-const charsOf = (net: Network): number => patternChars(unitLayerIndices(net).map((i) => sizeOf(net.layers[i]!.shape)));
+const charsOf = (net: Network): number => patternChars(net);
 
 function seededPlane(d: number) {
   const rng = createRng(1);

@@ -24,7 +24,7 @@ export function register(program: Command): void {
   addDataOptions(cmd, "data for idx: points and sampling", "mnist")
     .option("--half-width <w>", `slice: ${sliceLens.options.halfWidth.description}`, lensDefault(sliceLens.options.halfWidth))
     .option("--max-regions <n>", "stop with LIMIT_EXCEEDED after this many regions", lensDefault(sliceLens.options.maxRegions))
-    .option("--max-memory-mb <n>", "line/plane: the most MiB the partition and its region list may hold; more is LIMIT_EXCEEDED (default 1024)")
+    .option("--max-memory-mb <n>", `line/plane: the most MiB the partition and its region list may hold; more is LIMIT_EXCEEDED (default ${sliceLens.options.maxBytes.default! / 2 ** 20})`)
     .option("--no-patterns", "line/plane: leave each region's pattern string out of the JSON (less memory, a smaller file)")
     .option("--max-output-mb <n>", "the most MiB one output (the JSON, the SVG behind --svg/--png) may take; a larger one is LIMIT_EXCEEDED and nothing is written", String(MAX_OUTPUT_BYTES / 2 ** 20))
     .option("--max-dims <n>", `box: ${boxRegionsLens.options.maxDims.description} (default ${lensDefault(boxRegionsLens.options.maxDims)})`)

@@ -4,8 +4,7 @@
  * affine output, and the knots — breakpoints where the output's slope actually changes.
  */
 import { LensContext, LensOptions, LensResultBase, since, Timings } from "../../core/lens.js";
-import { inputSize, Network, outputSize, sizeOf } from "../../core/network.js";
-import { unitLayerIndices } from "../../core/summary.js";
+import { inputSize, Network, outputSize } from "../../core/network.js";
 import { lineIntervalBytes, listLimit, patternChars } from "./list-bytes.js";
 import { TOLERANCE } from "../../core/tolerance.js";
 import { LinePath, pathSegments } from "./anchors.js";
@@ -96,7 +95,7 @@ export function lineRegions(net: Network, path: LinePath, opts: LineOptions = {}
   const segs = pathSegments(path, d);
   const parts: { P: Partition; order: number[]; shift: number }[] = [];
   // The interval and breakpoint lists are counted in the partition's byte limit as cells are found.
-  const chars = patternChars(unitLayerIndices(net).map((i) => sizeOf(net.layers[i]!.shape)));
+  const chars = patternChars(net);
   const extraBytes = listLimit(lineIntervalBytes(m, chars, opts.details !== false, opts.patterns !== false), "its interval list",
     "leave out the pattern strings (patterns: false; --no-patterns) or the intervals (details: false), or raise the limit (maxBytes; --max-memory-mb)");
   const timings: Timings = { total: 0 };

@@ -8,10 +8,13 @@
 // ~1.5× the length when grown by push), a [x, y] pair 64 B, a pattern a one-byte string (1 B a
 // character, 24 B of header). test/regions/list-bytes.test.ts measures the heap on real models: the
 // estimate is at least what is used and less than 1.5 times it.
+import { Network, sizeOf } from "../../core/network.js";
+import { unitLayerIndices } from "../../core/summary.js";
 
-/** Characters of one pattern string (one per unit, '|' between unit layers). */
-export function patternChars(unitSizes: readonly number[]): number {
-  return unitSizes.reduce((a, n) => a + n, Math.max(0, unitSizes.length - 1));
+/** Characters of one of the network's pattern strings (one per unit, '|' between unit layers). */
+export function patternChars(net: Network): number {
+  const sizes = unitLayerIndices(net).map((i) => sizeOf(net.layers[i]!.shape));
+  return sizes.reduce((a, n) => a + n, Math.max(0, sizes.length - 1));
 }
 
 /** Bytes a slice lens's region (SliceRegion) holds: per region and per polygon vertex. */

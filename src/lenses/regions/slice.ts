@@ -4,7 +4,7 @@
  * decision boundary.
  */
 import { LensContext, LensOptions, LensResultBase, since, Timings } from "../../core/lens.js";
-import { inputSize, Network, outputSize, sizeOf } from "../../core/network.js";
+import { inputSize, Network, outputSize } from "../../core/network.js";
 import { TOLERANCE } from "../../core/tolerance.js";
 import { convexPolygon, Plane, planePoint, squareDomain } from "./anchors.js";
 import { Boundary, decisionBoundary } from "./boundary.js";
@@ -12,7 +12,6 @@ import { cellCentroid, cellMeasure } from "./cells.js";
 import { partition, Partition } from "./partition.js";
 import { estimateNeeded, estimateSlice, SliceEstimate } from "./slice-estimate.js";
 import { listLimit, patternChars, sliceRegionBytes } from "./list-bytes.js";
-import { unitLayerIndices } from "../../core/summary.js";
 import { patternStrings, Verification, verifyPartition } from "./verify.js";
 
 /** Options of sliceRegions. */
@@ -101,7 +100,7 @@ export function sliceCompute(net: Network, plane: Plane, opts: SliceOptions = {}
   const estimate = estimateNeeded(net, limits) ? estimateSlice(net, plane, domain, limits, ctx) : undefined;
   const tEstimate = since(t0);
   // The region list is counted in the byte limit as the partition finds cells (it is most of the memory).
-  const chars = patternChars(unitLayerIndices(net).map((i) => sizeOf(net.layers[i]!.shape)));
+  const chars = patternChars(net);
   const extraBytes = opts.details === false ? undefined
     : listLimit(sliceRegionBytes(outputSize(net), chars, opts.patterns !== false), "its region list",
       "leave out its pattern strings (patterns: false; --no-patterns) or the whole list (details: false; the command line builds it only for --json, --svg and --png), or raise the limit (maxBytes; --max-memory-mb)");
