@@ -1,53 +1,36 @@
 // The region lists' memory is counted in the byte limit (list-bytes.ts): the estimate is checked against
 // the JavaScript heap the lists really take on shared models, and a limit the partition alone would
 // meet but the list would not is LIMIT_EXCEEDED, as soon as the count passes it, not an out-of-heap crash.
-import { runInNewContext } from "node:vm";
-import { setFlagsFromString } from "node:v8";
+import { execFileSync } from "node:child_process";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { randomMlp } from "../../src/core/build.js";
 import { isNetsizeError } from "../../src/core/errors.js";
-import { inputSize, Network, outputSize } from "../../src/core/network.js";
-import { createRng } from "../../src/core/random.js";
-import { lineRegions, planeThrough, sliceCompute, sliceRegions } from "../../src/lenses/regions/index.js";
+import { outputSize } from "../../src/core/network.js";
+import { planeThrough, sliceRegions } from "../../src/lenses/regions/index.js";
 import { lineIntervalBytes, patternChars, sliceRegionBytes } from "../../src/lenses/regions/list-bytes.js";
 import { patternString, patternStrings } from "../../src/lenses/regions/verify.js";
 import { partition } from "../../src/lenses/regions/partition.js";
 import { loadNetwork } from "../../src/node/files.js";
-import { HAVE_SHARED, model } from "../helpers/shared.js";
+import { HAVE_SHARED, model, ROOT } from "../helpers/shared.js";
 
-setFlagsFromString("--expose-gc");
-const gc = runInNewContext("gc") as () => void;
-/** Heap bytes that stay reachable after f (its result is kept until after the second collection). */
-function heapOf<T>(f: () => T): { value: T; bytes: number } {
-  f(); // warm: compiled code and caches are not the list's
-  gc(); gc();
-  const before = process.memoryUsage().heapUsed;
-  const value = f();
-  gc(); gc();
-  return { value, bytes: process.memoryUsage().heapUsed - before };
-}
-
-const charsOf = (net: Network): number => patternChars(net);
-
-function seededPlane(d: number) {
-  const rng = createRng(1);
-  const a = [0, 1, 2].map(() => Array.from({ length: d }, () => rng.next()));
-  return planeThrough(a[0]!, a[1]!, a[2]!);
+/** Heap bytes a lens's list holds, measured in a fresh process (test/helpers/heap-probe.ts). */
+function probe(job: object): { count: number; vertices: number; bytes: number } {
+  const out = execFileSync(process.execPath, ["--expose-gc", "--import", "tsx", path.join(ROOT, "test/helpers/heap-probe.ts"), JSON.stringify(job)], { cwd: ROOT, encoding: "utf8", maxBuffer: 1 << 20 });
+  return JSON.parse(out.trim().split("\n").pop()!) as { count: number; vertices: number; bytes: number };
 }
 
 describe("region-list memory", () => {
   it.skipIf(!HAVE_SHARED)("the slice estimate is at least the heap its region list takes and less than 1.5× it (10–100 outputs, with and without patterns)", async () => {
-    for (const [rel, half] of [["exactcompression/mnist_100-100_l1-0.onnx", 60], ["vnncomp2021/ACASXU_run2a_1_1_batch_2000.onnx", 1.5], ["exactcompression/cifar100_400-400_l1-7.5e-5_after-compression.onnx", 25]] as const) {
+    for (const [rel, half] of [["exactcompression/mnist_100-100_l1-0.onnx", 40], ["vnncomp2021/ACASXU_run2a_1_1_batch_2000.onnx", 1.2], ["exactcompression/cifar100_400-400_l1-7.5e-5_after-compression.onnx", 12]] as const) {
       const net = await loadNetwork(model(rel));
-      const plane = seededPlane(inputSize(net));
       for (const patterns of [true, false]) {
-        const { value: { partition: P, result }, bytes } = heapOf(() => sliceCompute(net, plane, { halfWidth: half, patterns }));
-        expect(P.count, rel).toBeGreaterThan(5000);
-        expect(result.regions![0]!.pattern === undefined, rel).toBe(!patterns);
-        const b = sliceRegionBytes(outputSize(net), charsOf(net), patterns);
-        const est = P.count * b.perCell + P.cellLen.reduce((a, n) => a + n, 0) * b.perVertex;
-        expect(est / bytes, `${rel} patterns ${patterns}`).toBeGreaterThanOrEqual(1);
-        expect(est / bytes, `${rel} patterns ${patterns}`).toBeLessThan(1.5);
+        const r = probe({ kind: "slice", model: model(rel), half, patterns });
+        expect(r.count, rel).toBeGreaterThan(4000);
+        const b = sliceRegionBytes(outputSize(net), patternChars(net), patterns);
+        const est = r.count * b.perCell + r.vertices * b.perVertex;
+        expect(est / r.bytes, `${rel} patterns ${patterns}`).toBeGreaterThanOrEqual(1);
+        expect(est / r.bytes, `${rel} patterns ${patterns}`).toBeLessThan(1.5);
       }
     }
   });
@@ -55,16 +38,15 @@ describe("region-list memory", () => {
   it("the line estimate bounds its intervals' and breakpoints' heap; out-of-order patterns keep no batch alive", () => {
     // 3,000 units on one input: a line crosses ~3,000 breakpoints, each interval's pattern 3,000 characters.
     // The intervals are sorted by position, so patterns are asked for out of partition order: slices of
-    // batch-decoded text held ~100 KB an interval here before.
-    // 40 outputs so that the list without patterns (~1.4 KB an interval) is well above the heap's noise.
+    // batch-decoded text held ~100 KB an interval here before. 40 outputs: the list without patterns
+    // (~1.4 KB an interval) is well above the heap's noise.
     const net = randomMlp([1, 3000, 40], { seed: 1, biasStd: 1 });
-    const path = { points: [Float64Array.of(-300), Float64Array.of(300)] };
     for (const [details, patterns] of [[true, false], [true, true]] as const) {
-      const { value: r, bytes } = heapOf(() => lineRegions(net, path, { details, patterns }));
+      const r = probe({ kind: "line", width: 3000, outputs: 40, details, patterns });
       expect(r.count).toBeGreaterThan(2900);
-      const est = r.count * lineIntervalBytes(40, charsOf(net), details, patterns).perCell;
-      expect(est / bytes, `details ${details} patterns ${patterns}`).toBeGreaterThanOrEqual(1);
-      expect(est / bytes, `details ${details} patterns ${patterns}`).toBeLessThan(1.5);
+      const est = r.count * lineIntervalBytes(40, patternChars(net), details, patterns).perCell;
+      expect(est / r.bytes, `details ${details} patterns ${patterns}`).toBeGreaterThanOrEqual(1);
+      expect(est / r.bytes, `details ${details} patterns ${patterns}`).toBeLessThan(1.5);
     }
   });
 
