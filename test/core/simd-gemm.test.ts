@@ -4,7 +4,7 @@ import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { densePackedSimd, gemmNTSimd, ibpDenseSimd, simdGemmAvailable } from "../../src/core/linalg/simd-gemm.js";
+import { densePackedSimd, gemmNTHeld, gemmNTSimd, ibpDenseSimd, simdGemmAvailable } from "../../src/core/linalg/simd-gemm.js";
 import { denseMap, packMap } from "../../src/lenses/regions/affine.js";
 import { createRng } from "../../src/core/random.js";
 
@@ -86,6 +86,29 @@ describe("wasm SIMD gemm", () => {
         expect(densePackedSimd(W, b, inSize, outSize, active, xa, m, got)).toBe(true);
         expect(bits(got).equals(bits(want)), `${inSize}×${outSize} density ${density}`).toBe(true);
       }
+    }
+  });
+
+  it("with BT held per array: the plain sums to 1e-12 into a non-zero C, the held copy reused with new A, more than 16 rows declined", () => {
+    const rng = createRng(13);
+    for (const [N, K] of [[256, 784], [15, 133], [200, 199]] as const) {
+      const BT = Float64Array.from({ length: N * K }, () => rng.normal());
+      for (const M of [4, 16, 3]) {
+        const A = Float64Array.from({ length: M * K }, () => rng.normal() * 1e2);
+        const C0 = Float64Array.from({ length: M * N }, () => rng.normal());
+        const C = Float64Array.from(C0);
+        expect(gemmNTHeld(M, N, K, A, BT, C)).toBe(true);
+        let worst = 0;
+        for (let r = 0; r < M; r++) for (let i = 0; i < N; i++) {
+          let sum = 0, mag = Math.abs(C0[r * N + i]!);
+          for (let k = 0; k < K; k++) { const t = A[r * K + k]! * BT[i * K + k]!; sum += t; mag += Math.abs(t); }
+          worst = Math.max(worst, Math.abs(C[r * N + i]! - (C0[r * N + i]! + sum)) / mag);
+        }
+        expect(worst, `${M}×${N}×${K}`).toBeLessThan(1e-12);
+      }
+      const C = new Float64Array(17 * N);
+      expect(gemmNTHeld(17, N, K, new Float64Array(17 * K).fill(1), BT, C)).toBe(false);
+      expect(C.every((x) => x === 0)).toBe(true);
     }
   });
 

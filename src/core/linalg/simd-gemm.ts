@@ -1,5 +1,6 @@
-// Dense products on wasm SIMD (f64x2): C += A·Bᵀ for CROWN's backward pass, and IBP's dense step
-// (ibpDenseSimd, below). Measured on this
+// Dense products on wasm SIMD (f64x2): C += A·Bᵀ for CROWN's backward pass (and, with B held per
+// matrix, gemmNTHeld for the stability search), IBP's dense step (ibpDenseSimd) and the exact
+// partition's packed dense step (densePackedSimd, bit-exact), below. Measured on this
 // project's machine (72 × 784 × 240, the first-layer step of mnist-net_256x4): 18 GFLOP/s against
 // 4 GFLOP/s for the best JS loop (2×2 blocks, the same as crown-dense's). The operands are copied into
 // the module's memory, padded with zeros to even sizes; each entry of C gets the same terms as the JS
@@ -177,5 +178,52 @@ export function densePackedSimd(weight: Float64Array, bias: Float64Array, inSize
   y.set(f.subarray(yOff, yOff + outSize), 0);
   y.set(f.subarray(yOff + n2, yOff + n2 + outSize), outSize);
   y.set(f.subarray(yOff + 2 * n2, yOff + 2 * n2 + outSize), 2 * outSize);
+  return true;
+}
+
+/**
+ * gemmNTSimd with BT held: one module instance per BT array holds it (padded to N2 × K2, copied once) and
+ * room for up to MAX_HELD_ROWS rows of A and C, so a call copies only A in and C out — for many small
+ * products with one matrix (the stability search's forward and backward passes, 4–16 points at a time).
+ * Same immutability assumption as above.
+ */
+interface HeldB { k: Kernel; N: number; K: number; N2: number; K2: number; aOff: number; cOff: number; f: Float64Array }
+const heldBs = new WeakMap<Float64Array, HeldB | null>();
+const MAX_HELD_ROWS = 16;
+
+function heldB(BT: Float64Array, N: number, K: number): HeldB | null {
+  let h = heldBs.get(BT);
+  if (h !== undefined && (h === null || (h.N === N && h.K === K))) return h;
+  h = null;
+  const k = instantiate();
+  const N2 = even(N), K2 = even(K), aOff = N2 * K2, cOff = aOff + MAX_HELD_ROWS * K2, end = cOff + MAX_HELD_ROWS * N2;
+  if (k && fit(k.mem, end * 8)) {
+    const f = new Float64Array(k.mem.buffer, 0, end);
+    for (let i = 0; i < N; i++) f.set(BT.subarray(i * K, (i + 1) * K), i * K2); // padding stays 0 (fresh memory)
+    h = { k, N, K, N2, K2, aOff, cOff, f };
+  }
+  heldBs.set(BT, h);
+  return h;
+}
+
+/**
+ * C[r·N + i] += Σ_k A[r·K + k]·BT[i·K + k] for r < M ≤ 16, with BT held in its module instance (see
+ * heldB). The same sums as gemmNTSimd. False (C untouched) where the kernel is unavailable, M is too
+ * large or the product too small.
+ */
+export function gemmNTHeld(M: number, N: number, K: number, A: Float64Array, BT: Float64Array, C: Float64Array): boolean {
+  if (M > MAX_HELD_ROWS || M * N * K < MIN_WORK) return false;
+  const h = heldB(BT, N, K);
+  if (!h) return false;
+  const { f, K2, N2, aOff, cOff } = h, M2 = even(M);
+  if (K2 === K) f.set(A.subarray(0, M * K), aOff);
+  else for (let r = 0; r < M; r++) { f.set(A.subarray(r * K, (r + 1) * K), aOff + r * K2); f[aOff + r * K2 + K] = 0; }
+  if (M2 > M) f.fill(0, aOff + M * K2, aOff + M2 * K2);
+  f.fill(0, cOff, cOff + M2 * N2);
+  h.k.gemm(M2, N2, K2, aOff * 8, 0, cOff * 8);
+  for (let r = 0; r < M; r++) {
+    const src = cOff + r * N2, dst = r * N;
+    for (let i = 0; i < N; i++) C[dst + i] += f[src + i]!;
+  }
   return true;
 }

@@ -18,6 +18,19 @@ import { checkAborted, LensContext } from "../../core/lens.js";
 import { createRng } from "../../core/random.js";
 import { Chain } from "./chain.js";
 import { affineBatch } from "./forward.js";
+import { gemmNTHeld } from "../../core/linalg/simd-gemm.js";
+
+const transposes = new WeakMap<Float64Array, Float64Array>();
+/** Wᵀ (in × out) of a layer's weight (out × in), cached per weight array. */
+function transposed(W: Float64Array, out: number, inSize: number): Float64Array {
+  let t = transposes.get(W);
+  if (!t) {
+    t = new Float64Array(W.length);
+    for (let o = 0; o < out; o++) for (let i = 0; i < inSize; i++) t[i * out + o] = W[o * inSize + i]!;
+    transposes.set(W, t);
+  }
+  return t;
+}
 import { markChain } from "./sampling.js";
 import { undecided, UnitLayerState, witnessPiece } from "./state.js";
 
@@ -138,6 +151,8 @@ export function gradientWitnesses(chain: Chain, states: (UnitLayerState | undefi
         for (let u = 0; u < P * m; u++) if (!(z[u]! > 0)) V[u] *= leak;
         const G = grads[j]!;
         G.fill(0);
+        // G += V·W on the SIMD kernel with Wᵀ held (the loop below where it is unavailable).
+        if (gemmNTHeld(P, n, m, V, transposed(L.weight, m, n), G)) { V = G; continue; }
         // Each weight row read once for the four slots (P = 4); every G entry sums in the same order as one slot alone.
         const W = L.weight, n1 = n, n2 = 2 * n, n3 = 3 * n;
         for (let u = 0; u < m; u++) {
@@ -184,12 +199,18 @@ export function gradientWitnesses(chain: Chain, states: (UnitLayerState | undefi
   return steps;
 }
 
-/** Pre-activations (pres) and ReLU outputs (acts) of layers 0..k for n points X, in the given buffers. */
+/**
+ * Pre-activations (pres) and ReLU outputs (acts) of layers 0..k for n points X, in the given buffers.
+ * The products run on the SIMD kernel with W held (the same terms in another order than affineBatch:
+ * the search only guides, markChain's exact pass decides), affineBatch where it is unavailable.
+ */
 function forwardTo(chain: Chain, k: number, X: Float64Array, n: number, pres: Float64Array[], acts: Float64Array[]): void {
   let h = X;
   for (let j = 0; j <= k; j++) {
-    affineBatch(chain.layers[j]!, h, n, pres[j]!);
-    const a = acts[j]!, z = pres[j]!;
+    const L = chain.layers[j]!, Z = pres[j]!;
+    for (let s = 0; s < n; s++) Z.set(L.bias, s * L.outSize);
+    if (!gemmNTHeld(n, L.outSize, L.inSize, h, L.weight, Z)) affineBatch(L, h, n, Z);
+    const a = acts[j]!, z = Z;
     for (let u = 0; u < a.length; u++) a[u] = z[u]! > 0 ? z[u]! : 0;
     h = a;
   }
