@@ -70,6 +70,23 @@ const MIN_WORK = 4096;
 
 const even = (n: number): number => n + (n & 1);
 
+/** Rows of X (rows × K) into f at off, each padded with zeros to even(K) and a zero row to even(rows). */
+function stageRows(f: Float64Array, off: number, X: Float64Array, rows: number, K: number): void {
+  const K2 = even(K);
+  if (K2 === K) f.set(X.subarray(0, rows * K), off);
+  else for (let r = 0; r < rows; r++) { f.set(X.subarray(r * K, (r + 1) * K), off + r * K2); f[off + r * K2 + K] = 0; }
+  if (rows & 1) f.fill(0, off + rows * K2, off + (rows + 1) * K2);
+}
+
+/** C (M × N) += the kernel's result at f[cOff..] (M rows of even(N)). */
+function addBack(f: Float64Array, cOff: number, M: number, N: number, C: Float64Array): void {
+  const N2 = even(N);
+  for (let r = 0; r < M; r++) {
+    const src = cOff + r * N2, dst = r * N;
+    for (let i = 0; i < N; i++) C[dst + i] += f[src + i]!;
+  }
+}
+
 /**
  * C[r·N + i] += Σ_k A[r·K + k]·BT[i·K + k] (row-major, C accumulated into). Returns false and leaves C
  * untouched when WebAssembly SIMD is unavailable or the product is too small to gain.
@@ -82,22 +99,24 @@ export function gemmNTSimd(M: number, N: number, K: number, A: Float64Array, BT:
   const aOff = 0, btOff = aOff + M2 * K2, cOff = btOff + N2 * K2, end = cOff + M2 * N2;
   if (!fit(k.mem, end * 8)) return false; // the caller's loop does the product
   const f = new Float64Array(k.mem.buffer, 0, end);
-  if (K2 === K) {
-    f.set(A.subarray(0, M * K), aOff);
-    f.set(BT.subarray(0, N * K), btOff);
-  } else {
-    for (let r = 0; r < M; r++) { f.set(A.subarray(r * K, (r + 1) * K), aOff + r * K2); f[aOff + r * K2 + K] = 0; }
-    for (let i = 0; i < N; i++) { f.set(BT.subarray(i * K, (i + 1) * K), btOff + i * K2); f[btOff + i * K2 + K] = 0; }
-  }
-  if (M2 > M) f.fill(0, aOff + M * K2, aOff + M2 * K2);
-  if (N2 > N) f.fill(0, btOff + N * K2, btOff + N2 * K2);
+  stageRows(f, aOff, A, M, K);
+  stageRows(f, btOff, BT, N, K);
   f.fill(0, cOff, end);
   k.gemm(M2, N2, K2, aOff * 8, btOff * 8, cOff * 8);
-  for (let r = 0; r < M; r++) {
-    const src = cOff + r * N2, dst = r * N;
-    for (let i = 0; i < N; i++) C[dst + i] += f[src + i]!;
-  }
+  addBack(f, cOff, M, N, C);
   return true;
+}
+
+/**
+ * A new module instance whose memory (`end` float64s) starts with X (rows × K) row by row, each row
+ * padded to even(K) with zeros (fresh memory is zero); null where the kernel or the memory is missing.
+ */
+function holding(X: Float64Array, rows: number, K: number, end: number): { k: Kernel; f: Float64Array } | null {
+  const k = instantiate();
+  if (!k || !fit(k.mem, end * 8)) return null;
+  const f = new Float64Array(k.mem.buffer, 0, end), K2 = even(K);
+  for (let r = 0; r < rows; r++) f.set(X.subarray(r * K, (r + 1) * K), r * K2);
+  return { k, f };
 }
 
 /**
@@ -112,13 +131,9 @@ function ibpLayer(W: Float64Array, n: number, K: number): IbpLayer | null {
   let l = ibpLayers.get(W);
   if (l !== undefined && (l === null || (l.n === n && l.K === K))) return l;
   l = null;
-  const k = instantiate();
-  const K2 = even(K), cOff = n * K2, rOff = cOff + K2, mOff = rOff + K2, outOff = mOff + K2, end = outOff + 3 * n;
-  if (k && fit(k.mem, end * 8)) {
-    const f = new Float64Array(k.mem.buffer, 0, end);
-    for (let o = 0; o < n; o++) f.set(W.subarray(o * K, (o + 1) * K), o * K2); // padding stays 0 (fresh memory)
-    l = { k, n, K, K2, cOff, rOff, mOff, outOff };
-  }
+  const K2 = even(K), cOff = n * K2, rOff = cOff + K2, mOff = rOff + K2, outOff = mOff + K2;
+  const held = holding(W, n, K, outOff + 3 * n);
+  if (held) l = { k: held.k, n, K, K2, cOff, rOff, mOff, outOff };
   ibpLayers.set(W, l);
   return l;
 }
@@ -195,13 +210,9 @@ function heldB(BT: Float64Array, N: number, K: number): HeldB | null {
   let h = heldBs.get(BT);
   if (h !== undefined && (h === null || (h.N === N && h.K === K))) return h;
   h = null;
-  const k = instantiate();
-  const N2 = even(N), K2 = even(K), aOff = N2 * K2, cOff = aOff + MAX_HELD_ROWS * K2, end = cOff + MAX_HELD_ROWS * N2;
-  if (k && fit(k.mem, end * 8)) {
-    const f = new Float64Array(k.mem.buffer, 0, end);
-    for (let i = 0; i < N; i++) f.set(BT.subarray(i * K, (i + 1) * K), i * K2); // padding stays 0 (fresh memory)
-    h = { k, N, K, N2, K2, aOff, cOff, f };
-  }
+  const N2 = even(N), K2 = even(K), aOff = N2 * K2, cOff = aOff + MAX_HELD_ROWS * K2;
+  const held = holding(BT, N, K, cOff + MAX_HELD_ROWS * N2);
+  if (held) h = { k: held.k, N, K, N2, K2, aOff, cOff, f: held.f };
   heldBs.set(BT, h);
   return h;
 }
@@ -216,14 +227,9 @@ export function gemmNTHeld(M: number, N: number, K: number, A: Float64Array, BT:
   const h = heldB(BT, N, K);
   if (!h) return false;
   const { f, K2, N2, aOff, cOff } = h, M2 = even(M);
-  if (K2 === K) f.set(A.subarray(0, M * K), aOff);
-  else for (let r = 0; r < M; r++) { f.set(A.subarray(r * K, (r + 1) * K), aOff + r * K2); f[aOff + r * K2 + K] = 0; }
-  if (M2 > M) f.fill(0, aOff + M * K2, aOff + M2 * K2);
+  stageRows(f, aOff, A, M, K);
   f.fill(0, cOff, cOff + M2 * N2);
   h.k.gemm(M2, N2, K2, aOff * 8, 0, cOff * 8);
-  for (let r = 0; r < M; r++) {
-    const src = cOff + r * N2, dst = r * N;
-    for (let i = 0; i < N; i++) C[dst + i] += f[src + i]!;
-  }
+  addBack(f, cOff, M, N, C);
   return true;
 }

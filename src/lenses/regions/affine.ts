@@ -10,6 +10,7 @@ import { activations, ActivationName, ActivationParams } from "../../core/activa
 import { Conv2dOp, Layer, Network, PadOp, PoolOp, ScaleOp, Shape, sizeOf } from "../../core/network.js";
 import { padForward, poolForward, scaleForward } from "../../core/engine/kernels.js";
 import { densePackedSimd } from "../../core/linalg/simd-gemm.js";
+import { transposedWeight } from "../../core/linalg/transpose.js";
 
 /** Slope and offset of each affine piece of a piecewise-linear activation (piece s lies between breakpoints s-1 and s). */
 export interface PieceTable {
@@ -310,21 +311,8 @@ export function packMap(x: Float64Array, n: number, K: number, active: Int32Arra
   return m;
 }
 
-const transposedDense = new WeakMap<Float64Array, Float64Array>();
-
 /** Products below this many weights (active inputs × outputs) stay in JS: the call and copies cost more. */
 const SIMD_MIN = 64;
-
-/** A dense weight (outSize × inSize, row-major) transposed to inSize × outSize (cached per weight). */
-function transposedWeight(weight: Float64Array, inSize: number, outSize: number): Float64Array {
-  let t = transposedDense.get(weight);
-  if (!t) {
-    t = new Float64Array(weight.length);
-    for (let o = 0; o < outSize; o++) for (let i = 0; i < inSize; i++) t[i * outSize + o] = weight[o * inSize + i]!;
-    transposedDense.set(weight, t);
-  }
-  return t;
-}
 
 /**
  * y = W x (+ b on the constant channel) from a packed input (see packActivation): the same sums in

@@ -10,6 +10,7 @@
 // same order as the product's own and far inside that slack.
 import { DenseOp } from "../../core/network.js";
 import { gemmNTSimd } from "../../core/linalg/simd-gemm.js";
+import { transposedWeight } from "../../core/linalg/transpose.js";
 
 /** The constant part of m linear functionals, with the magnitude of the terms that formed it (for the rounding slack). */
 export interface Offsets {
@@ -20,18 +21,9 @@ export interface Offsets {
 /** Below this fraction of non-zero entries in the packed rows, the zero-skipping scatter is cheaper. */
 const SPARSE = 0.2;
 
-const transposes = new WeakMap<Float64Array, Float64Array>();
-
 /** Wᵀ (inSize × outSize), computed once per weight array. */
 function transposeOf(op: DenseOp): Float64Array {
-  let t = transposes.get(op.weight);
-  if (!t) {
-    const { inSize, outSize, weight: W } = op;
-    t = new Float64Array(inSize * outSize);
-    for (let o = 0; o < outSize; o++) for (let i = 0; i < inSize; i++) t[i * outSize + o] = W[o * inSize + i]!;
-    transposes.set(op.weight, t);
-  }
-  return t;
+  return transposedWeight(op.weight, op.inSize, op.outSize);
 }
 
 /** Columns of W (as rows of Wᵀ) restricted to the output units `idx`: BT[i·K + k] = W[idx[k], i]. */

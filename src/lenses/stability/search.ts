@@ -19,18 +19,7 @@ import { createRng } from "../../core/random.js";
 import { Chain } from "./chain.js";
 import { affineBatch } from "./forward.js";
 import { gemmNTHeld } from "../../core/linalg/simd-gemm.js";
-
-const transposes = new WeakMap<Float64Array, Float64Array>();
-/** Wᵀ (in × out) of a layer's weight (out × in), cached per weight array. */
-function transposed(W: Float64Array, out: number, inSize: number): Float64Array {
-  let t = transposes.get(W);
-  if (!t) {
-    t = new Float64Array(W.length);
-    for (let o = 0; o < out; o++) for (let i = 0; i < inSize; i++) t[i * out + o] = W[o * inSize + i]!;
-    transposes.set(W, t);
-  }
-  return t;
-}
+import { transposedWeight } from "../../core/linalg/transpose.js";
 import { markChain } from "./sampling.js";
 import { undecided, UnitLayerState, witnessPiece } from "./state.js";
 
@@ -152,7 +141,7 @@ export function gradientWitnesses(chain: Chain, states: (UnitLayerState | undefi
         const G = grads[j]!;
         G.fill(0);
         // G += V·W on the SIMD kernel with Wᵀ held (the loop below where it is unavailable).
-        if (gemmNTHeld(P, n, m, V, transposed(L.weight, m, n), G)) { V = G; continue; }
+        if (gemmNTHeld(P, n, m, V, transposedWeight(L.weight, n, m), G)) { V = G; continue; }
         // Each weight row read once for the four slots (P = 4); every G entry sums in the same order as one slot alone.
         const W = L.weight, n1 = n, n2 = 2 * n, n3 = 3 * n;
         for (let u = 0; u < m; u++) {
