@@ -9,6 +9,7 @@
 // Where WebAssembly SIMD is missing (old browsers), gemmNTSimd returns false and callers use their loop.
 import { decodeBase64 } from "../base64.js";
 import { GEMM_WASM } from "./gemm-wasm.js";
+import { transposedWeight } from "./transpose.js";
 
 /** The part of the WebAssembly API used here (the core is typed without DOM or Node globals). */
 interface WasmMemory { readonly buffer: ArrayBuffer; grow(pages: number): number }
@@ -121,10 +122,10 @@ function holding(X: Float64Array, rows: number, K: number, end: number): { k: Ke
 
 /**
  * IBP's dense layers: one module instance per weight matrix, W copied into its memory once and freed with
- * W. Like crown-dense's and affine.ts's transposes, this assumes a network's weight arrays are not written
+ * W. Like the cached transposes (transpose.ts), this assumes a network's weight arrays are not written
  * after it is built (netsize builds new arrays for every new network: compression, training snapshots).
  */
-interface IbpLayer { k: Kernel; n: number; K: number; K2: number; cOff: number; rOff: number; mOff: number; outOff: number }
+interface IbpLayer { k: Kernel; f: Float64Array; n: number; K: number; K2: number; cOff: number; rOff: number; mOff: number; outOff: number }
 const ibpLayers = new WeakMap<Float64Array, IbpLayer | null>();
 
 function ibpLayer(W: Float64Array, n: number, K: number): IbpLayer | null {
@@ -133,7 +134,7 @@ function ibpLayer(W: Float64Array, n: number, K: number): IbpLayer | null {
   l = null;
   const K2 = even(K), cOff = n * K2, rOff = cOff + K2, mOff = rOff + K2, outOff = mOff + K2;
   const held = holding(W, n, K, outOff + 3 * n);
-  if (held) l = { k: held.k, n, K, K2, cOff, rOff, mOff, outOff };
+  if (held) l = { ...held, n, K, K2, cOff, rOff, mOff, outOff };
   ibpLayers.set(W, l);
   return l;
 }
@@ -147,7 +148,7 @@ export function ibpDenseSimd(W: Float64Array, n: number, K: number, c: Float64Ar
   if (n * K < MIN_WORK) return false;
   const l = ibpLayer(W, n, K);
   if (!l) return false;
-  const f = new Float64Array(l.k.mem.buffer, 0, l.outOff + 3 * n);
+  const f = l.f;
   f.set(c.subarray(0, K), l.cOff); f.set(r.subarray(0, K), l.rOff); f.set(xm.subarray(0, K), l.mOff);
   l.k.ibp(n, l.K2, 0, l.cOff * 8, l.rOff * 8, l.mOff * 8, l.outOff * 8);
   out.set(f.subarray(l.outOff, l.outOff + 3 * n));
@@ -166,13 +167,11 @@ function denseLayer(weight: Float64Array, bias: Float64Array, inSize: number, ou
   let l = denseLayers.get(weight);
   if (l !== undefined && (l === null || (l.bias === bias && l.outSize === outSize))) return l;
   l = null;
-  const k = instantiate();
   const n2 = even(outSize), biasOff = inSize * n2, yOff = biasOff + n2, xaOff = yOff + 3 * n2, actOff = xaOff + 3 * inSize, end = actOff + Math.ceil(inSize / 2);
-  if (k && fit(k.mem, end * 8)) {
-    const f = new Float64Array(k.mem.buffer, 0, end);
-    for (let o = 0; o < outSize; o++) for (let i = 0; i < inSize; i++) f[i * n2 + o] = weight[o * inSize + i]!;
-    f.set(bias.subarray(0, outSize), biasOff);
-    l = { k, bias, outSize, n2, f, i32: new Int32Array(k.mem.buffer, 0, 2 * end), biasOff, yOff, xaOff, actOff };
+  const held = holding(transposedWeight(weight, inSize, outSize), inSize, outSize, end);
+  if (held) {
+    held.f.set(bias.subarray(0, outSize), biasOff);
+    l = { ...held, bias, outSize, n2, i32: new Int32Array(held.k.mem.buffer, 0, 2 * end), biasOff, yOff, xaOff, actOff };
   }
   denseLayers.set(weight, l);
   return l;

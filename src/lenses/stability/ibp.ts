@@ -89,9 +89,13 @@ function denseFinite(W: Float64Array, b: Float64Array, inSize: number, n: number
   }
 }
 
+/** The SIMD step's three sums per row (grown as needed, reused: IBP runs once per layer per bound). */
+let simdOut = new Float64Array(0);
+
 /** denseFinite on the wasm SIMD kernel (the same terms, bias added last); false where it does not run. */
 function denseSimd(W: Float64Array, b: Float64Array, inSize: number, n: number, c: Float64Array, r: Float64Array, xm: Float64Array, lower: Float64Array, upper: Float64Array, mag: Float64Array): boolean {
-  const out = new Float64Array(3 * n);
+  if (simdOut.length < 3 * n) simdOut = new Float64Array(3 * n);
+  const out = simdOut;
   if (!ibpDenseSimd(W, n, inSize, c, r, xm, out)) return false;
   for (let o = 0; o < n; o++) {
     const sc = b[o]! + out[3 * o]!, sr = out[3 * o + 1]!;

@@ -199,8 +199,8 @@ function forwardTo(chain: Chain, k: number, X: Float64Array, n: number, pres: Fl
     const L = chain.layers[j]!, Z = pres[j]!;
     for (let s = 0; s < n; s++) Z.set(L.bias, s * L.outSize);
     if (!gemmNTHeld(n, L.outSize, L.inSize, h, L.weight, Z)) affineBatch(L, h, n, Z);
-    const a = acts[j]!, z = Z;
-    for (let u = 0; u < a.length; u++) a[u] = z[u]! > 0 ? z[u]! : 0;
+    const a = acts[j]!;
+    for (let u = 0; u < a.length; u++) a[u] = Z[u]! > 0 ? Z[u]! : 0;
     h = a;
   }
 }
